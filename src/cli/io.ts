@@ -1,0 +1,25 @@
+// The CLI's connection to the world, injectable so tests run commands in-process.
+export interface CliIo {
+  readonly stdout: (s: string) => void;
+  readonly stderr: (s: string) => void;
+  readonly stdin: NodeJS.ReadableStream;
+  /** Whether stderr is a terminal (progress is shown only then). */
+  readonly stderrIsTty: boolean;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    stdin: process.stdin,
+    stderrIsTty: process.stderr.isTTY,
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}
+
+/** Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, input or internal error. */
+export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -1,0 +1,122 @@
+// The collect stage's entry point: turn a manifest path, snapshot folder, live cluster or the demo into an Inventory.
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { KtmError, type Diagnostic } from '../errors.js';
+import { Inventory, objectKey, type InventoryItem } from './inventory.js';
+import type { FactCoverage } from './coverage.js';
+import { readPaths } from './manifests/read-paths.js';
+import { readSnapshot, isSnapshotDir } from './snapshot/read-snapshot.js';
+import { collectLive, type LiveOptions } from './live/collect-live.js';
+import { readNodeFiles } from './node-files/read-node-files.js';
+import { deriveSettings } from './settings/derive-settings.js';
+import { detectProvider } from './provider.js';
+import type { Progress, SourceReadResult } from './source.js';
+import { demoPaths } from './demo.js';
+
+export type InputSpec =
+  | { readonly kind: 'paths'; readonly paths: readonly string[] }
+  | ({ readonly kind: 'live' } & LiveOptions)
+  | { readonly kind: 'demo' };
+
+export interface LoadOptions {
+  /** Folders holding nodes' /etc/kubernetes and /var/lib/kubelet (one per node). */
+  readonly nodeFiles?: readonly string[];
+  readonly stdin?: NodeJS.ReadableStream;
+  readonly onProgress?: (p: Progress) => void;
+}
+
+/** Read the input and build the Inventory, with coverage, diagnostics, node files and component settings. */
+export async function loadInventory(spec: InputSpec, options: LoadOptions = {}): Promise<Inventory> {
+  let nodeFileDirs = options.nodeFiles ?? [];
+  let result: SourceReadResult;
+  switch (spec.kind) {
+    case 'demo': {
+      const demo = demoPaths();
+      result = await readSnapshot(demo.snapshot);
+      nodeFileDirs = [...demo.nodeFiles, ...nodeFileDirs];
+      break;
+    }
+    case 'live':
+      result = await collectLive({ ...spec, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+      break;
+    case 'paths':
+      result = await readPathsOrSnapshots(spec.paths, options.stdin);
+      break;
+  }
+  const nodes = await readNodeFiles(nodeFileDirs);
+  const staticPods = nodes.sets.flatMap((s) => s.staticPods);
+  const provider = result.cluster.provider ?? detectProvider(result.items);
+  const cluster = provider === undefined ? result.cluster : { ...result.cluster, provider };
+  const facts: FactCoverage[] = [...result.coverage.facts];
+  if (nodeFileDirs.length === 0) {
+    facts.push({ fact: 'node-files', state: 'not-collected', reason: 'no --node-files given' });
+  } else {
+    for (const s of nodes.sets) facts.push({ fact: 'node-files', subject: s.node, state: 'read' });
+  }
+  const settings = deriveSettings({
+    items: result.items,
+    nodeFiles: nodes.sets,
+    ...(cluster.serverVersion ? { serverVersion: cluster.serverVersion } : {}),
+    ...(provider ? { provider } : {}),
+  });
+  return new Inventory({
+    cluster,
+    items: [...result.items, ...staticPods],
+    coverage: { ...result.coverage, facts },
+    diagnostics: [...result.diagnostics, ...nodes.diagnostics],
+    nodeFiles: nodes.sets,
+    settings,
+  });
+}
+
+/** Each path is a snapshot folder (it holds snapshot.json) or manifests; several are merged, duplicates kept once. */
+async function readPathsOrSnapshots(paths: readonly string[], stdin?: NodeJS.ReadableStream): Promise<SourceReadResult> {
+  const snapshots: string[] = [];
+  const manifests: string[] = [];
+  for (const p of paths) {
+    if (p !== '-') {
+      const st = await stat(p).catch(() => undefined);
+      if (st === undefined) throw new KtmError('no such file or folder', p, 'give a manifest file, a folder, a snapshot folder or -');
+      if (st.isDirectory() && (await isSnapshotDir(p))) {
+        snapshots.push(p);
+        continue;
+      }
+    }
+    manifests.push(p);
+  }
+  const results: SourceReadResult[] = [];
+  for (const dir of snapshots) results.push(await readSnapshot(dir));
+  if (manifests.length > 0) results.push(await readPaths(manifests, stdin ? { stdin } : {}));
+  if (results.length === 1) return results[0]!;
+  return mergeResults(results, paths);
+}
+
+function mergeResults(results: readonly SourceReadResult[], paths: readonly string[]): SourceReadResult {
+  const seen = new Map<string, InventoryItem>();
+  const items: InventoryItem[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const r of results) {
+    diagnostics.push(...r.diagnostics);
+    for (const item of r.items) {
+      const key = objectKey(item.object);
+      const first = seen.get(key);
+      if (first !== undefined) {
+        diagnostics.push({
+          severity: 'info',
+          where: `${item.source.file}${item.source.line === undefined ? '' : `:${item.source.line}`}`,
+          message: `${item.object.kind} ${item.object.metadata.namespace ?? ''}/${item.object.metadata.name} also in ${first.source.file}; kept the first`,
+        });
+        continue;
+      }
+      seen.set(key, item);
+      items.push(item);
+    }
+  }
+  const first = results[0]!;
+  return {
+    cluster: { ...first.cluster, name: paths.map((p) => path.basename(p)).join(',') },
+    items,
+    coverage: first.coverage,
+    diagnostics,
+  };
+}

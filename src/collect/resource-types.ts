@@ -1,0 +1,113 @@
+// The resource types ktm reads from a cluster: one table shared by live collection, snapshots and coverage.
+
+export interface ResourceType {
+  /** Plural resource name as the API serves it, e.g. `pods`. */
+  readonly resource: string;
+  /** API group; '' for the core group. */
+  readonly group: string;
+  /** Versions to try, preferred first. */
+  readonly versions: readonly string[];
+  readonly kind: string;
+  readonly namespaced: boolean;
+  /** Read as PartialObjectMetadataList only (secret values never leave the API server). */
+  readonly metadataOnly?: boolean;
+  /** Only some objects are wanted (ConfigMaps): collection filters by name. */
+  readonly selective?: boolean;
+  /** Optional APIs (Gateway API, AdminNetworkPolicy, PodSecurityPolicy): 'not served' is expected, not a gap. */
+  readonly optional?: boolean;
+  /** Keep only names and groups (CustomResourceDefinitions): schemas are large and not needed. */
+  readonly namesOnly?: boolean;
+}
+
+const t = (
+  resource: string,
+  group: string,
+  versions: readonly string[],
+  kind: string,
+  namespaced: boolean,
+  extra: Partial<Pick<ResourceType, 'metadataOnly' | 'selective' | 'optional' | 'namesOnly'>> = {},
+): ResourceType => ({ resource, group, versions, kind, namespaced, ...extra });
+
+export const RESOURCE_TYPES: readonly ResourceType[] = [
+  t('nodes', '', ['v1'], 'Node', false),
+  t('namespaces', '', ['v1'], 'Namespace', false),
+  t('pods', '', ['v1'], 'Pod', true),
+  t('services', '', ['v1'], 'Service', true),
+  t('serviceaccounts', '', ['v1'], 'ServiceAccount', true),
+  t('secrets', '', ['v1'], 'Secret', true, { metadataOnly: true }),
+  t('configmaps', '', ['v1'], 'ConfigMap', true, { selective: true }),
+  t('persistentvolumes', '', ['v1'], 'PersistentVolume', false),
+  t('persistentvolumeclaims', '', ['v1'], 'PersistentVolumeClaim', true),
+  t('resourcequotas', '', ['v1'], 'ResourceQuota', true),
+  t('limitranges', '', ['v1'], 'LimitRange', true),
+  t('deployments', 'apps', ['v1'], 'Deployment', true),
+  t('replicasets', 'apps', ['v1'], 'ReplicaSet', true),
+  t('statefulsets', 'apps', ['v1'], 'StatefulSet', true),
+  t('daemonsets', 'apps', ['v1'], 'DaemonSet', true),
+  t('jobs', 'batch', ['v1'], 'Job', true),
+  t('cronjobs', 'batch', ['v1'], 'CronJob', true),
+  t('endpointslices', 'discovery.k8s.io', ['v1'], 'EndpointSlice', true),
+  t('ingresses', 'networking.k8s.io', ['v1'], 'Ingress', true),
+  t('ingressclasses', 'networking.k8s.io', ['v1'], 'IngressClass', false),
+  t('networkpolicies', 'networking.k8s.io', ['v1'], 'NetworkPolicy', true),
+  t('gateways', 'gateway.networking.k8s.io', ['v1', 'v1beta1'], 'Gateway', true, { optional: true }),
+  t('httproutes', 'gateway.networking.k8s.io', ['v1', 'v1beta1'], 'HTTPRoute', true, { optional: true }),
+  t('adminnetworkpolicies', 'policy.networking.k8s.io', ['v1alpha1'], 'AdminNetworkPolicy', false, {
+    optional: true,
+  }),
+  t('baselineadminnetworkpolicies', 'policy.networking.k8s.io', ['v1alpha1'], 'BaselineAdminNetworkPolicy', false, {
+    optional: true,
+  }),
+  t('podsecuritypolicies', 'policy', ['v1beta1'], 'PodSecurityPolicy', false, { optional: true }),
+  t('poddisruptionbudgets', 'policy', ['v1'], 'PodDisruptionBudget', true),
+  t('roles', 'rbac.authorization.k8s.io', ['v1'], 'Role', true),
+  t('rolebindings', 'rbac.authorization.k8s.io', ['v1'], 'RoleBinding', true),
+  t('clusterroles', 'rbac.authorization.k8s.io', ['v1'], 'ClusterRole', false),
+  t('clusterrolebindings', 'rbac.authorization.k8s.io', ['v1'], 'ClusterRoleBinding', false),
+  t('storageclasses', 'storage.k8s.io', ['v1'], 'StorageClass', false),
+  t('validatingwebhookconfigurations', 'admissionregistration.k8s.io', ['v1'], 'ValidatingWebhookConfiguration', false),
+  t('mutatingwebhookconfigurations', 'admissionregistration.k8s.io', ['v1'], 'MutatingWebhookConfiguration', false),
+  t('validatingadmissionpolicies', 'admissionregistration.k8s.io', ['v1', 'v1beta1'], 'ValidatingAdmissionPolicy', false, {
+    optional: true,
+  }),
+  t(
+    'validatingadmissionpolicybindings',
+    'admissionregistration.k8s.io',
+    ['v1', 'v1beta1'],
+    'ValidatingAdmissionPolicyBinding',
+    false,
+    { optional: true },
+  ),
+  t('apiservices', 'apiregistration.k8s.io', ['v1'], 'APIService', false),
+  t('customresourcedefinitions', 'apiextensions.k8s.io', ['v1'], 'CustomResourceDefinition', false, {
+    namesOnly: true,
+  }),
+  t('priorityclasses', 'scheduling.k8s.io', ['v1'], 'PriorityClass', false),
+  t('certificatesigningrequests', 'certificates.k8s.io', ['v1'], 'CertificateSigningRequest', false),
+];
+
+/** ConfigMaps the analysis reads (namespace/name); more can be named with --configmap. */
+export const WANTED_CONFIGMAPS: readonly string[] = [
+  'kube-system/kubeadm-config',
+  'kube-system/kubelet-config',
+  'kube-system/kube-proxy',
+  'kube-system/coredns',
+  'kube-public/cluster-info',
+];
+
+/** `pods`, `deployments.apps`: the name kubectl and the snapshot files use. */
+export function resourceId(rt: Pick<ResourceType, 'resource' | 'group'>): string {
+  return rt.group === '' ? rt.resource : `${rt.resource}.${rt.group}`;
+}
+
+const byKind = new Map(RESOURCE_TYPES.map((rt) => [rt.kind, rt]));
+
+export function resourceTypeOfKind(kind: string): ResourceType | undefined {
+  return byKind.get(kind);
+}
+
+/** The API group of an apiVersion string (`apps/v1` → `apps`, `v1` → ''). */
+export function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}

@@ -1,0 +1,12 @@
+// ktm as a library: the operations the CLI uses, as functions over plain data.
+export { loadInventory, type InputSpec, type LoadOptions } from './collect/load.js';
+export { Inventory, type InventoryItem, type KubeObject, type ClusterInfo } from './collect/inventory.js';
+export type { Coverage, ResourceCoverage, FactCoverage, CoverageState } from './collect/coverage.js';
+export type { ComponentSettings, Setting, ComponentName } from './collect/settings/types.js';
+export { RESOURCE_TYPES } from './collect/resource-types.js';
+export { assess, type Assessment, type AssessOptions } from './assess.js';
+export type { Finding } from './rules/finding.js';
+export { REPORTERS, type ReportFormat } from './report/index.js';
+export { KtmError, type Diagnostic } from './errors.js';
+export type { Ref, Evidence, Severity, Source } from './types.js';
+export { main } from './cli/main.js';
