@@ -18,7 +18,11 @@ export interface InventorySummary {
   readonly namespaces: number;
   readonly nodes: number;
   readonly nodeFiles: readonly string[];
-  readonly components: readonly { readonly component: string; readonly node?: string; readonly visibility: string }[];
+  readonly components: readonly {
+    readonly component: string;
+    readonly node?: string;
+    readonly visibility: string;
+  }[];
 }
 
 export interface Assessment {
@@ -45,7 +49,11 @@ export function summarizeInventory(inv: Inventory): InventorySummary {
     nodes: inv.ofKind('Node').length,
     nodeFiles: inv.nodeFiles.map((n) => n.node).sort(),
     components: inv.settings
-      .map((s) => ({ component: s.component, ...(s.node === undefined ? {} : { node: s.node }), visibility: s.visibility }))
+      .map((s) => ({
+        component: s.component,
+        ...(s.node === undefined ? {} : { node: s.node }),
+        visibility: s.visibility,
+      }))
       .sort((a, b) => a.component.localeCompare(b.component) || (a.node ?? '').localeCompare(b.node ?? '')),
   };
 }

@@ -6,6 +6,8 @@ import { packageRoot } from './collect/demo.js';
 let cached: string | undefined;
 
 export function ktmVersion(): string {
-  cached ??= (JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  cached ??= (
+    JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }
+  ).version;
   return cached;
 }

@@ -24,13 +24,28 @@ const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 export function addInputOptions(cmd: Command): Command {
   return cmd
     .option('--demo', 'read the bundled example cluster (a snapshot and its control-plane node files)')
-    .option('--live', 'read the cluster of the current kubeconfig context (implied by --kubeconfig or --context)')
-    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or the in-cluster service account)')
+    .option(
+      '--live',
+      'read the cluster of the current kubeconfig context (implied by --kubeconfig or --context)',
+    )
+    .option(
+      '--kubeconfig <file>',
+      'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or the in-cluster service account)',
+    )
     .option('--context <name>', 'kubeconfig context (default: the current context)')
-    .option('--node-files <dir>', "a node's copy of /etc/kubernetes and /var/lib/kubelet (repeatable, one per node)", collect)
-    .option('--kubelet-config', "read each node's kubelet configuration via nodes/proxy configz (needs the nodes/proxy right)")
+    .option(
+      '--node-files <dir>',
+      "a node's copy of /etc/kubernetes and /var/lib/kubelet (repeatable, one per node)",
+      collect,
+    )
+    .option(
+      '--kubelet-config',
+      "read each node's kubelet configuration via nodes/proxy configz (needs the nodes/proxy right)",
+    )
     .option('--configmap <ns/name>', 'an extra ConfigMap to collect (repeatable)', collect)
-    .addOption(new Option('--timeout <duration>', 'stop live collection after this long (e.g. 90s, 5m)').default('5m'))
+    .addOption(
+      new Option('--timeout <duration>', 'stop live collection after this long (e.g. 90s, 5m)').default('5m'),
+    )
     .option('-q, --quiet', 'no progress on stderr');
 }
 
@@ -46,9 +61,18 @@ export function inputSpec(paths: readonly string[], flags: InputFlags): InputSpe
   const live = flags.live === true || flags.kubeconfig !== undefined || flags.context !== undefined;
   const chosen = [flags.demo === true, live, paths.length > 0].filter(Boolean).length;
   if (chosen === 0) {
-    throw new KtmError('no input', 'arguments', 'give PATH... (manifests or a snapshot folder), --demo, or --live/--kubeconfig/--context');
+    throw new KtmError(
+      'no input',
+      'arguments',
+      'give PATH... (manifests or a snapshot folder), --demo, or --live/--kubeconfig/--context',
+    );
   }
-  if (chosen > 1) throw new KtmError('choose one input', 'arguments', 'PATH..., --demo and a live cluster exclude each other');
+  if (chosen > 1)
+    throw new KtmError(
+      'choose one input',
+      'arguments',
+      'PATH..., --demo and a live cluster exclude each other',
+    );
   if (flags.demo === true) return { kind: 'demo' };
   if (live) {
     return {
@@ -71,10 +95,11 @@ export async function readInput(paths: readonly string[], flags: InputFlags, io:
     stdin: io.stdin,
     ...(showProgress
       ? {
-          onProgress: (p) =>
+          onProgress: (p) => {
             io.stderr(
               `\r\x1b[Kcollecting: ${p.typesDone}/${p.typesTotal} resource types, ${p.objects} objects, ${(p.elapsedMs / 1000).toFixed(1)}s`,
-            ),
+            );
+          },
         }
       : {}),
   });

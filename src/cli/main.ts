@@ -13,7 +13,10 @@ export interface CommandResult {
   code: ExitCode;
 }
 
-const COMMANDS: readonly { register(program: Command, io: CliIo, result: CommandResult): void }[] = [assessCmd, versionCmd];
+const COMMANDS: readonly { register(program: Command, io: CliIo, result: CommandResult): void }[] = [
+  assessCmd,
+  versionCmd,
+];
 
 /** The command name as invoked: `ktm`, or `kubectl ktm` when installed as the kubectl plugin `kubectl-ktm`. */
 export function programName(argv0: string | undefined): string {
@@ -24,13 +27,16 @@ export async function main(args: readonly string[], io: CliIo, argv0?: string): 
   const result: CommandResult = { code: EXIT.ok };
   const program = new Command()
     .name(programName(argv0))
-    .description('Threat-model a Kubernetes cluster: data flow, trust zones, criticality, assumptions, discrepancies.')
+    .description(
+      'Threat-model a Kubernetes cluster: data flow, trust zones, criticality, assumptions, discrepancies.',
+    )
     .version(ktmVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   for (const c of COMMANDS) c.register(program, io, result);
-  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  for (const cmd of program.commands)
+    cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   try {
     await program.parseAsync([...args], { from: 'user' });
     return result.code;
@@ -44,7 +50,9 @@ export async function main(args: readonly string[], io: CliIo, argv0?: string): 
       return EXIT.error;
     }
     const e = err instanceof Error ? err : new Error(String(err));
-    io.stderr(`ktm: internal error: ${escapeTerminal(e.message, 2000)}\n${e.stack ?? ''}\nThis is a bug in ktm; please report it with the command you ran.\n`);
+    io.stderr(
+      `ktm: internal error: ${escapeTerminal(e.message, 2000)}\n${e.stack ?? ''}\nThis is a bug in ktm; please report it with the command you ran.\n`,
+    );
     return EXIT.error;
   }
 }

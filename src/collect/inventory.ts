@@ -138,7 +138,11 @@ export class Inventory {
     return [...this.kinds.keys()].sort();
   }
 
-  get<K extends KnownKind>(kind: K, namespace: string | undefined, name: string): InventoryItem<KindMap[K]> | undefined;
+  get<K extends KnownKind>(
+    kind: K,
+    namespace: string | undefined,
+    name: string,
+  ): InventoryItem<KindMap[K]> | undefined;
   get(kind: string, namespace: string | undefined, name: string): InventoryItem | undefined;
   get(kind: string, namespace: string | undefined, name: string): InventoryItem | undefined {
     return this.keys.get(`${kind}\u0000${namespace ?? ''}\u0000${name}`);

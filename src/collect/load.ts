@@ -37,7 +37,10 @@ export async function loadInventory(spec: InputSpec, options: LoadOptions = {}):
       break;
     }
     case 'live':
-      result = await collectLive({ ...spec, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+      result = await collectLive({
+        ...spec,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      });
       break;
     case 'paths':
       result = await readPathsOrSnapshots(spec.paths, options.stdin);
@@ -70,13 +73,21 @@ export async function loadInventory(spec: InputSpec, options: LoadOptions = {}):
 }
 
 /** Each path is a snapshot folder (it holds snapshot.json) or manifests; several are merged, duplicates kept once. */
-async function readPathsOrSnapshots(paths: readonly string[], stdin?: NodeJS.ReadableStream): Promise<SourceReadResult> {
+async function readPathsOrSnapshots(
+  paths: readonly string[],
+  stdin?: NodeJS.ReadableStream,
+): Promise<SourceReadResult> {
   const snapshots: string[] = [];
   const manifests: string[] = [];
   for (const p of paths) {
     if (p !== '-') {
       const st = await stat(p).catch(() => undefined);
-      if (st === undefined) throw new KtmError('no such file or folder', p, 'give a manifest file, a folder, a snapshot folder or -');
+      if (st === undefined)
+        throw new KtmError(
+          'no such file or folder',
+          p,
+          'give a manifest file, a folder, a snapshot folder or -',
+        );
       if (st.isDirectory() && (await isSnapshotDir(p))) {
         snapshots.push(p);
         continue;

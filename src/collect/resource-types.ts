@@ -55,9 +55,16 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   t('adminnetworkpolicies', 'policy.networking.k8s.io', ['v1alpha1'], 'AdminNetworkPolicy', false, {
     optional: true,
   }),
-  t('baselineadminnetworkpolicies', 'policy.networking.k8s.io', ['v1alpha1'], 'BaselineAdminNetworkPolicy', false, {
-    optional: true,
-  }),
+  t(
+    'baselineadminnetworkpolicies',
+    'policy.networking.k8s.io',
+    ['v1alpha1'],
+    'BaselineAdminNetworkPolicy',
+    false,
+    {
+      optional: true,
+    },
+  ),
   t('podsecuritypolicies', 'policy', ['v1beta1'], 'PodSecurityPolicy', false, { optional: true }),
   t('poddisruptionbudgets', 'policy', ['v1'], 'PodDisruptionBudget', true),
   t('roles', 'rbac.authorization.k8s.io', ['v1'], 'Role', true),
@@ -65,11 +72,30 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   t('clusterroles', 'rbac.authorization.k8s.io', ['v1'], 'ClusterRole', false),
   t('clusterrolebindings', 'rbac.authorization.k8s.io', ['v1'], 'ClusterRoleBinding', false),
   t('storageclasses', 'storage.k8s.io', ['v1'], 'StorageClass', false),
-  t('validatingwebhookconfigurations', 'admissionregistration.k8s.io', ['v1'], 'ValidatingWebhookConfiguration', false),
-  t('mutatingwebhookconfigurations', 'admissionregistration.k8s.io', ['v1'], 'MutatingWebhookConfiguration', false),
-  t('validatingadmissionpolicies', 'admissionregistration.k8s.io', ['v1', 'v1beta1'], 'ValidatingAdmissionPolicy', false, {
-    optional: true,
-  }),
+  t(
+    'validatingwebhookconfigurations',
+    'admissionregistration.k8s.io',
+    ['v1'],
+    'ValidatingWebhookConfiguration',
+    false,
+  ),
+  t(
+    'mutatingwebhookconfigurations',
+    'admissionregistration.k8s.io',
+    ['v1'],
+    'MutatingWebhookConfiguration',
+    false,
+  ),
+  t(
+    'validatingadmissionpolicies',
+    'admissionregistration.k8s.io',
+    ['v1', 'v1beta1'],
+    'ValidatingAdmissionPolicy',
+    false,
+    {
+      optional: true,
+    },
+  ),
   t(
     'validatingadmissionpolicybindings',
     'admissionregistration.k8s.io',

@@ -2,8 +2,11 @@
 
 /** Terminal: control characters (ESC, CR, BEL, C1 controls, newlines) shown as \xNN; very long strings cut. */
 export function escapeTerminal(s: string, max = 200): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const clean = s.replace(
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must be neutralised
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
 
@@ -19,5 +22,7 @@ export function escapeHtml(s: string): string {
 
 /** A DOT double-quoted string (also safe inside HTML-like labels' text). */
 export function escapeDot(s: string): string {
-  return escapeTerminal(s, 10_000).replace(/[\\"]/g, (c) => `\\${c}`).replace(/[<>{}|]/g, (c) => `\\${c}`);
+  return escapeTerminal(s, 10_000)
+    .replace(/[\\"]/g, (c) => `\\${c}`)
+    .replace(/[<>{}|]/g, (c) => `\\${c}`);
 }

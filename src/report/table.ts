@@ -6,16 +6,22 @@ import { refToString, severityRank } from '../types.js';
 function table(rows: readonly (readonly string[])[]): string {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
+  return rows
+    .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '))
+    .join('\n');
 }
 
 export function renderTable(a: Assessment): string {
   const out: string[] = [];
   const version = a.cluster.serverVersion?.gitVersion ?? 'unknown version';
-  out.push(`Cluster ${t(a.cluster.name)} (${t(version)}${a.cluster.provider ? `, managed: ${a.cluster.provider}` : ''})`);
+  out.push(
+    `Cluster ${t(a.cluster.name)} (${t(version)}${a.cluster.provider ? `, managed: ${a.cluster.provider}` : ''})`,
+  );
   out.push(
     `Inventory: ${a.inventory.objects} objects, ${a.inventory.nodes} nodes, ${a.inventory.namespaces} namespaces` +
-      (a.inventory.nodeFiles.length > 0 ? `; node files from ${a.inventory.nodeFiles.map((n) => t(n)).join(', ')}` : ''),
+      (a.inventory.nodeFiles.length > 0
+        ? `; node files from ${a.inventory.nodeFiles.map((n) => t(n)).join(', ')}`
+        : ''),
   );
   out.push('');
   out.push(table([['KIND', 'OBJECTS'], ...a.inventory.kinds.map((k) => [t(k.kind), String(k.count)])]));
@@ -34,10 +40,18 @@ export function renderTable(a: Assessment): string {
   const read = a.coverage.resources.length - gaps.length;
   out.push(`Coverage (${a.coverage.mode}): ${read} of ${a.coverage.resources.length} resource types read`);
   if (gaps.length > 0) {
-    out.push(table([['RESOURCE', 'STATE', 'REASON'], ...gaps.map((g) => [g.resource, g.state, t(g.reason ?? '', 120)])]));
+    out.push(
+      table([
+        ['RESOURCE', 'STATE', 'REASON'],
+        ...gaps.map((g) => [g.resource, g.state, t(g.reason ?? '', 120)]),
+      ]),
+    );
   }
   const factGaps = a.coverage.facts.filter((f) => f.state !== 'read');
-  for (const f of factGaps) out.push(`  ${f.fact}${f.subject ? ` (${t(f.subject)})` : ''}: ${f.state}${f.reason ? ` — ${t(f.reason)}` : ''}`);
+  for (const f of factGaps)
+    out.push(
+      `  ${f.fact}${f.subject ? ` (${t(f.subject)})` : ''}: ${f.state}${f.reason ? ` — ${t(f.reason)}` : ''}`,
+    );
   if (a.diagnostics.length > 0) {
     out.push('');
     out.push(`Input problems (${a.diagnostics.length}):`);
@@ -46,12 +60,20 @@ export function renderTable(a: Assessment): string {
   }
   if (a.findings.length > 0) {
     out.push('');
-    const sorted = [...a.findings].sort((x, y) => severityRank(y.severity) - severityRank(x.severity) || x.id.localeCompare(y.id));
+    const sorted = [...a.findings].sort(
+      (x, y) => severityRank(y.severity) - severityRank(x.severity) || x.id.localeCompare(y.id),
+    );
     out.push(`Findings (${a.findings.length}):`);
     out.push(
       table([
         ['SEVERITY', 'STATUS', 'RULE', 'SUBJECT', 'MESSAGE'],
-        ...sorted.map((f) => [f.severity, f.status, f.rule, t(refToString(f.subject), 60), t(f.message, 140)]),
+        ...sorted.map((f) => [
+          f.severity,
+          f.status,
+          f.rule,
+          t(refToString(f.subject), 60),
+          t(f.message, 140),
+        ]),
       ]),
     );
   }

@@ -19,14 +19,21 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
     .argument('[paths...]', 'manifest files or folders (recursively), snapshot folders, or - for stdin');
   addInputOptions(cmd)
     .addOption(new Option('-o, --output <format>', 'output format').choices(REPORT_FORMATS).default('table'))
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(SEVERITIES))
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(
+        SEVERITIES,
+      ),
+    )
     .action(async (paths: string[], flags: AssessFlags) => {
       const inventory = await readInput(paths, flags, io);
       const assessment = assess(inventory);
       io.stdout(REPORTERS[flags.output](assessment));
       const threshold = flags.failOn;
       result.code =
-        threshold !== undefined && assessment.findings.some((f) => f.status === 'fail' && severityRank(f.severity) >= severityRank(threshold))
+        threshold !== undefined &&
+        assessment.findings.some(
+          (f) => f.status === 'fail' && severityRank(f.severity) >= severityRank(threshold),
+        )
           ? EXIT.findings
           : EXIT.ok;
     });
