@@ -1,0 +1,67 @@
+// Writes each discrepancy up as an issue draft: Markdown body with evidence and both remediations, stable fingerprint.
+import { createHash } from 'node:crypto';
+import { escapeMarkdown as md } from '../report/escape.js';
+import { refToString, severityRank, type Evidence } from '../types.js';
+import type { Discrepancy } from './discrepancy.js';
+import type { IssueDraft } from './draft.js';
+
+/** First 16 hex digits of sha256 over kind and key: stable while the discrepancy is the same one. */
+export function fingerprintOf(d: Pick<Discrepancy, 'kind' | 'key'>): string {
+  return createHash('sha256').update(`${d.kind}\u0000${d.key}`).digest('hex').slice(0, 16);
+}
+
+function evidenceLine(e: Evidence): string {
+  const where = e.source
+    ? ` (${md(e.source.file)}${e.source.line === undefined ? '' : `:${e.source.line}`})`
+    : '';
+  const path = e.path ? ` \`${e.path.replace(/`/g, "'")}\`` : '';
+  const value = e.value === undefined ? '' : `: ${md(e.value)}`;
+  return `- ${md(refToString(e.ref))}${path}${value}${where}`;
+}
+
+export function draftIssue(d: Discrepancy): IssueDraft {
+  const lines = [
+    `**${d.kind === 'finding' ? 'Finding' : d.kind === 'assumption' ? 'Contradicted assumption' : 'Drift'}** in trust zone **${md(d.zone)}**, severity **${d.severity}**.`,
+    '',
+    `Owning team: ${d.owner ? md(d.owner) : '_not declared (set `owner` on the zone in threatmodel.yaml)_'}`,
+    `Related teams: ${d.relatedTeams.length > 0 ? d.relatedTeams.map(md).join(', ') : '_none_'}`,
+    ...(d.subject ? [`Subject: ${md(refToString(d.subject))}`] : []),
+    '',
+    '## Discrepancy',
+    '',
+    md(d.statement),
+    '',
+    '## Evidence',
+    '',
+    ...(d.evidence.length > 0 ? d.evidence.map(evidenceLine) : ['_none recorded_']),
+    '',
+    '## Remediation',
+    '',
+    `**Short term:** ${md(d.remediation.shortTerm)}`,
+    '',
+    `**Long term:** ${md(d.remediation.longTerm)}`,
+    ...(d.references.length > 0 ? ['', '## References', '', ...d.references.map((r) => `- ${md(r)}`)] : []),
+    '',
+    `_Filed by ktm from an automated review of the cluster. Key: \`${d.key.replace(/`/g, "'")}\`._`,
+  ];
+  return {
+    fingerprint: fingerprintOf(d),
+    title: `[${d.severity}] ${d.title}`.slice(0, 250),
+    body: lines.join('\n'),
+    severity: d.severity,
+    zone: d.zone,
+    ...(d.owner === undefined ? {} : { owner: d.owner }),
+    relatedTeams: d.relatedTeams,
+    labels: [`severity:${d.severity}`, `ktm:${d.kind}`],
+  };
+}
+
+/** Drafts for all discrepancies, most severe first, then by fingerprint: deterministic. */
+export function draftIssues(discrepancies: readonly Discrepancy[]): IssueDraft[] {
+  return discrepancies
+    .map(draftIssue)
+    .sort(
+      (a, b) =>
+        severityRank(b.severity) - severityRank(a.severity) || a.fingerprint.localeCompare(b.fingerprint),
+    );
+}
