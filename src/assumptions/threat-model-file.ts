@@ -1,0 +1,175 @@
+// threatmodel.yaml: the declared threat model the teams own (zones and owners, components, flows, assumptions), validated precisely.
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { KtmError } from '../errors.js';
+import { formatPath, locate, parseLocated } from './yaml-locate.js';
+
+export const ASSUMPTION_TOPICS = [
+  'networking',
+  'cryptography',
+  'secrets-management',
+  'authentication',
+  'authorization',
+  'multi-tenancy',
+  'failure-modes',
+  'dependencies',
+  'data-retention',
+  'logging',
+  'exposure',
+  'placement',
+] as const;
+
+const name = z.string().min(1).max(253);
+
+export const AssumptionCheckSchema = z.union([
+  z.strictObject({
+    builtin: name.describe('name of a built-in verification (`ktm assumptions` lists them)'),
+    params: z.record(z.string(), z.unknown()).optional().describe('parameters of the verification'),
+  }),
+  z.strictObject({
+    cel: z.string().min(1).describe('a CEL expression over the read-only model view; true means confirmed'),
+    evidence: z
+      .string()
+      .optional()
+      .describe('a CEL expression listing the subjects that contradict it, for the evidence'),
+  }),
+]);
+
+export const AssumptionSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'lower-case letters, digits and dashes'),
+  text: z.string().min(1).describe('the assumption in the team’s words'),
+  zone: name.optional(),
+  owner: name.optional().describe('team that holds the assumption'),
+  topic: z.enum(ASSUMPTION_TOPICS).optional(),
+  check: AssumptionCheckSchema,
+  notes: z.string().optional(),
+});
+export type DeclaredAssumption = z.infer<typeof AssumptionSchema>;
+
+export const ZoneSchema = z.strictObject({
+  id: name.describe('zone id (derived ids such as `container/ns/shop`, or a new one)'),
+  name: z.string().min(1).optional(),
+  parent: name.optional(),
+  owner: name.optional().describe('team owning the zone'),
+  members: z
+    .strictObject({
+      namespaces: z.array(name).optional(),
+      components: z.array(name).optional(),
+      nodes: z.array(name).optional(),
+    })
+    .optional(),
+  criticality: z.enum(['Low', 'Medium', 'High', 'Critical']).optional().describe('what the team believes'),
+  notes: z.string().optional(),
+  status: z.enum(['declared', 'new', 'vanished']).optional().describe('written by `ktm model update`'),
+});
+export type DeclaredZone = z.infer<typeof ZoneSchema>;
+
+export const ComponentSchema = z.strictObject({
+  id: name,
+  zone: name.optional(),
+  owner: name.optional(),
+  dependsOn: z.array(name).optional(),
+  notes: z.string().optional(),
+  status: z.enum(['declared', 'new', 'vanished']).optional(),
+});
+
+export const FlowSchema = z.strictObject({
+  from: name,
+  to: name,
+  protocol: z.string().optional(),
+  port: z.number().int().min(0).max(65535).optional(),
+  tls: z.enum(['none', 'unverified', 'verified', 'mutual', 'unknown']).optional(),
+  authn: z.enum(['none', 'anonymous', 'token', 'certificate', 'unknown']).optional(),
+  purpose: z.string().optional(),
+  status: z.enum(['declared', 'new', 'vanished']).optional(),
+});
+
+export const ThreatModelSchema = z.strictObject({
+  apiVersion: z.literal('ktm.dev/v1alpha1'),
+  kind: z.literal('ThreatModel'),
+  metadata: z.strictObject({
+    name: name,
+    cluster: z.string().optional(),
+    description: z.string().optional(),
+  }),
+  teams: z.array(z.strictObject({ name: name, contact: z.string().optional() })).optional(),
+  zones: z.array(ZoneSchema).default([]),
+  components: z.array(ComponentSchema).default([]),
+  flows: z.array(FlowSchema).default([]),
+  assumptions: z.array(AssumptionSchema).default([]),
+});
+export type ThreatModelFile = z.infer<typeof ThreatModelSchema>;
+
+/** JSON Schema for editors (yaml-language-server), generated from the same zod schema that validates. */
+export function threatModelJsonSchema(): Record<string, unknown> {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://ktm.dev/schema/threatmodel.schema.json',
+    title: 'ktm threat model',
+    ...z.toJSONSchema(ThreatModelSchema, { io: 'input' }),
+  };
+}
+
+/** Parses and validates threatmodel.yaml text; every problem is reported as file:line:column with what is allowed. */
+export function parseThreatModel(text: string, file: string): ThreatModelFile {
+  const y = parseLocated(text);
+  const yamlError = y.doc.errors[0];
+  if (yamlError !== undefined) {
+    const pos = yamlError.linePos?.[0];
+    throw new KtmError(
+      yamlError.message.split('\n')[0] ?? 'invalid YAML',
+      `${file}:${pos?.line ?? 1}:${pos?.col ?? 1}`,
+      'fix the YAML syntax',
+    );
+  }
+  const parsed = ThreatModelSchema.safeParse(y.value);
+  if (parsed.success) {
+    checkReferences(parsed.data, file, (p) => locate(y, p));
+    return parsed.data;
+  }
+  const issue = parsed.error.issues[0]!;
+  const pos = locate(y, issue.path);
+  throw new KtmError(
+    `${formatPath(issue.path)}: ${issue.message}`,
+    `${file}:${pos.line}:${pos.col}`,
+    'see schema/threatmodel.schema.json',
+  );
+}
+
+function checkReferences(
+  m: ThreatModelFile,
+  file: string,
+  at: (path: PropertyKey[]) => { line: number; col: number },
+): void {
+  const fail = (path: PropertyKey[], message: string, hint: string): never => {
+    const pos = at(path);
+    throw new KtmError(`${formatPath(path)}: ${message}`, `${file}:${pos.line}:${pos.col}`, hint);
+  };
+  const seen = new Set<string>();
+  m.assumptions.forEach((a, i) => {
+    if (seen.has(a.id))
+      fail(['assumptions', i, 'id'], `duplicate assumption id '${a.id}'`, 'ids must be unique');
+    seen.add(a.id);
+  });
+  const zones = new Set<string>();
+  m.zones.forEach((z, i) => {
+    if (zones.has(z.id)) fail(['zones', i, 'id'], `duplicate zone id '${z.id}'`, 'merge the two entries');
+    zones.add(z.id);
+  });
+  m.zones.forEach((z, i) => {
+    if (z.parent !== undefined && !zones.has(z.parent))
+      fail(['zones', i, 'parent'], `unknown zone '${z.parent}'`, 'name a zone listed under zones');
+  });
+}
+
+export async function readThreatModel(file: string): Promise<ThreatModelFile> {
+  const text = await readFile(file, 'utf8').catch((caught: unknown) => {
+    const err = caught as NodeJS.ErrnoException;
+    throw new KtmError(
+      err.code === 'ENOENT' ? 'no such file' : `cannot read: ${err.message}`,
+      file,
+      'run `ktm init` to write one',
+    );
+  });
+  return parseThreatModel(text, file);
+}
