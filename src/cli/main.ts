@@ -6,6 +6,7 @@ import { ktmVersion } from '../version.js';
 import { escapeTerminal } from '../report/escape.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import * as assessCmd from './commands/assess.js';
+import * as collectCmd from './commands/collect.js';
 import * as versionCmd from './commands/version.js';
 
 /** Commands set the exit code here; main returns it. */
@@ -15,6 +16,7 @@ export interface CommandResult {
 
 const COMMANDS: readonly { register(program: Command, io: CliIo, result: CommandResult): void }[] = [
   assessCmd,
+  collectCmd,
   versionCmd,
 ];
 
