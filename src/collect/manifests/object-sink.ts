@@ -1,0 +1,125 @@
+// Where parsed documents land: envelope validation, List items, duplicates kept once, sanitising, diagnostics.
+import { z } from 'zod';
+import type { Diagnostic } from '../../errors.js';
+import type { Source } from '../../types.js';
+import { objectKey, type InventoryItem, type KubeObject } from '../inventory.js';
+import { sanitizeObject } from '../sanitize.js';
+
+/**
+ * The envelope every Kubernetes object has. The rest of the object is the API's shape and stays as
+ * parsed; rules read it through the client-node model types.
+ */
+const envelope = z.looseObject({
+  apiVersion: z.string().min(1),
+  kind: z.string().min(1),
+  metadata: z.looseObject({
+    name: z.string().min(1),
+    namespace: z.string().optional(),
+  }),
+});
+
+/** The List a document or item came from, for items that lack apiVersion/kind (`PodList` items are Pods). */
+export interface ListContext {
+  readonly kind?: unknown;
+  readonly apiVersion?: unknown;
+}
+
+/** `kind: List` and any `*List` kind (`PodList`, `DeploymentList`) hold their objects in `items`. */
+export function isListKind(kind: unknown): boolean {
+  return typeof kind === 'string' && kind.endsWith('List');
+}
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function where(source: Source, column?: number): string {
+  if (source.line === undefined) return source.file;
+  return column === undefined ? `${source.file}:${source.line}` : `${source.file}:${source.line}:${column}`;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  return `a ${typeof v}`;
+}
+
+/** Fills apiVersion/kind of a List item from a typed List (`PodList` in `v1` gives `v1`/`Pod`). */
+function withListDefaults(
+  v: Record<string, unknown>,
+  list: ListContext | undefined,
+): Record<string, unknown> {
+  if (list === undefined || typeof list.kind !== 'string' || list.kind === 'List' || !isListKind(list.kind))
+    return v;
+  if (v['kind'] !== undefined && v['apiVersion'] !== undefined) return v;
+  const kind = v['kind'] ?? list.kind.slice(0, -'List'.length);
+  const apiVersion = v['apiVersion'] ?? list.apiVersion;
+  return { ...v, apiVersion, kind };
+}
+
+export class ObjectSink {
+  readonly items: InventoryItem[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly seen = new Map<string, Source>();
+  private readonly counts = new Map<string, number>();
+
+  /**
+   * One parsed document or List item. `null`/`undefined` (an empty YAML document, common in Helm
+   * output) is skipped silently; anything that is not an object with apiVersion, kind and
+   * metadata.name is skipped with a one-line diagnostic at its source. Nested Lists are expanded.
+   */
+  add(value: unknown, source: Source, list?: ListContext): void {
+    if (value === null || value === undefined) return;
+    if (!isPlainObject(value)) {
+      this.problem('error', where(source), `not a Kubernetes object (${describe(value)}); skipped`);
+      return;
+    }
+    if (isListKind(value['kind']) && Array.isArray(value['items'])) {
+      const ctx = { kind: value['kind'], apiVersion: value['apiVersion'] };
+      for (const item of value['items'] as unknown[]) this.add(item, source, ctx);
+      return;
+    }
+    const parsed = envelope.safeParse(withListDefaults(value, list));
+    if (!parsed.success) {
+      this.problem('error', where(source), `${envelopeProblem(parsed.error)}; document skipped`);
+      return;
+    }
+    const object = sanitizeObject(parsed.data as KubeObject);
+    const key = objectKey(object);
+    const first = this.seen.get(key);
+    if (first !== undefined) {
+      const ns = object.metadata.namespace === undefined ? '' : `${object.metadata.namespace}/`;
+      this.problem(
+        'info',
+        where(source),
+        `duplicate ${object.kind} ${ns}${object.metadata.name}: first read at ${where(first)}; kept the first`,
+      );
+      return;
+    }
+    this.seen.set(key, source);
+    this.counts.set(object.kind, (this.counts.get(object.kind) ?? 0) + 1);
+    this.items.push({ object, source });
+  }
+
+  problem(severity: Diagnostic['severity'], at: string, message: string): void {
+    this.diagnostics.push({ severity, where: at, message });
+  }
+
+  /** Objects kept per kind. */
+  count(kind: string): number {
+    return this.counts.get(kind) ?? 0;
+  }
+}
+
+/** One line naming what the envelope lacks, e.g. `missing kind` or `metadata.name is not a string`. */
+function envelopeProblem(error: z.ZodError): string {
+  const missing: string[] = [];
+  const wrong: string[] = [];
+  for (const issue of error.issues) {
+    const p = issue.path.map(String).join('.');
+    if (issue.code === 'invalid_type' && issue.input === undefined) missing.push(p);
+    else wrong.push(`${p} is ${issue.code === 'too_small' ? 'empty' : 'not a string'}`);
+  }
+  const parts = [...(missing.length > 0 ? [`missing ${missing.join(', ')}`] : []), ...wrong];
+  return `not a Kubernetes object: ${parts.join('; ')}`;
+}
