@@ -1,0 +1,193 @@
+// The pods the analysis reasons about: real Pods, and pod templates of workloads that have no Pods in the input, each with its owning workload.
+import type { Inventory, KubeObject } from '../../collect/inventory.js';
+import { isProtocol, type Protocol } from './conn-set.js';
+import type { Labels } from './label-selector.js';
+
+export interface WorkloadRef {
+  readonly namespace: string;
+  readonly name: string;
+  /** Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob, ReplicationController, or Pod for a bare pod. */
+  readonly kind: string;
+}
+
+export interface ContainerPort {
+  readonly name?: string;
+  readonly protocol: Protocol;
+  readonly port: number;
+}
+
+export interface Endpoint {
+  readonly workload: WorkloadRef;
+  readonly namespace: string;
+  readonly labels: Labels;
+  readonly ports: readonly ContainerPort[];
+  /** The Pod's name, or the workload's for a template. */
+  readonly name: string;
+  readonly fromTemplate: boolean;
+}
+
+export const TEMPLATE_KINDS = [
+  'Deployment',
+  'ReplicaSet',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'CronJob',
+  'ReplicationController',
+] as const;
+
+export function workloadKey(w: WorkloadRef): string {
+  return `${w.namespace}/${w.name}[${w.kind}]`;
+}
+
+interface PodSpecLike {
+  containers?: readonly { ports?: readonly { name?: string; protocol?: string; containerPort?: number }[] }[];
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function stringRecord(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (isRecord(v)) for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
+  return out;
+}
+
+function portsOf(spec: unknown): ContainerPort[] {
+  const out: ContainerPort[] = [];
+  if (!isRecord(spec)) return out;
+  const containers = (spec as PodSpecLike).containers;
+  if (!Array.isArray(containers)) return out;
+  for (const c of containers) {
+    if (!isRecord(c) || !Array.isArray(c.ports)) continue;
+    for (const p of c.ports) {
+      if (!isRecord(p) || typeof p.containerPort !== 'number') continue;
+      // containerPort.protocol defaults to TCP.
+      const protocol = typeof p.protocol === 'string' && isProtocol(p.protocol) ? p.protocol : 'TCP';
+      out.push({ ...(typeof p.name === 'string' ? { name: p.name } : {}), protocol, port: p.containerPort });
+    }
+  }
+  return out;
+}
+
+function controllerOwner(o: KubeObject): { kind: string; name: string } | undefined {
+  const refs = o.metadata.ownerReferences ?? [];
+  const ctrl = refs.find((r) => r.controller === true);
+  // Static (mirror) pods are "owned" by their Node: they are bare pods for this purpose.
+  if (ctrl === undefined || ctrl.kind === 'Node') return undefined;
+  // An owner reference without a kind names its workload but not the kind: netpol-analyzer calls it a Pod.
+  return { kind: typeof ctrl.kind === 'string' && ctrl.kind !== '' ? ctrl.kind : 'Pod', name: ctrl.name };
+}
+
+function templateOf(o: KubeObject): { labels: Labels; spec: unknown } | undefined {
+  const spec = o['spec'];
+  if (!isRecord(spec)) return undefined;
+  const tpl =
+    o.kind === 'CronJob' ? (isRecord(spec['jobTemplate']) ? spec['jobTemplate']['spec'] : undefined) : spec;
+  if (!isRecord(tpl)) return undefined;
+  const t = tpl['template'];
+  if (!isRecord(t)) return undefined;
+  const meta = isRecord(t['metadata']) ? t['metadata'] : {};
+  return { labels: stringRecord(meta['labels']), spec: t['spec'] };
+}
+
+export interface EndpointSet {
+  readonly endpoints: readonly Endpoint[];
+  /** Namespace name → labels, with kubernetes.io/metadata.name always set (Kubernetes ≥ 1.21 sets it on every namespace). */
+  readonly namespaces: ReadonlyMap<string, Labels>;
+}
+
+/**
+ * Pods name their workload through ownerReferences, followed upward while the owner is in the input
+ * (Pod → ReplicaSet → Deployment, Pod → Job → CronJob). Workloads with no Pods in the input are represented by
+ * their pod template, unless an owned workload already stands for them.
+ */
+export function collectEndpoints(inv: Inventory): EndpointSet {
+  const owners = new Map<string, KubeObject>();
+  for (const kind of TEMPLATE_KINDS)
+    for (const it of inv.ofKind(kind))
+      owners.set(
+        `${kind}\u0000${it.object.metadata.namespace ?? 'default'}\u0000${it.object.metadata.name}`,
+        it.object,
+      );
+
+  const resolveOwner = (ns: string, start: { kind: string; name: string }): WorkloadRef => {
+    let cur = start;
+    const seen = new Set<string>();
+    for (;;) {
+      const key = `${cur.kind}\u0000${ns}\u0000${cur.name}`;
+      const obj = owners.get(key);
+      if (obj === undefined || seen.has(key)) break;
+      seen.add(key);
+      const up = controllerOwner(obj);
+      if (up === undefined || !(TEMPLATE_KINDS as readonly string[]).includes(up.kind)) break;
+      cur = up;
+    }
+    return { namespace: ns, name: cur.name, kind: cur.kind === '' ? 'Pod' : cur.kind };
+  };
+
+  const endpoints: Endpoint[] = [];
+  const represented = new Set<string>();
+  for (const it of inv.ofKind('Pod')) {
+    const o = it.object as unknown as KubeObject;
+    const ns = o.metadata.namespace ?? 'default';
+    const owner = controllerOwner(o);
+    const workload =
+      owner === undefined ? { namespace: ns, name: o.metadata.name, kind: 'Pod' } : resolveOwner(ns, owner);
+    // Every workload on the ownership path is represented by this pod.
+    if (owner !== undefined) {
+      let cur: { kind: string; name: string } | undefined = owner;
+      const seen = new Set<string>();
+      while (cur !== undefined) {
+        const key = `${cur.kind}\u0000${ns}\u0000${cur.name}`;
+        if (seen.has(key)) break;
+        seen.add(key);
+        represented.add(key);
+        const obj = owners.get(key);
+        cur = obj === undefined ? undefined : controllerOwner(obj);
+      }
+    }
+    endpoints.push({
+      workload,
+      namespace: ns,
+      labels: stringRecord(o.metadata.labels),
+      ports: portsOf(o['spec']),
+      name: o.metadata.name,
+      fromTemplate: false,
+    });
+  }
+  // A workload owned by another workload in the input (a Deployment's ReplicaSet, a CronJob's Job) is not a
+  // workload of its own: its owner's template stands for it.
+  for (const [key, o] of owners) {
+    if (represented.has(key)) continue;
+    const up = controllerOwner(o);
+    const ns = o.metadata.namespace ?? 'default';
+    if (up !== undefined && owners.has(`${up.kind}\u0000${ns}\u0000${up.name}`)) continue;
+    const tpl = templateOf(o);
+    if (tpl === undefined) continue;
+    endpoints.push({
+      workload: { namespace: ns, name: o.metadata.name, kind: o.kind },
+      namespace: ns,
+      labels: tpl.labels,
+      ports: portsOf(tpl.spec),
+      name: o.metadata.name,
+      fromTemplate: true,
+    });
+  }
+
+  const namespaces = new Map<string, Labels>();
+  for (const it of inv.ofKind('Namespace')) {
+    const o = it.object as unknown as KubeObject;
+    namespaces.set(o.metadata.name, {
+      ...stringRecord(o.metadata.labels),
+      'kubernetes.io/metadata.name': o.metadata.name,
+    });
+  }
+  return { endpoints, namespaces };
+}
+
+/** Labels of a namespace, or the ones Kubernetes would give it when the input lacks the Namespace object. */
+export function namespaceLabels(set: EndpointSet, ns: string): Labels {
+  return set.namespaces.get(ns) ?? { 'kubernetes.io/metadata.name': ns };
+}

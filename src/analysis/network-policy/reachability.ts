@@ -1,0 +1,258 @@
+// Network reachability between workloads and external address ranges, declared (as the policies say) and effective (as the network plugin enforces them).
+import type { Diagnostic } from '../../errors.js';
+import type { Inventory } from '../../collect/inventory.js';
+import type { Ref } from '../../types.js';
+import { detectNetworkPlugin, type NetworkPluginInfo } from '../network-plugin.js';
+import { ALL, EMPTY, intersect, isEmpty, union, type ConnSet } from './conn-set.js';
+import {
+  collectEndpoints,
+  namespaceLabels,
+  workloadKey,
+  type Endpoint,
+  type WorkloadRef,
+} from './endpoints.js';
+import { PolicyEngine, type Node } from './engine.js';
+import { INGRESS_CONTROLLER_NAMESPACE, ingressExposure, serviceSelectors } from './ingress-controller.js';
+import { formatRange, partition, universe, type IpRange } from './ip-ranges.js';
+import {
+  compileAdminPolicy,
+  compileNetworkPolicy,
+  referencedRanges,
+  type CompiledPolicy,
+} from './policies.js';
+
+export type ReachPeer =
+  | { readonly kind: 'workload'; readonly workload: WorkloadRef }
+  | { readonly kind: 'external'; readonly range: IpRange }
+  | { readonly kind: 'ingress-controller' };
+
+export interface Connection {
+  readonly src: ReachPeer;
+  readonly dst: ReachPeer;
+  readonly conns: ConnSet;
+}
+
+export type ReachView = 'declared' | 'effective';
+
+/** netpol-analyzer's name of a peer: `ns/name[Kind]`, `a.b.c.d-e.f.g.h[External]`, `{ingress-controller}`. */
+export function peerName(p: ReachPeer): string {
+  switch (p.kind) {
+    case 'workload':
+      return workloadKey(p.workload);
+    case 'external':
+      return `${formatRange(p.range)}[External]`;
+    case 'ingress-controller':
+      return '{ingress-controller}';
+  }
+}
+
+interface WorkloadEntry {
+  readonly ref: WorkloadRef;
+  readonly classes: number[];
+  readonly endpoints: number[];
+}
+
+export interface PolicySummary {
+  readonly ref: Ref;
+  readonly tier: CompiledPolicy['tier'];
+  /** Pods (or pod templates) the policy applies to. */
+  readonly subjects: number;
+}
+
+/**
+ * The reachability of one inventory. Construction is the expensive part (classes, selector indexes, policy
+ * application); `allowed` and `connections` evaluate on demand and cache per class pair.
+ */
+export class Reachability {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly plugin: NetworkPluginInfo;
+  /** True when the plugin is known not to enforce NetworkPolicy: the declared policies are inert. */
+  readonly inert: boolean;
+  readonly policies: readonly PolicySummary[];
+  readonly workloads: readonly WorkloadRef[];
+  /** Address ranges outside the cluster as sources (split by ingress ipBlocks) and as destinations (egress ipBlocks, ANP networks). */
+  readonly externalSources: readonly IpRange[];
+  readonly externalDestinations: readonly IpRange[];
+  readonly classCount: number;
+  readonly endpointCount: number;
+  private readonly engine: PolicyEngine;
+  private readonly open: PolicyEngine;
+  private readonly entries: WorkloadEntry[];
+  private readonly ingressClass: number | undefined;
+  private readonly ingressPorts = new Map<string, ConnSet>();
+  private readonly cache = new Map<string, ConnSet>();
+
+  constructor(inv: Inventory, options: { plugin?: NetworkPluginInfo } = {}) {
+    this.plugin = options.plugin ?? detectNetworkPlugin(inv);
+    this.inert = this.plugin.enforces === 'no';
+    const policies: CompiledPolicy[] = [];
+    for (const it of inv.ofKind('NetworkPolicy')) {
+      const p = compileNetworkPolicy(it.object, this.diagnostics);
+      if (p !== undefined) policies.push(p);
+    }
+    for (const kind of ['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'])
+      for (const it of inv.ofKind(kind)) {
+        const p = compileAdminPolicy(it.object, this.diagnostics);
+        if (p !== undefined) policies.push(p);
+      }
+    const set = collectEndpoints(inv);
+    const endpoints: Endpoint[] = [...set.endpoints];
+    const exposure = ingressExposure(inv, endpoints);
+    // The ingress controller is a stand-in pod in a namespace of its own, with no labels (as netpol-analyzer models it).
+    const withController = exposure.size > 0 && endpoints.length > 0;
+    const engineEndpoints = withController
+      ? [...endpoints, { namespace: INGRESS_CONTROLLER_NAMESPACE, labels: {}, ports: [] }]
+      : endpoints;
+    const input = {
+      endpoints: engineEndpoints,
+      namespaceLabels: (ns: string) => namespaceLabels(set, ns),
+      extraSelectors: serviceSelectors(inv),
+    };
+    this.engine = new PolicyEngine({ ...input, policies });
+    this.open = new PolicyEngine({ ...input, policies: [] });
+    this.classCount = this.engine.classes.length;
+    this.endpointCount = endpoints.length;
+    this.ingressClass = withController ? this.engine.classOfEndpoint[endpoints.length] : undefined;
+
+    const byKey = new Map<string, WorkloadEntry>();
+    endpoints.forEach((e, i) => {
+      const key = workloadKey(e.workload);
+      let w = byKey.get(key);
+      if (w === undefined) {
+        w = { ref: e.workload, classes: [], endpoints: [] };
+        byKey.set(key, w);
+      }
+      const c = this.engine.classOfEndpoint[i]!;
+      if (!w.classes.includes(c)) w.classes.push(c);
+      w.endpoints.push(i);
+      const ex = exposure.get(i);
+      if (ex !== undefined) this.ingressPorts.set(key, union(this.ingressPorts.get(key) ?? EMPTY, ex));
+    });
+    this.entries = [...byKey.entries()]
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .map(([, w]) => w);
+    for (const w of this.entries)
+      if (w.classes.length > 1)
+        this.diagnostics.push({
+          severity: 'info',
+          where: workloadKey(w.ref),
+          message: `pods of one workload carry different labels or ports (${w.classes.length} classes); its connections are the union of theirs`,
+        });
+    this.workloads = this.entries.map((w) => w.ref);
+
+    const v4 = [universe(4)];
+    const withV6 = (blocks: IpRange[]): IpRange[] =>
+      blocks.some((b) => b.family === 6) ? [...v4, universe(6)] : v4;
+    const inBlocks = referencedRanges(policies, 'ingress');
+    const outBlocks = referencedRanges(policies, 'egress');
+    this.externalSources = partition(withV6(inBlocks), inBlocks);
+    this.externalDestinations = partition(withV6(outBlocks), outBlocks);
+    this.policies = policies.map((p) => ({ ref: p.ref, tier: p.tier, subjects: this.countSubjects(p) }));
+  }
+
+  private countSubjects(p: CompiledPolicy): number {
+    let n = 0;
+    for (const id of this.engine.select(p.subject)) n += this.engine.classes[id]!.size;
+    return n;
+  }
+
+  private engineFor(view: ReachView): PolicyEngine {
+    return view === 'effective' && this.inert ? this.open : this.engine;
+  }
+
+  private nodeAllowed(view: ReachView, src: Node, dst: Node): ConnSet {
+    const key = `${view}|${src.kind === 'class' ? src.id : formatRange(src.range)}|${dst.kind === 'class' ? dst.id : formatRange(dst.range)}`;
+    const hit = this.cache.get(key);
+    if (hit !== undefined) return hit;
+    const c = this.engineFor(view).allowed(src, dst);
+    this.cache.set(key, c);
+    return c;
+  }
+
+  private entryOf(ref: WorkloadRef): WorkloadEntry | undefined {
+    const key = workloadKey(ref);
+    return this.entries.find((e) => workloadKey(e.ref) === key);
+  }
+
+  private nodesOf(p: ReachPeer): Node[] {
+    switch (p.kind) {
+      case 'external':
+        return [{ kind: 'ip', range: p.range }];
+      case 'ingress-controller':
+        return this.ingressClass === undefined ? [] : [{ kind: 'class', id: this.ingressClass }];
+      case 'workload':
+        return (this.entryOf(p.workload)?.classes ?? []).map((id) => ({ kind: 'class', id }));
+    }
+  }
+
+  /** Connections from one peer to another (the union over the classes of their pods). */
+  allowed(src: ReachPeer, dst: ReachPeer, view: ReachView = 'effective'): ConnSet {
+    let out: ConnSet = EMPTY;
+    for (const s of this.nodesOf(src))
+      for (const d of this.nodesOf(dst)) out = union(out, this.nodeAllowed(view, s, d));
+    if (src.kind === 'ingress-controller' && dst.kind === 'workload')
+      out = intersect(out, this.ingressPorts.get(workloadKey(dst.workload)) ?? EMPTY);
+    return out;
+  }
+
+  /**
+   * Every allowed connection between distinct peers, as netpol-analyzer lists them: workload ↔ workload,
+   * external → workload, workload → external, {ingress-controller} → workload. Sorted by source then destination.
+   */
+  connections(view: ReachView = 'effective'): Connection[] {
+    const out: Connection[] = [];
+    if (this.entries.length === 0) return out;
+    const wl = this.entries.map((e) => ({
+      peer: { kind: 'workload', workload: e.ref } as const,
+      nodes: e.classes.map((id): Node => ({ kind: 'class', id })),
+    }));
+    const pairUnion = (ss: readonly Node[], ds: readonly Node[]): ConnSet => {
+      let c: ConnSet = EMPTY;
+      for (const s of ss) for (const d of ds) c = union(c, this.nodeAllowed(view, s, d));
+      return c;
+    };
+    for (const r of this.externalSources) {
+      const n: Node = { kind: 'ip', range: r };
+      for (const d of wl) {
+        const c = pairUnion([n], d.nodes);
+        if (!isEmpty(c)) out.push({ src: { kind: 'external', range: r }, dst: d.peer, conns: c });
+      }
+    }
+    for (const s of wl) {
+      for (const d of wl) {
+        if (s === d) continue;
+        const c = pairUnion(s.nodes, d.nodes);
+        if (!isEmpty(c)) out.push({ src: s.peer, dst: d.peer, conns: c });
+      }
+      for (const r of this.externalDestinations) {
+        const c = pairUnion(s.nodes, [{ kind: 'ip', range: r }]);
+        if (!isEmpty(c)) out.push({ src: s.peer, dst: { kind: 'external', range: r }, conns: c });
+      }
+    }
+    if (this.ingressClass !== undefined) {
+      const ic: Node = { kind: 'class', id: this.ingressClass };
+      for (const d of wl) {
+        const ports = this.ingressPorts.get(workloadKey(d.peer.workload));
+        if (ports === undefined || isEmpty(ports)) continue;
+        const c = intersect(ports, pairUnion([ic], d.nodes));
+        if (!isEmpty(c)) out.push({ src: { kind: 'ingress-controller' }, dst: d.peer, conns: c });
+      }
+    }
+    return out;
+  }
+
+  /** Whether a workload's pods are isolated by NetworkPolicy in a direction (declared view). */
+  isolated(ref: WorkloadRef, dir: 'ingress' | 'egress'): boolean {
+    const e = this.entryOf(ref);
+    return e !== undefined && e.classes.every((id) => this.engine.covered(id, dir, 'np'));
+  }
+}
+
+export function computeReachability(
+  inv: Inventory,
+  options: { plugin?: NetworkPluginInfo } = {},
+): Reachability {
+  return new Reachability(inv, options);
+}
+
+export { ALL as ALL_CONNECTIONS };
