@@ -111,7 +111,16 @@ export function threatModelJsonSchema(): Record<string, unknown> {
 }
 
 /** Parses and validates threatmodel.yaml text; every problem is reported as file:line:column with what is allowed. */
-export function parseThreatModel(text: string, file: string): ThreatModelFile {
+/** Says what is wrong with an assumption's check (unknown builtin, bad parameters, CEL syntax), or undefined. */
+export type CheckValidator = (
+  check: DeclaredAssumption['check'],
+) => { path: PropertyKey[]; message: string } | undefined;
+
+export function parseThreatModel(
+  text: string,
+  file: string,
+  validateCheck?: CheckValidator,
+): ThreatModelFile {
   const y = parseLocated(text);
   const yamlError = y.doc.errors[0];
   if (yamlError !== undefined) {
@@ -124,7 +133,7 @@ export function parseThreatModel(text: string, file: string): ThreatModelFile {
   }
   const parsed = ThreatModelSchema.safeParse(y.value);
   if (parsed.success) {
-    checkReferences(parsed.data, file, (p) => locate(y, p));
+    checkReferences(parsed.data, file, (p) => locate(y, p), validateCheck);
     return parsed.data;
   }
   const issue = parsed.error.issues[0]!;
@@ -140,6 +149,7 @@ function checkReferences(
   m: ThreatModelFile,
   file: string,
   at: (path: PropertyKey[]) => { line: number; col: number },
+  validateCheck: CheckValidator | undefined,
 ): void {
   const fail = (path: PropertyKey[], message: string, hint: string): never => {
     const pos = at(path);
@@ -150,6 +160,14 @@ function checkReferences(
     if (seen.has(a.id))
       fail(['assumptions', i, 'id'], `duplicate assumption id '${a.id}'`, 'ids must be unique');
     seen.add(a.id);
+    const problem = validateCheck?.(a.check);
+    if (problem !== undefined) {
+      fail(
+        ['assumptions', i, 'check', ...problem.path],
+        problem.message,
+        '`ktm assumptions` lists the built-in checks and their parameters',
+      );
+    }
   });
   const zones = new Set<string>();
   m.zones.forEach((z, i) => {
@@ -162,7 +180,10 @@ function checkReferences(
   });
 }
 
-export async function readThreatModel(file: string): Promise<ThreatModelFile> {
+export async function readThreatModel(
+  file: string,
+  validateCheck?: CheckValidator,
+): Promise<ThreatModelFile> {
   const text = await readFile(file, 'utf8').catch((caught: unknown) => {
     const err = caught as NodeJS.ErrnoException;
     throw new KtmError(
@@ -171,5 +192,5 @@ export async function readThreatModel(file: string): Promise<ThreatModelFile> {
       'run `ktm init` to write one',
     );
   });
-  return parseThreatModel(text, file);
+  return parseThreatModel(text, file, validateCheck);
 }
