@@ -1,0 +1,49 @@
+// Accumulates components and flows while the model is derived; ids are unique and the first definition wins.
+import type { Evidence } from '../types.js';
+import type { AttributeEvidence, Component, Flow } from './types.js';
+
+export type FlowInit = Omit<Flow, 'id'>;
+
+export function flowId(f: Pick<Flow, 'from' | 'to' | 'protocol' | 'port' | 'socket' | 'purpose'>): string {
+  const where = f.port !== undefined ? `/${f.port}` : f.socket !== undefined ? `@${f.socket}` : '';
+  return `${f.from}->${f.to}:${f.protocol}${where}#${f.purpose}`;
+}
+
+export function ev(
+  attribute: AttributeEvidence['attribute'],
+  evidence: readonly Evidence[],
+  note?: string,
+): AttributeEvidence {
+  return note === undefined ? { attribute, evidence } : { attribute, evidence, note };
+}
+
+export class ModelBuilder {
+  readonly components = new Map<string, Component>();
+  readonly flows = new Map<string, Flow>();
+  readonly notes = new Set<string>();
+
+  addComponent(c: Component): Component {
+    const existing = this.components.get(c.id);
+    if (existing !== undefined) return existing;
+    this.components.set(c.id, c);
+    return c;
+  }
+
+  has(id: string): boolean {
+    return this.components.has(id);
+  }
+
+  addFlow(init: FlowInit): Flow | undefined {
+    if (!this.components.has(init.from) || !this.components.has(init.to)) return undefined;
+    const id = flowId(init);
+    const existing = this.flows.get(id);
+    if (existing !== undefined) return existing;
+    const flow: Flow = { id, ...init };
+    this.flows.set(id, flow);
+    return flow;
+  }
+
+  note(s: string): void {
+    this.notes.add(s);
+  }
+}
