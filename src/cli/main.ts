@@ -8,6 +8,7 @@ import { EXIT, type CliIo, type ExitCode } from './io.js';
 import * as assessCmd from './commands/assess.js';
 import * as collectCmd from './commands/collect.js';
 import * as versionCmd from './commands/version.js';
+import * as reachCmd from './commands/reach.js';
 
 /** Commands set the exit code here; main returns it. */
 export interface CommandResult {
@@ -18,6 +19,7 @@ const COMMANDS: readonly { register(program: Command, io: CliIo, result: Command
   assessCmd,
   collectCmd,
   versionCmd,
+  reachCmd,
 ];
 
 /** The command name as invoked: `ktm`, or `kubectl ktm` when installed as the kubectl plugin `kubectl-ktm`. */

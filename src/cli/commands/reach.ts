@@ -1,0 +1,54 @@
+// `ktm reach`: list the connections NetworkPolicy and AdminNetworkPolicy allow between workloads, in netpol-analyzer's format or json/md/dot.
+import { Option, type Command } from 'commander';
+import { computeReachability } from '../../analysis/network-policy/reachability.js';
+import { REACH_FORMATS, REACH_RENDERERS, type ReachFormat } from '../../report/reach/index.js';
+import { diagnosticLine } from '../../errors.js';
+import { escapeTerminal } from '../../report/escape.js';
+import { addInputOptions, readInput, type InputFlags } from '../input.js';
+import { EXIT, type CliIo } from '../io.js';
+import type { CommandResult } from '../main.js';
+
+interface ReachFlags extends InputFlags {
+  format: ReachFormat;
+  view: 'declared' | 'effective';
+}
+
+export function register(program: Command, io: CliIo, result: CommandResult): void {
+  const cmd = program
+    .command('reach')
+    .description(
+      'list allowed connections between workloads and external ranges (NetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy)',
+    )
+    .argument('[paths...]', 'manifest files or folders (recursively), snapshot folders, or - for stdin');
+  addInputOptions(cmd)
+    .addOption(new Option('--format <format>', 'output format').choices(REACH_FORMATS).default('connlist'))
+    .addOption(
+      new Option(
+        '--view <view>',
+        'declared: what the policies say; effective: what the network plugin enforces (all open when it enforces none)',
+      )
+        .choices(['declared', 'effective'])
+        .default('effective'),
+    )
+    .action(async (paths: string[], flags: ReachFlags) => {
+      const inventory = await readInput(paths, flags, io);
+      const reach = computeReachability(inventory);
+      if (flags.quiet !== true) {
+        for (const d of [...inventory.diagnostics, ...reach.diagnostics].filter((x) => x.severity !== 'info'))
+          io.stderr(`${escapeTerminal(diagnosticLine(d), 2000)}\n`);
+        if (reach.inert && flags.view === 'effective')
+          io.stderr(
+            `note: network plugin ${escapeTerminal(reach.plugin.plugin)} does not enforce NetworkPolicy: the policies are inert and every connection is open (--view declared lists what they declare)\n`,
+          );
+      }
+      io.stdout(
+        REACH_RENDERERS[flags.format]({
+          view: flags.view,
+          connections: reach.connections(flags.view),
+          plugin: reach.plugin,
+          inert: reach.inert && flags.view === 'effective',
+        }),
+      );
+      result.code = EXIT.ok;
+    });
+}
