@@ -55,4 +55,26 @@ export interface NodeFileSet {
   readonly auditPolicies: readonly AuditPolicySummary[];
   /** kubeadm ClusterConfiguration, when present (e.g. /etc/kubernetes/kubeadm-config.yaml). */
   readonly kubeadmConfig?: { readonly path: string; readonly config: Readonly<Record<string, unknown>> };
+  /** Which installer laid the node out (added for settings: kind/minikube are kubeadm-like). */
+  readonly distribution?: NodeDistribution;
+  /** RKE2/k3s configuration merged from its config files and server command line. */
+  readonly rancherConfig?: RancherConfigSummary;
+}
+
+/** Which installer laid the node out, judged from the paths present (kind and minikube are kubeadm-like). */
+export type NodeDistribution = 'kubeadm' | 'minikube' | 'kind' | 'rke2' | 'k3s' | 'unknown';
+
+/**
+ * RKE2 or k3s configuration: /etc/rancher/{rke2,k3s}/config.yaml, its config.yaml.d drop-ins and the
+ * `rke2 server` / `k3s server` command line of the systemd unit, merged in that order (later wins).
+ * Component arguments (`kube-apiserver-arg`, `kubelet-arg`, ...) become flag tokens per component;
+ * other scalar options are kept by name, except credentials (`token`, `agent-token`, ...), which are never kept.
+ */
+export interface RancherConfigSummary {
+  readonly distribution: 'rke2' | 'k3s';
+  readonly paths: readonly string[];
+  /** `--flag=value` tokens per component, in order, from `<component>-arg` keys (`kube-apiserver-arg`, `etcd-arg`...). */
+  readonly componentArgs: Readonly<Record<string, readonly string[]>>;
+  /** Other top-level options as strings (lists joined with ','), credential-bearing keys removed. */
+  readonly options: Readonly<Record<string, string>>;
 }

@@ -40,6 +40,8 @@ export interface ComponentSettings {
   readonly visibility: 'visible' | 'managed';
   /** Kubernetes minor version the defaults were taken for (e.g. 30 for 1.30), when known. */
   readonly minorVersion?: number;
+  /** How the record was assembled: sources weighed, duplicates ignored, versions assumed (added by the settings helper). */
+  readonly notes?: readonly string[];
   /** Effective value of a setting: flag, else config file, else default. */
   get(name: string): Setting;
   /** True when the setting was given explicitly (flag, config file or configz), not defaulted. */
