@@ -4,6 +4,14 @@ import type { Coverage } from './collect/coverage.js';
 import type { Diagnostic } from './errors.js';
 import type { Finding } from './rules/finding.js';
 import { ktmVersion } from './version.js';
+import { RULES } from './rules/registry.js';
+import { selectRules } from './rules/framework/select.js';
+import {
+  annotationExceptions,
+  type RuleException,
+  type SuppressedFinding,
+} from './rules/framework/exceptions.js';
+import { runRules, type ExceptionsSummary, type RulesSummary } from './rules/framework/run-rules.js';
 
 export const SCHEMA_VERSION = '1';
 
@@ -33,11 +41,23 @@ export interface Assessment {
   readonly coverage: Coverage;
   readonly diagnostics: readonly Diagnostic[];
   readonly findings: readonly Finding[];
+  /** Findings an exception (annotation or exceptions file) suppressed, each with its exception. */
+  readonly suppressed: readonly SuppressedFinding[];
+  /** Per rule: status and pass/fail/unverifiable counts (the rules' part of the coverage summary). */
+  readonly rules: RulesSummary;
+  /** Exceptions that expired (no longer suppress) or matched nothing. */
+  readonly exceptions: ExceptionsSummary;
 }
 
 export interface AssessOptions {
+  /** Rule ids or aliases to run (all when absent or empty); unknown ids are a KtmError. */
   readonly rules?: readonly string[];
+  /** Rule ids or aliases not to run; unknown ids are a KtmError. */
   readonly skipRules?: readonly string[];
+  /** Exceptions from an exceptions file (parseExceptionsFile); annotation exceptions are always read. */
+  readonly exceptions?: readonly RuleException[];
+  /** The time exception expiry is judged against (default: now). */
+  readonly now?: Date;
 }
 
 export function summarizeInventory(inv: Inventory): InventorySummary {
@@ -58,14 +78,23 @@ export function summarizeInventory(inv: Inventory): InventorySummary {
   };
 }
 
-export function assess(inv: Inventory, _options: AssessOptions = {}): Assessment {
+export function assess(inv: Inventory, options: AssessOptions = {}): Assessment {
+  const selected = selectRules(RULES, options.rules, options.skipRules);
+  const fromAnnotations = annotationExceptions(inv, RULES);
+  const run = runRules(inv, selected, {
+    exceptions: [...(options.exceptions ?? []), ...fromAnnotations.exceptions],
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'ktm', version: ktmVersion() },
     cluster: inv.cluster,
     inventory: summarizeInventory(inv),
     coverage: inv.coverage,
-    diagnostics: inv.diagnostics,
-    findings: [],
+    diagnostics: [...inv.diagnostics, ...fromAnnotations.diagnostics, ...run.diagnostics],
+    findings: run.findings,
+    suppressed: run.suppressed,
+    rules: run.rules,
+    exceptions: run.exceptions,
   };
 }

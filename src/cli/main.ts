@@ -9,6 +9,9 @@ import * as assessCmd from './commands/assess.js';
 import * as collectCmd from './commands/collect.js';
 import * as versionCmd from './commands/version.js';
 import * as reachCmd from './commands/reach.js';
+import * as rulesCmd from './commands/rules.js';
+import * as dataflowCmd from './commands/dataflow.js';
+import * as zonesCmd from './commands/zones.js';
 
 /** Commands set the exit code here; main returns it. */
 export interface CommandResult {
@@ -20,6 +23,9 @@ const COMMANDS: readonly { register(program: Command, io: CliIo, result: Command
   collectCmd,
   versionCmd,
   reachCmd,
+  rulesCmd,
+  dataflowCmd,
+  zonesCmd,
 ];
 
 /** The command name as invoked: `ktm`, or `kubectl ktm` when installed as the kubectl plugin `kubectl-ktm`. */

@@ -77,5 +77,26 @@ export function renderTable(a: Assessment): string {
       ]),
     );
   }
+  // Rules' results and accepted risks (additive; the rule framework owns these fields).
+  if (a.rules !== undefined && a.rules.results.length > 0) {
+    const r = a.rules.totals;
+    out.push('');
+    out.push(
+      `Rules: ${a.rules.results.length} run: ${r.fail} fail, ${r.unverifiable} unverifiable, ${r.pass} pass` +
+        (r.error > 0 ? `, ${r.error} internal error` : ''),
+    );
+  }
+  if (a.suppressed !== undefined && a.suppressed.length > 0) {
+    out.push(`Suppressed by exceptions (${a.suppressed.length}):`);
+    for (const s of a.suppressed)
+      out.push(
+        `  ${t(s.finding.id, 120)}: ${t(s.exception.justification, 120)} (${t(s.exception.origin.where, 80)})`,
+      );
+  }
+  if (a.exceptions !== undefined && a.exceptions.expired.length > 0) {
+    out.push(`Expired exceptions (${a.exceptions.expired.length}, no longer suppressing):`);
+    for (const e of a.exceptions.expired)
+      out.push(`  ${t(e.rule)} ${t(e.subject, 80)} expired ${t(e.expires ?? '')} (${t(e.origin.where, 80)})`);
+  }
   return out.join('\n') + '\n';
 }

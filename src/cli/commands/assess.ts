@@ -1,6 +1,12 @@
 // `ktm assess`: read a cluster (manifests, snapshot, live, demo), run the pipeline, print a report.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { assess } from '../../assess.js';
+import { KtmError } from '../../errors.js';
+import { RULES } from '../../rules/registry.js';
+import { parseExceptionsFile, type RuleException } from '../../rules/framework/exceptions.js';
+import { selectRules, splitList } from '../../rules/framework/select.js';
 import { REPORTERS, REPORT_FORMATS, type ReportFormat } from '../../report/index.js';
 import { SEVERITIES, severityRank, type Severity } from '../../types.js';
 import { addInputOptions, readInput, type InputFlags } from '../input.js';
@@ -10,6 +16,24 @@ import type { CommandResult } from '../main.js';
 interface AssessFlags extends InputFlags {
   output: ReportFormat;
   failOn?: Severity;
+  rules?: string[];
+  skipRules?: string[];
+  exceptions?: string;
+}
+
+const collectList = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+/** Reads and validates the exceptions file (a KtmError names file:line for any problem). */
+async function readExceptions(file: string, cwd: string): Promise<RuleException[]> {
+  const text = await readFile(path.resolve(cwd, file), 'utf8').catch((err: unknown) => {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new KtmError(
+      `cannot read exceptions file (${code})`,
+      file,
+      'give a YAML file with an exceptions: list',
+    );
+  });
+  return parseExceptionsFile(text, file, RULES);
 }
 
 export function register(program: Command, io: CliIo, result: CommandResult): void {
@@ -24,9 +48,31 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
         SEVERITIES,
       ),
     )
+    .option(
+      '--rules <ids>',
+      'run only these rules (ids or aliases, comma-separated, repeatable)',
+      collectList,
+    )
+    .option(
+      '--skip-rules <ids>',
+      'do not run these rules (ids or aliases, comma-separated, repeatable)',
+      collectList,
+    )
+    .option(
+      '--exceptions <file>',
+      'YAML file of accepted risks (rule, subject, justification, owner, expires)',
+    )
     .action(async (paths: string[], flags: AssessFlags) => {
+      const exceptions = flags.exceptions === undefined ? [] : await readExceptions(flags.exceptions, io.cwd);
+      const options = {
+        rules: splitList(flags.rules),
+        skipRules: splitList(flags.skipRules),
+        exceptions,
+      };
+      // Validate rule ids before reading a (possibly large or live) input.
+      selectRules(RULES, options.rules, options.skipRules);
       const inventory = await readInput(paths, flags, io);
-      const assessment = assess(inventory);
+      const assessment = assess(inventory, options);
       io.stdout(REPORTERS[flags.output](assessment));
       const threshold = flags.failOn;
       result.code =

@@ -1,0 +1,156 @@
+// The rule runner: run the selected rules over one inventory, catch rule bugs, apply exceptions, count results.
+import type { Inventory } from '../../collect/inventory.js';
+import type { Diagnostic } from '../../errors.js';
+import { refToString, type Ref, type Severity } from '../../types.js';
+import type { Finding } from '../finding.js';
+import { AnalysisCache, createRuleContext, type ResultSink } from './context.js';
+import { ruleSeverity, type AnyRule, type Tier } from './define-rule.js';
+import { applyExceptions, type RuleException, type SuppressedFinding } from './exceptions.js';
+
+export type RuleStatus = 'pass' | 'fail' | 'unverifiable' | 'error';
+
+/** One rule's outcome: subjects examined, and how many failed, could not be decided, or were suppressed. */
+export interface RuleResult {
+  readonly rule: string;
+  readonly tier: Tier;
+  readonly severity: Severity;
+  readonly title: string;
+  readonly status: RuleStatus;
+  readonly examined: number;
+  readonly pass: number;
+  readonly fail: number;
+  readonly unverifiable: number;
+  readonly suppressed: number;
+}
+
+export interface RulesSummary {
+  readonly results: readonly RuleResult[];
+  /** Rules by status. */
+  readonly totals: Readonly<Record<RuleStatus, number>>;
+}
+
+export interface ExceptionsSummary {
+  /** Exceptions past their expiry date: they no longer suppress anything. */
+  readonly expired: readonly RuleException[];
+  /** File exceptions that matched no finding. */
+  readonly unused: readonly RuleException[];
+}
+
+export interface RuleRun {
+  readonly findings: readonly Finding[];
+  readonly suppressed: readonly SuppressedFinding[];
+  readonly rules: RulesSummary;
+  readonly exceptions: ExceptionsSummary;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export interface RunOptions {
+  readonly exceptions?: readonly RuleException[];
+  /** The time exceptions' expiry is judged against (tests pin it). */
+  readonly now?: Date;
+  /** Shared analyses (tests and callers that already computed some pass theirs). */
+  readonly cache?: AnalysisCache;
+}
+
+interface Collected {
+  readonly findings: Map<string, Finding>;
+  readonly examined: Set<string>;
+  error?: string;
+}
+
+/** Same id reported twice: one finding, evidence merged, fail outranking unverifiable. */
+function merge(a: Finding, b: Finding): Finding {
+  const seen = new Set(a.evidence.map((e) => JSON.stringify(e)));
+  const evidence = [...a.evidence, ...b.evidence.filter((e) => !seen.has(JSON.stringify(e)))];
+  const status = a.status === 'fail' || b.status === 'fail' ? 'fail' : 'unverifiable';
+  const first = a.status === status ? a : b;
+  return { ...first, status, evidence };
+}
+
+/** Runs `rules` (already selected, registry order) over the inventory. Never throws for a rule's bug. */
+export function runRules(inv: Inventory, rules: readonly AnyRule[], options: RunOptions = {}): RuleRun {
+  const cache = options.cache ?? new AnalysisCache(inv);
+  const perRule = new Map<string, Collected>();
+  const diagnostics: Diagnostic[] = [];
+  for (const rule of rules) {
+    const collected: Collected = { findings: new Map(), examined: new Set() };
+    perRule.set(rule.meta.id, collected);
+    const sink: ResultSink = {
+      add(f) {
+        const prev = collected.findings.get(f.id);
+        collected.findings.set(f.id, prev === undefined ? f : merge(prev, f));
+      },
+      examine(_rule, subject: Ref) {
+        collected.examined.add(refToString(subject));
+      },
+    };
+    try {
+      rule.check(createRuleContext(rule.meta, cache, sink));
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      collected.error = e.message;
+      diagnostics.push({
+        severity: 'error',
+        where: `rule ${rule.meta.id}`,
+        message: `internal error: ${e.message} (this is a bug in ktm; its other rules still ran; please report it)`,
+      });
+    }
+  }
+
+  const all = [...perRule.values()]
+    .flatMap((c) => [...c.findings.values()])
+    .sort((a, b) => a.rule.localeCompare(b.rule) || a.id.localeCompare(b.id));
+  const outcome = applyExceptions(all, options.exceptions ?? [], options.now ?? new Date());
+  for (const e of outcome.expired)
+    diagnostics.push({
+      severity: 'warning',
+      where: e.origin.where,
+      message: `exception for ${e.rule}${e.variant ? `#${e.variant}` : ''} on ${e.subject} expired on ${e.expires ?? ''}; it no longer suppresses findings`,
+    });
+
+  const results = rules.map((rule): RuleResult => {
+    const c = perRule.get(rule.meta.id)!;
+    const kept = outcome.kept.filter((f) => f.rule === rule.meta.id);
+    const failed = new Set(kept.filter((f) => f.status === 'fail').map((f) => refToString(f.subject)));
+    const unverifiable = new Set(
+      kept.filter((f) => f.status === 'unverifiable').map((f) => refToString(f.subject)),
+    );
+    for (const s of failed) unverifiable.delete(s);
+    const suppressed = outcome.suppressed.filter((s) => s.finding.rule === rule.meta.id);
+    const examined = new Set([...c.examined, ...[...c.findings.values()].map((f) => refToString(f.subject))]);
+    const suppressedSubjects = new Set(suppressed.map((s) => refToString(s.finding.subject)));
+    const pass = [...examined].filter(
+      (s) => !failed.has(s) && !unverifiable.has(s) && !suppressedSubjects.has(s),
+    ).length;
+    const status: RuleStatus =
+      c.error !== undefined
+        ? 'error'
+        : failed.size > 0
+          ? 'fail'
+          : unverifiable.size > 0
+            ? 'unverifiable'
+            : 'pass';
+    return {
+      rule: rule.meta.id,
+      tier: rule.meta.tier,
+      severity: ruleSeverity(rule.meta),
+      title: rule.meta.title,
+      status,
+      examined: examined.size,
+      pass,
+      fail: failed.size,
+      unverifiable: unverifiable.size,
+      suppressed: suppressed.length,
+    };
+  });
+  const totals: Record<RuleStatus, number> = { pass: 0, fail: 0, unverifiable: 0, error: 0 };
+  for (const r of results) totals[r.status] += 1;
+
+  return {
+    findings: outcome.kept,
+    suppressed: outcome.suppressed,
+    rules: { results, totals },
+    exceptions: { expired: outcome.expired, unused: outcome.unused },
+    diagnostics,
+  };
+}
