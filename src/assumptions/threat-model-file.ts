@@ -59,6 +59,17 @@ export const ZoneSchema = z.strictObject({
     })
     .optional(),
   criticality: z.enum(['Low', 'Medium', 'High', 'Critical']).optional().describe('what the team believes'),
+  controls: z
+    .array(
+      z.strictObject({
+        kind: z
+          .string()
+          .describe('a control kind as `ktm zones -o json` shows it, e.g. network-policy-default-deny'),
+        status: z.enum(['present', 'partial']).describe('the strength the team relies on'),
+      }),
+    )
+    .optional()
+    .describe('controls the team relies on; drift when the observed control is weaker'),
   notes: z.string().optional(),
   status: z.enum(['declared', 'new', 'vanished']).optional().describe('written by `ktm model update`'),
 });
