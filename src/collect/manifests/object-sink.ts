@@ -79,9 +79,10 @@ export class ObjectSink {
       for (const item of value['items'] as unknown[]) this.add(item, source, ctx);
       return;
     }
-    const parsed = envelope.safeParse(withListDefaults(value, list));
+    const input = withListDefaults(value, list);
+    const parsed = envelope.safeParse(input);
     if (!parsed.success) {
-      this.problem('error', where(source), `${envelopeProblem(parsed.error)}; document skipped`);
+      this.problem('error', where(source), `${envelopeProblem(parsed.error, input)}; document skipped`);
       return;
     }
     const object = sanitizeObject(parsed.data as KubeObject);
@@ -112,14 +113,23 @@ export class ObjectSink {
 }
 
 /** One line naming what the envelope lacks, e.g. `missing kind` or `metadata.name is not a string`. */
-function envelopeProblem(error: z.ZodError): string {
+function envelopeProblem(error: z.ZodError, input: unknown): string {
   const missing: string[] = [];
   const wrong: string[] = [];
   for (const issue of error.issues) {
     const p = issue.path.map(String).join('.');
-    if (issue.code === 'invalid_type' && issue.input === undefined) missing.push(p);
+    if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) missing.push(p);
     else wrong.push(`${p} is ${issue.code === 'too_small' ? 'empty' : 'not a string'}`);
   }
   const parts = [...(missing.length > 0 ? [`missing ${missing.join(', ')}`] : []), ...wrong];
   return `not a Kubernetes object: ${parts.join('; ')}`;
+}
+
+function valueAt(v: unknown, p: readonly PropertyKey[]): unknown {
+  let cur = v;
+  for (const k of p) {
+    if (!isPlainObject(cur) || typeof k !== 'string') return undefined;
+    cur = cur[k];
+  }
+  return cur;
 }

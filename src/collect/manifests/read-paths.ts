@@ -3,7 +3,7 @@
 // Manifests are taken as the whole cluster: every resource type counts as read, with the number of
 // objects of its kind found in the files (a kind absent from the files is read with 0 objects), so
 // rules judge what the files declare. See Coverage.mode in ../coverage.ts.
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { KtmError } from '../../errors.js';
 import type { ResourceCoverage } from '../coverage.js';
@@ -18,6 +18,10 @@ import { readYaml } from './yaml-stream.js';
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 /** The name objects read from stdin carry as their source file. */
 export const STDIN_NAME = '<stdin>';
+/** Files up to this size are read in one piece; larger ones are streamed in 64 KiB chunks. */
+const SMALL_FILE = 1 << 20;
+/** How many files are opened ahead of the one being parsed. */
+const PREFETCH = 32;
 
 /**
  * Reads each path: a file, a folder (its `.yaml`, `.yml` and `.json` files, recursively, in sorted
@@ -30,11 +34,12 @@ export async function readPaths(
 ): Promise<SourceReadResult> {
   const sink = new ObjectSink();
   const visitedDirs = new Set<string>();
+  const inputs: ({ readonly kind: 'stdin' } | { readonly kind: 'file'; readonly path: string })[] = [];
   for (const p of paths) {
     if (p === '-') {
       if (options.stdin === undefined)
         throw new KtmError('no standard input to read', '-', 'pipe manifests into ktm or give a file');
-      await readInput(streamChunks(options.stdin), STDIN_NAME, sink);
+      inputs.push({ kind: 'stdin' });
       continue;
     }
     const st = await stat(p).catch(() => undefined);
@@ -44,8 +49,32 @@ export async function readPaths(
         p,
         'give a manifest file, a folder, a snapshot folder or -',
       );
-    if (st.isDirectory()) await readFolder(p, sink, visitedDirs);
-    else await readFile(p, sink);
+    if (st.isDirectory()) {
+      const files: string[] = [];
+      await listFolder(p, files, sink, visitedDirs);
+      for (const f of files) inputs.push({ kind: 'file', path: f });
+    } else inputs.push({ kind: 'file', path: p });
+  }
+  // Files are opened a few at a time ahead of the parser (opening is the slow part of a folder of
+  // 10,000 small files) and parsed strictly in order, so the result does not depend on timing.
+  const loads: (Promise<Loaded> | undefined)[] = inputs.map(() => undefined);
+  const start = (i: number): void => {
+    const input = inputs[i];
+    if (input?.kind === 'file' && loads[i] === undefined) loads[i] = loadSmallFile(input.path);
+  };
+  for (let i = 0; i < inputs.length; i++) {
+    for (let j = i; j < Math.min(inputs.length, i + PREFETCH); j++) start(j);
+    const input = inputs[i]!;
+    if (input.kind === 'stdin') {
+      await readInput(streamChunks(options.stdin!), STDIN_NAME, sink);
+      continue;
+    }
+    const loaded = await loads[i]!;
+    loads[i] = undefined;
+    if (loaded.kind === 'error')
+      sink.problem('error', input.path, `cannot read file: ${loaded.code}; skipped`);
+    else if (loaded.kind === 'whole') await readInput(oneChunk(loaded.bytes), input.path, sink, input.path);
+    else await readFile(input.path, sink);
   }
   const resources: ResourceCoverage[] = RESOURCE_TYPES.map((rt) => ({
     resource: resourceId(rt),
@@ -67,7 +96,8 @@ export async function readPaths(
   };
 }
 
-async function readFolder(dir: string, sink: ObjectSink, visited: Set<string>): Promise<void> {
+/** Collects the manifest files under a folder, recursively, in sorted order. */
+async function listFolder(dir: string, out: string[], sink: ObjectSink, visited: Set<string>): Promise<void> {
   // A symlink loop (a link to a parent folder) would otherwise recurse for ever.
   const real = await realpath(dir).catch(() => dir);
   if (visited.has(real)) return;
@@ -90,10 +120,34 @@ async function readFolder(dir: string, sink: ObjectSink, visited: Set<string>): 
       isDir = st?.isDirectory() ?? false;
       isFile = st?.isFile() ?? false;
     }
-    if (isDir) await readFolder(full, sink, visited);
-    else if (isFile && MANIFEST_EXTENSIONS.has(path.extname(entry.name).toLowerCase()))
-      await readFile(full, sink);
+    if (isDir) await listFolder(full, out, sink, visited);
+    else if (isFile && MANIFEST_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) out.push(full);
   }
+}
+
+type Loaded =
+  | { readonly kind: 'whole'; readonly bytes: Buffer }
+  | { readonly kind: 'large' }
+  | { readonly kind: 'error'; readonly code: string };
+
+/** Reads a file up to SMALL_FILE bytes whole; a larger one is left to be streamed. */
+async function loadSmallFile(file: string): Promise<Loaded> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+    const st = await handle.stat();
+    if (st.size > SMALL_FILE) return { kind: 'large' };
+    return { kind: 'whole', bytes: await handle.readFile() };
+  } catch (e) {
+    return { kind: 'error', code: errorCode(e) };
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+async function* oneChunk(bytes: Buffer): AsyncIterable<Buffer> {
+  await Promise.resolve();
+  yield bytes;
 }
 
 async function readFile(file: string, sink: ObjectSink): Promise<void> {
