@@ -477,11 +477,13 @@ async function readNodeFolder(f: NodeFolder): Promise<NodeFileSet> {
     const v = parseFlags(rancher?.componentArgs[component] ?? []).flags.get(flag)?.value;
     if (v !== undefined) namedFiles.push({ path: v, flag: `--${flag}` });
   }
-  for (const flag of ['kubeconfig', 'bootstrap-kubeconfig']) {
-    const v = kubeletFlags.get(flag)?.value;
-    if (v !== undefined) namedFiles.push({ path: v, flag: `kubelet --${flag}` });
-  }
+  const kubeletKubeconfig = kubeletFlags.get('kubeconfig')?.value;
+  if (kubeletKubeconfig !== undefined)
+    namedFiles.push({ path: kubeletKubeconfig, flag: 'kubelet --kubeconfig' });
   for (const n of namedFiles) await classify(n.path, n.flag);
+  // kubeadm deletes the bootstrap kubeconfig once the node has joined: read it when present, never warn.
+  const bootstrap = kubeletFlags.get('bootstrap-kubeconfig')?.value;
+  if (bootstrap !== undefined) await classify(bootstrap);
 
   // Everything else under /etc/kubernetes (not pki), plus the known RKE2/k3s, kind and minikube locations.
   for (const p of await f.list('/etc/kubernetes', 4, new Set(['pki', 'manifests']))) await classify(p);
