@@ -1,0 +1,42 @@
+// `ktm reach` end to end on a manifest folder: the reader, the engine and each output format.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runKtm } from '../../helpers/capture-io.js';
+
+const shop = path.join(import.meta.dirname, '..', '..', 'fixtures', 'network-policy', 'shop');
+
+describe('ktm reach', () => {
+  it('prints the connlist of a manifest folder exactly', async () => {
+    const r = await runKtm(['reach', shop]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(await readFile(path.join(shop, 'expected.txt'), 'utf8'));
+  });
+
+  it('renders json, md and dot', async () => {
+    const json = await runKtm(['reach', shop, '--format', 'json']);
+    const parsed = JSON.parse(json.stdout) as {
+      connections: { src: string; dst: string; conn: string }[];
+      networkPlugin: { enforces: string };
+    };
+    expect(parsed.connections).toContainEqual({
+      src: 'shop/frontend[Deployment]',
+      dst: 'shop/backend[Deployment]',
+      conn: 'TCP 9000',
+    });
+    expect(parsed.networkPlugin.enforces).toBe('unknown');
+    const md = await runKtm(['reach', shop, '--format', 'md']);
+    expect(md.stdout).toContain(
+      '| shop/frontend\\[Deployment\\] | shop/backend\\[Deployment\\] | TCP 9000 |',
+    );
+    const dot = await runKtm(['reach', shop, '--format', 'dot']);
+    expect(dot.stdout).toMatch(/^digraph \{/);
+    expect(dot.stdout).toContain(
+      '"shop/frontend[Deployment]" -> "shop/backend[Deployment]" [label="TCP 9000"',
+    );
+  });
+
+  it('rejects an unknown format with exit 2', async () => {
+    expect((await runKtm(['reach', shop, '--format', 'xml'])).code).toBe(2);
+  });
+});
