@@ -1,0 +1,204 @@
+// The privilege graph's data: vertices (identities, pods, containers, nodes, secrets, volumes, zones, hubs) and attack-step edges.
+import type { Evidence } from '../../types.js';
+
+/** Attack steps named as KubeHound names them (https://kubehound.io/reference/attacks/). */
+export const KUBEHOUND_EDGE_TYPES = [
+  'CE_PRIV_MOUNT',
+  'CE_NSENTER',
+  'CE_SYS_PTRACE',
+  'CE_MODULE_LOAD',
+  'CE_UMH_CORE_PATTERN',
+  'CE_VAR_LOG_SYMLINK',
+  'EXPLOIT_HOST_READ',
+  'EXPLOIT_HOST_WRITE',
+  'EXPLOIT_HOST_TRAVERSE',
+  'EXPLOIT_CONTAINERD_SOCK',
+  'SHARE_PS_NAMESPACE',
+  'TOKEN_STEAL',
+  'TOKEN_LIST',
+  'TOKEN_BRUTEFORCE',
+  'POD_CREATE',
+  'POD_PATCH',
+  'POD_EXEC',
+  'POD_ATTACH',
+  'CONTAINER_ATTACH',
+  'ROLE_BIND',
+  'IDENTITY_ASSUME',
+  'IDENTITY_IMPERSONATE',
+  'PERMISSION_DISCOVER',
+  'ENDPOINT_EXPLOIT',
+  'VOLUME_ACCESS',
+  'VOLUME_DISCOVER',
+] as const;
+
+/** Steps KubeHound lacks, named in the same style (documented in docs/attack-graph.md). */
+export const KTM_EDGE_TYPES = [
+  'NODES_PROXY',
+  'TOKEN_CREATE',
+  'CSR_APPROVE',
+  'ROLE_ESCALATE',
+  'WEBHOOK_MODIFY',
+  'CLOUD_METADATA_CREDS',
+  'HOSTPATH_PV',
+] as const;
+
+/** Not an attack step: from a hub ("every pod of namespace X") to one of its members. Collapsed in paths. */
+export const EXPAND = 'EXPAND' as const;
+
+export const EDGE_TYPES = [...KUBEHOUND_EDGE_TYPES, ...KTM_EDGE_TYPES, EXPAND] as const;
+export type EdgeType = (typeof EDGE_TYPES)[number];
+export type AttackStep = Exclude<EdgeType, typeof EXPAND>;
+
+/** Top-level trust zones of the 2019 audit. */
+export const ZONES = [
+  'Internet',
+  'API Server',
+  'Master Components',
+  'Master Data',
+  'Worker',
+  'Container',
+] as const;
+export type ZoneName = (typeof ZONES)[number];
+
+/**
+ * Vertex kinds. Real objects: ServiceAccount, User, Group, Pod, Container (namespace = pod's, name = pod/container),
+ * Node (the host, root on it), Secret, Volume (name = pod/volume), Zone. Hubs (name `*`, documented): Pod/NS/*
+ * every pod of NS; Secret/NS/*; ServiceAccount/NS/*; Namespace/NS = "a pod of the attacker's choosing in NS";
+ * Node/* = "any node"; Kubelet/NODE = the kubelet API of NODE; PermissionSet/cluster-admin and
+ * PermissionSet/NS/namespace-admin = holding those rights; CloudIdentity/NODE = the node's cloud credentials.
+ */
+export const VERTEX_KINDS = [
+  'ServiceAccount',
+  'User',
+  'Group',
+  'Pod',
+  'Container',
+  'Node',
+  'Secret',
+  'Volume',
+  'Zone',
+  'Namespace',
+  'Kubelet',
+  'PermissionSet',
+  'CloudIdentity',
+] as const;
+export type VertexKind = (typeof VERTEX_KINDS)[number];
+
+export interface VertexRef {
+  readonly kind: VertexKind;
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+export interface Vertex extends VertexRef {
+  readonly id: number;
+  /** A hub stands for a set of vertices (name `*`, or Namespace/PermissionSet/Kubelet/Zone stand-ins). */
+  readonly hub: boolean;
+}
+
+export interface Edge {
+  readonly id: number;
+  readonly type: EdgeType;
+  readonly from: number;
+  readonly to: number;
+  /** The binding and rule, the pod field, the setting: why the step is possible. */
+  readonly evidence: readonly Evidence[];
+  /** What would cut this step. */
+  readonly control: string;
+  /** Set when the step rests on an assumption ktm could not verify (e.g. egress to the metadata service). */
+  readonly assumption?: string;
+}
+
+export function vertexKey(v: VertexRef): string {
+  return `${v.kind}\u0000${v.namespace ?? ''}\u0000${v.name}`;
+}
+
+export function vertexLabel(v: VertexRef): string {
+  return v.namespace === undefined ? `${v.kind}/${v.name}` : `${v.kind}/${v.namespace}/${v.name}`;
+}
+
+const MAX_EVIDENCE = 6;
+
+/** The same binding or rule cited twice (two rights from one rule) is shown once. */
+export function dedupeEvidence(evidence: readonly Evidence[]): Evidence[] {
+  const seen = new Set<string>();
+  const out: Evidence[] = [];
+  for (const e of evidence) {
+    const k = JSON.stringify([e.ref.kind, e.ref.namespace, e.ref.name, e.path, e.value]);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(e);
+    if (out.length >= MAX_EVIDENCE) break;
+  }
+  return out;
+}
+
+/** Vertices and edges with out- and in-adjacency, built once and then searched. */
+export class AttackGraph {
+  readonly vertices: Vertex[] = [];
+  readonly edges: Edge[] = [];
+  readonly out: number[][] = [];
+  readonly in: number[][] = [];
+  private readonly byKey = new Map<string, number>();
+  private readonly edgeByKey = new Map<string, number>();
+
+  vertex(ref: VertexRef, hub = false): number {
+    const key = vertexKey(ref);
+    const found = this.byKey.get(key);
+    if (found !== undefined) return found;
+    const id = this.vertices.length;
+    this.vertices.push({
+      id,
+      kind: ref.kind,
+      ...(ref.namespace !== undefined ? { namespace: ref.namespace } : {}),
+      name: ref.name,
+      hub,
+    });
+    this.out.push([]);
+    this.in.push([]);
+    this.byKey.set(key, id);
+    return id;
+  }
+
+  find(ref: VertexRef): number | undefined {
+    return this.byKey.get(vertexKey(ref));
+  }
+
+  /** Add an edge; a second edge of the same type between the same vertices adds its evidence to the first. */
+  edge(
+    type: EdgeType,
+    from: number,
+    to: number,
+    evidence: readonly Evidence[],
+    control: string,
+    assumption?: string,
+  ): number {
+    if (from === to) return -1;
+    const key = `${type}\u0000${from}\u0000${to}`;
+    const found = this.edgeByKey.get(key);
+    if (found !== undefined) {
+      const e = this.edges[found]!;
+      if (e.evidence.length < MAX_EVIDENCE)
+        this.edges[found] = { ...e, evidence: dedupeEvidence([...e.evidence, ...evidence]) };
+      return found;
+    }
+    const id = this.edges.length;
+    this.edges.push({
+      id,
+      type,
+      from,
+      to,
+      evidence: dedupeEvidence(evidence),
+      control,
+      ...(assumption !== undefined ? { assumption } : {}),
+    });
+    this.out[from]!.push(id);
+    this.in[to]!.push(id);
+    this.edgeByKey.set(key, id);
+    return id;
+  }
+
+  hasEdge(type: EdgeType, from: number, to: number): boolean {
+    return this.edgeByKey.has(`${type}\u0000${from}\u0000${to}`);
+  }
+}

@@ -1,0 +1,137 @@
+// Renders attack paths as a terminal table, JSON (attackGraph.edges[] and paths[]) or Graphviz DOT; every cluster string escaped.
+import { escapeDot, escapeTerminal } from '../../report/escape.js';
+import type { Evidence } from '../../types.js';
+import { vertexLabel, type VertexRef } from './attack-graph.js';
+import { refOfVertex, type PrivilegeGraph } from './build-graph.js';
+import type { PathResult } from './attack-paths.js';
+
+export const PATH_FORMATS = ['table', 'json', 'dot'] as const;
+export type PathFormat = (typeof PATH_FORMATS)[number];
+
+const JEWEL_TITLES: Record<string, string> = {
+  'cluster-admin': 'cluster-admin-equivalent rights',
+  'etcd-data': 'etcd data',
+  'control-plane-node': 'a control-plane node',
+  'kube-system-credentials': 'kube-system credentials',
+  target: 'the target',
+};
+
+function t(s: string): string {
+  return escapeTerminal(s, 300);
+}
+
+/** A vertex as a reader should understand it: hubs say what they stand for. */
+function label(v: VertexRef): string {
+  const base = t(vertexLabel(v));
+  if (v.kind === 'Namespace') return `${base} (a new pod of the attacker's choosing)`;
+  if (v.kind === 'Kubelet') return `${base} (the kubelet API)`;
+  return base;
+}
+
+function evidenceText(e: Evidence): string {
+  const ref = vertexLabel({
+    kind: e.ref.kind as VertexRef['kind'],
+    ...(e.ref.namespace !== undefined ? { namespace: e.ref.namespace } : {}),
+    name: e.ref.name,
+  });
+  const at = e.source ? ` (${e.source.file}${e.source.line !== undefined ? `:${e.source.line}` : ''})` : '';
+  return `${ref}${e.path ? ` ${e.path}` : ''}${e.value !== undefined ? ` = ${e.value}` : ''}${at}`;
+}
+
+export function renderPathsTable(pg: PrivilegeGraph, r: PathResult): string {
+  const lines: string[] = [];
+  if (r.paths.length === 0) lines.push('No attack path from the entry points to the crown jewels.');
+  else
+    lines.push(
+      `Attack paths: ${r.total} found${r.total > r.paths.length ? `, showing the ${r.paths.length} worst` : ''} (Internet first, then by crown jewel, shortest first)`,
+    );
+  r.paths.forEach((p, i) => {
+    lines.push('');
+    lines.push(
+      `${i + 1}. ${t(vertexLabel(p.entry))} → ${JEWEL_TITLES[p.jewel] ?? p.jewel} (${t(vertexLabel(p.target))}), ${p.steps.length} step${p.steps.length === 1 ? '' : 's'}`,
+    );
+    p.steps.forEach((s, j) => {
+      const via = s.via && s.via.length > 0 ? ` (via ${s.via.map((v) => t(vertexLabel(v))).join(', ')})` : '';
+      lines.push(`   ${j + 1}) ${label(s.from)} --${s.type}--> ${label(s.to)}${via}`);
+      for (const e of s.evidence.slice(0, 4)) lines.push(`        evidence: ${t(evidenceText(e))}`);
+      if (s.assumption !== undefined) lines.push(`        assumes:  ${t(s.assumption)}`);
+      lines.push(`        cut by:   ${t(s.control)}`);
+    });
+  });
+  if (pg.limits.length > 0) {
+    lines.push('');
+    lines.push('Limits of this analysis:');
+    for (const l of pg.limits) lines.push(`  - ${t(l)}`);
+  }
+  const edgeCount = pg.graph.edges.filter((e) => e.type !== 'EXPAND').length;
+  lines.push('');
+  lines.push(
+    `Graph: ${pg.graph.vertices.length} vertices, ${edgeCount} attack edges, ${pg.entries.length} entry points.`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** JSON: the attack graph's edges (hub membership edges included, type EXPAND) and the paths. */
+export function pathsToJson(pg: PrivilegeGraph, r: PathResult, edges: 'all' | 'paths' = 'all'): unknown {
+  const onPaths = new Set<string>();
+  if (edges === 'paths')
+    for (const p of r.paths)
+      for (const s of p.steps) onPaths.add(`${s.type}|${vertexLabel(s.from)}|${vertexLabel(s.to)}`);
+  const list = pg.graph.edges
+    .filter(
+      (e) =>
+        edges === 'all' ||
+        onPaths.has(
+          `${e.type}|${vertexLabel(refOfVertex(pg, e.from))}|${vertexLabel(refOfVertex(pg, e.to))}`,
+        ),
+    )
+    .map((e) => ({
+      type: e.type,
+      from: refOfVertex(pg, e.from),
+      to: refOfVertex(pg, e.to),
+      evidence: e.evidence,
+      control: e.control,
+      ...(e.assumption !== undefined ? { assumption: e.assumption } : {}),
+    }));
+  return {
+    schemaVersion: 1,
+    attackGraph: {
+      vertices: pg.graph.vertices.length,
+      edges: list,
+      entryPoints: pg.entries.map((e) => ({ kind: e.kind, vertex: refOfVertex(pg, e.vertex) })),
+      crownJewels: Object.fromEntries(
+        [...pg.jewels].map(([k, v]) => [k, v.map((id) => refOfVertex(pg, id))]),
+      ),
+    },
+    paths: r.paths,
+    total: r.total,
+    limits: pg.limits,
+    diagnostics: pg.rbac.diagnostics,
+  };
+}
+
+export function renderPathsJson(pg: PrivilegeGraph, r: PathResult, edges: 'all' | 'paths' = 'all'): string {
+  return `${JSON.stringify(pathsToJson(pg, r, edges), null, 2)}\n`;
+}
+
+/** DOT of the paths shown (the whole graph is too large to draw). */
+export function renderPathsDot(r: PathResult): string {
+  const ids = new Map<string, string>();
+  const node = (v: VertexRef): string => {
+    const key = vertexLabel(v);
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = `n${ids.size}`;
+      ids.set(key, id);
+    }
+    return id;
+  };
+  const edges = new Set<string>();
+  for (const p of r.paths)
+    for (const s of p.steps) edges.add(`  ${node(s.from)} -> ${node(s.to)} [label="${escapeDot(s.type)}"];`);
+  const lines = ['digraph attack_paths {', '  rankdir=LR;', '  node [shape=box, fontname="Helvetica"];'];
+  for (const [label, id] of ids) lines.push(`  ${id} [label="${escapeDot(label)}"];`);
+  lines.push(...[...edges].sort());
+  lines.push('}');
+  return `${lines.join('\n')}\n`;
+}

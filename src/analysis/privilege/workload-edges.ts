@@ -1,0 +1,587 @@
+// Attack steps that come from what runs where: pods, containers, their volumes and tokens, node escapes, Internet exposure.
+import type { KubeObject } from '../../collect/inventory.js';
+import { refOf } from '../../collect/inventory.js';
+import type { Evidence, Ref } from '../../types.js';
+import { matches, selectorFromLabels } from '../network-policy/label-selector.js';
+import type { AttackStep } from './attack-graph.js';
+import { listOf, recordOf, str, type GraphContext, type PodInfo } from './graph-context.js';
+
+/** Normalise a host path: collapse slashes, drop `.` and trailing slash, resolve `..` lexically. */
+export function normaliseHostPath(p: string): string {
+  const parts: string[] = [];
+  for (const seg of p.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') parts.pop();
+    else parts.push(seg);
+  }
+  return `/${parts.join('/')}`;
+}
+
+/** `a` is `b` or a directory above it. */
+export function isSameOrParent(a: string, b: string): boolean {
+  return a === '/' || a === b || b.startsWith(`${a}/`);
+}
+
+/** Host trees where writing anything gives code execution on the node (cron, systemd, binaries, kubelet and runtime state). */
+const WRITE_SENSITIVE_TREES = [
+  '/etc',
+  '/root',
+  '/usr',
+  '/bin',
+  '/sbin',
+  '/lib',
+  '/lib64',
+  '/boot',
+  '/opt/cni/bin',
+  '/var/lib/kubelet',
+  '/var/lib/docker',
+  '/var/lib/containerd',
+  '/var/spool/cron',
+  '/dev',
+  '/proc',
+  '/sys',
+];
+
+/** Directories sensitive as a whole (they hold runtime sockets and home directories) but whose children usually are not. */
+const WRITE_SENSITIVE_DIRS = ['/run', '/var/run', '/home'];
+
+/** The sensitive location a writable host path reaches, if any. */
+export function writeSensitive(p: string): string | undefined {
+  return touches(p, WRITE_SENSITIVE_TREES) ?? WRITE_SENSITIVE_DIRS.find((d) => isSameOrParent(p, d));
+}
+
+/** Host locations whose read yields node or cluster credentials (kubelet and admin kubeconfigs, PKI, SSH keys, etcd). */
+const READ_SENSITIVE = [
+  '/etc/kubernetes',
+  '/var/lib/kubelet/pki',
+  '/var/lib/kubelet/kubeconfig',
+  '/etc/ssh',
+  '/etc/shadow',
+  '/root',
+  '/home',
+  '/var/lib/etcd',
+];
+
+const RUNTIME_SOCKETS = [
+  '/run/containerd/containerd.sock',
+  '/var/run/containerd/containerd.sock',
+  '/run/docker.sock',
+  '/var/run/docker.sock',
+  '/run/crio/crio.sock',
+  '/var/run/crio/crio.sock',
+  '/run/cri-dockerd.sock',
+  '/var/run/cri-dockerd.sock',
+];
+
+function touches(p: string, list: readonly string[]): string | undefined {
+  return list.find((s) => isSameOrParent(p, s) || isSameOrParent(s, p));
+}
+
+const parentOf = (p: string, list: readonly string[]): string | undefined =>
+  list.find((s) => isSameOrParent(p, s));
+
+function caps(sc: Record<string, unknown>): Set<string> {
+  const add = listOf([recordOf(sc['capabilities'])])[0]?.['add'];
+  const out = new Set<string>();
+  if (Array.isArray(add))
+    for (const c of add) if (typeof c === 'string') out.add(c.toUpperCase().replace(/^CAP_/, ''));
+  return out;
+}
+
+/** Runs as root unless runAsNonRoot or a non-zero runAsUser says otherwise (container settings override the pod's). */
+function runsAsRoot(podSc: Record<string, unknown>, sc: Record<string, unknown>): boolean {
+  const user = sc['runAsUser'] ?? podSc['runAsUser'];
+  const nonRoot = sc['runAsNonRoot'] ?? podSc['runAsNonRoot'];
+  if (nonRoot === true) return false;
+  if (typeof user === 'number') return user === 0;
+  return true;
+}
+
+interface VolumeInfo {
+  readonly name: string;
+  readonly hostPath?: string;
+  readonly tokenFor?: { sa: string; evidence: Evidence };
+  readonly pvc?: string;
+  readonly index: number;
+}
+
+function containerVertex(ctx: GraphContext, pod: PodInfo, container: string): number {
+  return ctx.v({ kind: 'Container', namespace: pod.namespace, name: `${pod.name}/${container}` });
+}
+
+function volumeVertex(ctx: GraphContext, pod: PodInfo, volume: string): number {
+  return ctx.v({ kind: 'Volume', namespace: pod.namespace, name: `${pod.name}/${volume}` });
+}
+
+function podEv(pod: PodInfo, path: string, value?: string): Evidence {
+  return { ref: pod.ref, path, ...(value !== undefined ? { value } : {}), source: pod.source };
+}
+
+/** Token volumes of every pod: needed before EXPLOIT_HOST_TRAVERSE links hostPath mounts to them. */
+export function tokenVolumes(ctx: GraphContext, pod: PodInfo): VolumeInfo[] {
+  const out: VolumeInfo[] = [];
+  const vols = listOf(pod.spec['volumes']);
+  vols.forEach((vol, index) => {
+    const name = str(vol['name']) ?? `volumes[${index}]`;
+    const projected = recordOf(vol['projected']);
+    const sources = listOf(projected['sources']);
+    const tokenSource = sources.find((s) => s['serviceAccountToken'] !== undefined);
+    if (tokenSource !== undefined) {
+      const aud = str(recordOf(tokenSource['serviceAccountToken'])['audience']);
+      // A token for another audience is not accepted by the API server.
+      if (aud === undefined || aud === '')
+        out.push({
+          name,
+          index,
+          tokenFor: {
+            sa: pod.serviceAccount,
+            evidence: podEv(pod, `spec.volumes[${index}].projected`, 'serviceAccountToken'),
+          },
+        });
+      return;
+    }
+    const secretName = str(recordOf(vol['secret'])['secretName']);
+    if (secretName !== undefined) {
+      const s = ctx.secretsByNs.get(pod.namespace)?.find((x) => x.name === secretName);
+      if (s?.serviceAccount !== undefined)
+        out.push({
+          name,
+          index,
+          tokenFor: {
+            sa: s.serviceAccount,
+            evidence: podEv(pod, `spec.volumes[${index}].secret.secretName`, secretName),
+          },
+        });
+    }
+  });
+  if (!out.some((v) => v.name.startsWith('kube-api-access'))) {
+    // The ServiceAccount admission plugin adds a projected token volume unless automounting is off
+    // (the pod's field wins over the service account's). https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/
+    const podAuto = pod.spec['automountServiceAccountToken'];
+    const saObj = ctx.inventory.get('ServiceAccount', pod.namespace, pod.serviceAccount)?.object;
+    const saAuto = saObj?.automountServiceAccountToken;
+    const auto = typeof podAuto === 'boolean' ? podAuto : (saAuto ?? true);
+    const explicitProjected = out.length > 0;
+    if (auto && !explicitProjected) {
+      const why =
+        typeof podAuto === 'boolean'
+          ? podEv(pod, 'spec.automountServiceAccountToken', String(podAuto))
+          : saAuto !== undefined && saObj !== undefined
+            ? { ref: refOf(saObj), path: 'automountServiceAccountToken', value: String(saAuto) }
+            : podEv(pod, 'spec.automountServiceAccountToken', 'unset (defaults to true)');
+      out.push({ name: 'kube-api-access', index: -1, tokenFor: { sa: pod.serviceAccount, evidence: why } });
+    }
+  }
+  return out;
+}
+
+/** Pod, container, volume and node edges of one pod. */
+export function addPodEdges(ctx: GraphContext, pod: PodInfo, tokens: readonly VolumeInfo[]): void {
+  const g = ctx.graph;
+  const P = ctx.v({ kind: 'Pod', namespace: pod.namespace, name: pod.name });
+  const N = pod.node !== undefined ? ctx.v({ kind: 'Node', name: pod.node }) : undefined;
+  const podSc = recordOf(pod.spec['securityContext']);
+  const hostPID = pod.spec['hostPID'] === true;
+  const shareProcessNamespace = pod.spec['shareProcessNamespace'] === true;
+  const containers = listOf(pod.spec['containers']);
+  const volumes = listOf(pod.spec['volumes']);
+  const volByName = new Map<string, VolumeInfo>();
+  volumes.forEach((vol, index) => {
+    const name = str(vol['name']);
+    if (name === undefined) return;
+    const hp = str(recordOf(vol['hostPath'])['path']);
+    const pvc = str(recordOf(vol['persistentVolumeClaim'])['claimName']);
+    volByName.set(name, {
+      name,
+      index,
+      ...(hp !== undefined ? { hostPath: normaliseHostPath(hp) } : {}),
+      ...(pvc !== undefined ? { pvc } : {}),
+    });
+  });
+  for (const t of tokens) {
+    const V = volumeVertex(ctx, pod, t.name);
+    if (t.tokenFor !== undefined)
+      g.edge(
+        'TOKEN_STEAL',
+        V,
+        ctx.sa(pod.namespace, t.tokenFor.sa),
+        [t.tokenFor.evidence, podEv(pod, 'spec.serviceAccountName', pod.serviceAccount)],
+        'automountServiceAccountToken: false on the pod or its ServiceAccount (mount a token only where the workload calls the API)',
+      );
+    if (N !== undefined)
+      g.edge(
+        'VOLUME_ACCESS',
+        N,
+        V,
+        [podEv(pod, 'spec.nodeName', pod.node)],
+        'none once the node is compromised: keep token-bearing pods off nodes that run escape-capable pods',
+      );
+  }
+  if (N !== undefined) {
+    g.edge(
+      'POD_ATTACH',
+      N,
+      P,
+      [podEv(pod, 'spec.nodeName', pod.node)],
+      'none once the node is compromised: isolate sensitive pods on dedicated nodes (taints, nodeSelector)',
+    );
+  }
+  const names = containers.map((c, i) => str(c['name']) ?? `containers[${i}]`);
+  containers.forEach((c, ci) => {
+    const cname = names[ci]!;
+    const C = containerVertex(ctx, pod, cname);
+    const cpath = `spec.containers[${ci}]`;
+    g.edge(
+      'CONTAINER_ATTACH',
+      P,
+      C,
+      [podEv(pod, cpath, cname)],
+      'none: control of a pod is control of its containers',
+    );
+    const sc = recordOf(c['securityContext']);
+    const privileged = sc['privileged'] === true;
+    const cap = caps(sc);
+    // Every container of a pod gets the automounted token (the admission plugin mounts it in each).
+    for (const t of tokens) {
+      const mounted = t.index === -1 || listOf(c['volumeMounts']).some((m) => str(m['name']) === t.name);
+      if (mounted)
+        g.edge(
+          'VOLUME_DISCOVER',
+          C,
+          volumeVertex(ctx, pod, t.name),
+          [podEv(pod, `${cpath}.volumeMounts`, t.name)],
+          'do not mount a service account token into this container',
+        );
+    }
+    if (N !== undefined) {
+      const esc = (type: AttackStep, ev: Evidence[], control: string): void => {
+        g.edge(type, C, N, ev, control);
+      };
+      const cut = 'enforce Pod Security "baseline" on the namespace (pod-security.kubernetes.io/enforce)';
+      if (privileged) {
+        esc(
+          'CE_PRIV_MOUNT',
+          [podEv(pod, `${cpath}.securityContext.privileged`, 'true')],
+          `drop privileged: true; ${cut}`,
+        );
+        esc(
+          'CE_MODULE_LOAD',
+          [podEv(pod, `${cpath}.securityContext.privileged`, 'true')],
+          `drop privileged: true; ${cut}`,
+        );
+        if (hostPID)
+          esc(
+            'CE_NSENTER',
+            [podEv(pod, `${cpath}.securityContext.privileged`, 'true'), podEv(pod, 'spec.hostPID', 'true')],
+            `drop privileged and hostPID; ${cut}`,
+          );
+      } else if (cap.has('SYS_MODULE') || cap.has('ALL')) {
+        esc(
+          'CE_MODULE_LOAD',
+          [podEv(pod, `${cpath}.securityContext.capabilities.add`, 'SYS_MODULE')],
+          `drop the SYS_MODULE capability; ${cut}`,
+        );
+      }
+      if (hostPID && ((cap.has('SYS_PTRACE') && cap.has('SYS_ADMIN')) || cap.has('ALL')))
+        esc(
+          'CE_SYS_PTRACE',
+          [
+            podEv(pod, 'spec.hostPID', 'true'),
+            podEv(pod, `${cpath}.securityContext.capabilities.add`, 'SYS_PTRACE,SYS_ADMIN'),
+          ],
+          `drop hostPID or the SYS_PTRACE/SYS_ADMIN capabilities; ${cut}`,
+        );
+    }
+    // hostPath mounts.
+    listOf(c['volumeMounts']).forEach((m, mi) => {
+      const vname = str(m['name']);
+      const vol = vname === undefined ? undefined : volByName.get(vname);
+      if (vol === undefined) return;
+      const readOnly = m['readOnly'] === true;
+      let hostPath = vol.hostPath;
+      let pvEv: Evidence | undefined;
+      if (hostPath === undefined && vol.pvc !== undefined) {
+        const pv = hostPathPvOfClaim(ctx, pod.namespace, vol.pvc);
+        if (pv !== undefined) {
+          hostPath = pv.path;
+          pvEv = { ref: pv.ref, path: 'spec.hostPath.path', value: pv.path };
+        }
+      }
+      if (hostPath === undefined) return;
+      const V = volumeVertex(ctx, pod, vol.name);
+      const ev: Evidence[] = [
+        podEv(
+          pod,
+          `spec.volumes[${vol.index}]${pvEv ? '.persistentVolumeClaim' : '.hostPath.path'}`,
+          pvEv ? vol.pvc : hostPath,
+        ),
+        podEv(
+          pod,
+          `${cpath}.volumeMounts[${mi}]`,
+          `${str(m['mountPath']) ?? ''}${readOnly ? ' (readOnly)' : ''}`,
+        ),
+        ...(pvEv ? [pvEv] : []),
+      ];
+      g.edge('VOLUME_DISCOVER', C, V, ev, 'do not mount host paths into containers');
+      if (N !== undefined)
+        g.edge(
+          'VOLUME_ACCESS',
+          N,
+          V,
+          [podEv(pod, 'spec.nodeName', pod.node)],
+          'none once the node is compromised',
+        );
+      const hostCut = pvEv
+        ? 'do not offer hostPath PersistentVolumes (Pod Security does not check them, TOB-K8S-038); restrict who may create PersistentVolumes'
+        : 'remove the hostPath volume; enforce Pod Security "baseline" (forbids hostPath)';
+      if (N !== undefined) {
+        const w = readOnly ? undefined : writeSensitive(hostPath);
+        if (w !== undefined)
+          g.edge(
+            'EXPLOIT_HOST_WRITE',
+            C,
+            N,
+            [...ev, { ref: pod.ref, value: `writable host path near ${w}` }],
+            hostCut,
+          );
+        const r = touches(hostPath, READ_SENSITIVE);
+        if (r !== undefined)
+          g.edge(
+            'EXPLOIT_HOST_READ',
+            C,
+            N,
+            [...ev, { ref: pod.ref, value: `host credentials under ${r}` }],
+            hostCut,
+          );
+        if (!readOnly && isSameOrParent(hostPath, '/proc/sys/kernel'))
+          g.edge('CE_UMH_CORE_PATTERN', C, N, ev, `${hostCut}; never mount /proc from the host`);
+        if (!readOnly && isSameOrParent(hostPath, '/var/log') && runsAsRoot(podSc, sc))
+          g.edge(
+            'CE_VAR_LOG_SYMLINK',
+            C,
+            N,
+            [...ev, podEv(pod, `${cpath}.securityContext.runAsUser`, 'root (runAsNonRoot not set)')],
+            `${hostCut}; run as non-root`,
+          );
+        const sock = parentOf(hostPath, RUNTIME_SOCKETS);
+        if (sock !== undefined)
+          g.edge('EXPLOIT_CONTAINERD_SOCK', C, N, [...ev, { ref: pod.ref, value: sock }], hostCut);
+        if (isSameOrParent(hostPath, '/var/lib/kubelet/pods')) {
+          for (const other of ctx.podsByNode.get(pod.node!) ?? []) {
+            if (other === pod) continue;
+            for (const t of ctx.tokenVolumesOf(other))
+              g.edge(
+                'EXPLOIT_HOST_TRAVERSE',
+                V,
+                volumeVertex(ctx, other, t.name),
+                [...ev, podEv(other, 'spec.nodeName', other.node)],
+                `${hostCut}; /var/lib/kubelet/pods holds every pod's token`,
+              );
+          }
+        }
+        if (
+          touches(hostPath, ['/var/lib/etcd', '/etc/kubernetes/pki/etcd']) !== undefined &&
+          ctx.etcdNodes.has(pod.node!)
+        )
+          g.edge(
+            'EXPLOIT_HOST_READ',
+            V,
+            ctx.zone('Master Data'),
+            [...ev, { ref: { kind: 'Node', name: pod.node! }, value: 'etcd runs on this node' }],
+            'keep etcd data and client keys unreadable to workloads; encrypt secrets at rest',
+          );
+      }
+    });
+  });
+  if (shareProcessNamespace) {
+    // KubeHound: containers of one pod with a shared process namespace reach each other (/proc/PID/root).
+    for (let a = 0; a < names.length; a++)
+      for (let b = 0; b < names.length; b++)
+        if (a !== b)
+          g.edge(
+            'SHARE_PS_NAMESPACE',
+            containerVertex(ctx, pod, names[a]!),
+            containerVertex(ctx, pod, names[b]!),
+            [podEv(pod, 'spec.shareProcessNamespace', 'true')],
+            'remove shareProcessNamespace or split containers of different trust into separate pods',
+          );
+  }
+  if (N !== undefined && ctx.facts.cloud !== undefined) {
+    const hostNetwork = pod.spec['hostNetwork'] === true;
+    const CI = ctx.v({ kind: 'CloudIdentity', name: pod.node! });
+    for (const cname of names)
+      g.edge(
+        'CLOUD_METADATA_CREDS',
+        containerVertex(ctx, pod, cname),
+        CI,
+        [
+          podEv(pod, 'spec.nodeName', pod.node),
+          ...(hostNetwork ? [podEv(pod, 'spec.hostNetwork', 'true')] : []),
+        ],
+        'block egress to 169.254.169.254 (NetworkPolicy egress, IMDSv2 with hop limit 1, GKE metadata server / workload identity)',
+        'the pod reaches the metadata service (egress policy not evaluated: the reachability engine is not wired in)',
+      );
+  }
+}
+
+function hostPathPvOfClaim(
+  ctx: GraphContext,
+  ns: string,
+  claim: string,
+): { ref: Ref; path: string } | undefined {
+  const pvc = ctx.inventory.get('PersistentVolumeClaim', ns, claim)?.object;
+  const volumeName = pvc?.spec?.volumeName;
+  let pv = volumeName ? ctx.inventory.get('PersistentVolume', undefined, volumeName)?.object : undefined;
+  if (pv === undefined)
+    pv = ctx.inventory
+      .ofKind('PersistentVolume')
+      .find(
+        (p) => p.object.spec?.claimRef?.namespace === ns && p.object.spec.claimRef.name === claim,
+      )?.object;
+  const path = pv?.spec?.hostPath?.path;
+  if (pv === undefined || path === undefined) return undefined;
+  return { ref: { kind: 'PersistentVolume', name: pv.metadata?.name ?? '' }, path: normaliseHostPath(path) };
+}
+
+/** Node-level edges: root on a node gives its kubelet's credentials; the kubelet identity reaches its pods' tokens. */
+export function addNodeEdges(ctx: GraphContext): void {
+  const g = ctx.graph;
+  const f = ctx.facts;
+  for (const node of ctx.nodes) {
+    const N = ctx.v({ kind: 'Node', name: node });
+    const K = ctx.v({ kind: 'User', name: `system:node:${node}` });
+    g.edge(
+      'IDENTITY_ASSUME',
+      N,
+      K,
+      [
+        {
+          ref: { kind: 'Node', name: node },
+          value: 'the kubelet client certificate (/var/lib/kubelet/pki, /etc/kubernetes/kubelet.conf)',
+        },
+      ],
+      'none once the node is compromised; rotate kubelet client certificates',
+    );
+    const pods = ctx.podsByNode.get(node) ?? [];
+    if (f.nodeAuthorizer.value) {
+      const seen = new Set<string>();
+      for (const p of pods) {
+        const key = `${p.namespace}/${p.serviceAccount}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        // The Node authorizer lets a kubelet request tokens for the service accounts of pods bound to it.
+        g.edge(
+          'TOKEN_CREATE',
+          K,
+          ctx.sa(p.namespace, p.serviceAccount),
+          [
+            podEv(p, 'spec.nodeName', node),
+            podEv(p, 'spec.serviceAccountName', p.serviceAccount),
+            ...f.nodeAuthorizer.evidence,
+          ],
+          'none: a node holds the credentials of the pods it runs; keep privileged workloads on dedicated nodes',
+          f.nodeAuthorizer.known ? undefined : `Node authorizer assumed (${f.nodeAuthorizer.note})`,
+        );
+      }
+    }
+    if (f.nodeRestriction.known && !f.nodeRestriction.value) {
+      g.edge(
+        'POD_CREATE',
+        K,
+        ctx.newPodHub(undefined),
+        [...f.nodeRestriction.evidence, { ref: { kind: 'Node', name: node }, value: f.nodeRestriction.note }],
+        'enable the NodeRestriction admission plugin (limits kubelets to mirror pods on their own node without service accounts or secrets)',
+      );
+    }
+  }
+}
+
+/** Internet exposure: LoadBalancer and NodePort Services, Ingress backends, hostPorts. */
+export function addExposureEdges(ctx: GraphContext): void {
+  const g = ctx.graph;
+  const internet = ctx.zone('Internet');
+  const exposeService = (svc: KubeObject, why: Evidence[], assumption?: string): void => {
+    const ns = svc.metadata.namespace ?? 'default';
+    const spec = recordOf(svc['spec']);
+    const sel = recordOf(spec['selector']);
+    const labels: Record<string, string> = {};
+    for (const [k, v] of Object.entries(sel)) if (typeof v === 'string') labels[k] = v;
+    // A Service without a selector selects no pods (its endpoints are managed by hand).
+    if (Object.keys(labels).length === 0) return;
+    const selector = selectorFromLabels(labels);
+    const targets = listOf(spec['ports']).map((p) => p['targetPort'] ?? p['port']);
+    for (const pod of ctx.podsByNs.get(ns) ?? []) {
+      if (!matches(selector, pod.object.metadata.labels ?? {})) continue;
+      const containers = listOf(pod.spec['containers']);
+      const declaring = containers.filter((c) =>
+        listOf(c['ports']).some((cp) =>
+          targets.some((t) => t === cp['containerPort'] || (typeof t === 'string' && t === cp['name'])),
+        ),
+      );
+      for (const c of declaring.length > 0 ? declaring : containers) {
+        const cname = str(c['name']) ?? '';
+        g.edge(
+          'ENDPOINT_EXPLOIT',
+          internet,
+          containerVertex(ctx, pod, cname),
+          [...why, podEv(pod, 'metadata.labels', 'selected by the Service')],
+          'remove the public exposure (ClusterIP, internal load balancer), or front it with authentication and a WAF; keep the pod unprivileged and without an API token',
+          assumption,
+        );
+      }
+    }
+  };
+  for (const { object, source } of ctx.inventory.ofKind('Service') as readonly {
+    object: KubeObject;
+    source: (typeof ctx.pods)[number]['source'];
+  }[]) {
+    const type = str(recordOf(object['spec'])['type']);
+    if (type === 'LoadBalancer')
+      exposeService(object, [{ ref: refOf(object), path: 'spec.type', value: type, source }]);
+    else if (type === 'NodePort')
+      exposeService(
+        object,
+        [{ ref: refOf(object), path: 'spec.type', value: type, source }],
+        'node ports are reachable from the Internet (nodes have public addresses or a public load balancer forwards to them)',
+      );
+  }
+  for (const { object, source } of ctx.inventory.ofKind('Ingress') as readonly {
+    object: KubeObject;
+    source: (typeof ctx.pods)[number]['source'];
+  }[]) {
+    const ns = object.metadata.namespace ?? 'default';
+    const spec = recordOf(object['spec']);
+    const backends: string[] = [];
+    const def = str(recordOf(recordOf(spec['defaultBackend'])['service'])['name']);
+    if (def !== undefined) backends.push(def);
+    for (const rule of listOf(spec['rules']))
+      for (const p of listOf(recordOf(rule['http'])['paths'])) {
+        const n = str(recordOf(recordOf(p['backend'])['service'])['name']);
+        if (n !== undefined) backends.push(n);
+      }
+    for (const name of [...new Set(backends)]) {
+      const svc = ctx.inventory.get('Service', ns, name)?.object;
+      if (svc !== undefined)
+        exposeService(
+          svc,
+          [{ ref: refOf(object), path: 'spec.rules', value: `backend ${name}`, source }],
+          'the Ingress controller is reachable from the Internet',
+        );
+    }
+  }
+  for (const pod of ctx.pods) {
+    listOf(pod.spec['containers']).forEach((c, ci) => {
+      listOf(c['ports']).forEach((p, pi) => {
+        if (typeof p['hostPort'] === 'number' && p['hostPort'] > 0)
+          g.edge(
+            'ENDPOINT_EXPLOIT',
+            internet,
+            containerVertex(ctx, pod, str(c['name']) ?? ''),
+            [podEv(pod, `spec.containers[${ci}].ports[${pi}].hostPort`, String(p['hostPort']))],
+            'remove the hostPort; expose through a Service with a controlled load balancer',
+            'the node address is reachable from the Internet',
+          );
+      });
+    });
+  }
+}

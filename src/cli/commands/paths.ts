@@ -1,0 +1,88 @@
+// `ktm paths`: attack paths from entry points (or --from) to crown jewels (or --to), step by step with evidence and the control that cuts each step.
+import { Option, type Command } from 'commander';
+import { KtmError } from '../../errors.js';
+import { escapeTerminal } from '../../report/escape.js';
+import { buildPrivilegeGraph } from '../../analysis/privilege/build-graph.js';
+import { findAttackPaths, resolveSelector } from '../../analysis/privilege/attack-paths.js';
+import {
+  PATH_FORMATS,
+  renderPathsDot,
+  renderPathsJson,
+  renderPathsTable,
+  type PathFormat,
+} from '../../analysis/privilege/render-paths.js';
+import { addInputOptions, readInput, type InputFlags } from '../input.js';
+import { EXIT, type CliIo } from '../io.js';
+import type { CommandResult } from '../main.js';
+
+interface PathsFlags extends InputFlags {
+  from?: string;
+  to?: string;
+  output: PathFormat;
+  limit: string;
+  edges: 'all' | 'paths';
+}
+
+export function register(program: Command, io: CliIo, result: CommandResult): void {
+  const cmd = program
+    .command('paths')
+    .description(
+      'attack paths: from Internet-exposed workloads, pods and identities to cluster-admin, control-plane nodes, etcd and kube-system credentials',
+    )
+    .argument('[paths...]', 'manifest files or folders (recursively), snapshot folders, or - for stdin');
+  addInputOptions(cmd)
+    .option(
+      '--from <ref|zone>',
+      'start here: Kind/name, Kind/namespace/name, or a zone (Internet, Container, Worker, ...)',
+    )
+    .option(
+      '--to <ref|zone>',
+      'end here instead of the crown jewels: Kind/name, Kind/namespace/name, or a zone (Master Data, ...)',
+    )
+    .addOption(new Option('-o, --output <format>', 'output format').choices(PATH_FORMATS).default('table'))
+    .addOption(new Option('--limit <n>', 'most paths shown').default('50'))
+    .addOption(
+      new Option('--edges <which>', 'JSON: every edge of the graph, or only those on the paths shown')
+        .choices(['all', 'paths'])
+        .default('all'),
+    )
+    .action(async (paths: string[], flags: PathsFlags) => {
+      const limit = Number(flags.limit);
+      if (!Number.isInteger(limit) || limit < 1)
+        throw new KtmError(
+          `invalid --limit '${escapeTerminal(flags.limit)}'`,
+          '--limit',
+          'give a positive whole number',
+        );
+      const inventory = await readInput(paths, flags, io);
+      const pg = buildPrivilegeGraph(inventory);
+      const pick = (flag: '--from' | '--to', v: string | undefined): number[] | undefined => {
+        if (v === undefined) return undefined;
+        const ids = resolveSelector(pg, v);
+        if (ids === undefined || ids.length === 0)
+          throw new KtmError(
+            `nothing in the attack graph matches '${escapeTerminal(v)}'`,
+            flag,
+            'give Kind/name, Kind/namespace/name (e.g. ServiceAccount/team-a/builder) or a zone name',
+          );
+        return ids;
+      };
+      const from = pick('--from', flags.from);
+      const to = pick('--to', flags.to);
+      const r = findAttackPaths(pg, { ...(from ? { from } : {}), ...(to ? { to } : {}), limit });
+      for (const d of pg.rbac.diagnostics)
+        io.stderr(`ktm: ${d.severity}: ${escapeTerminal(d.where)}: ${escapeTerminal(d.message, 400)}\n`);
+      switch (flags.output) {
+        case 'json':
+          io.stdout(renderPathsJson(pg, r, flags.edges));
+          break;
+        case 'dot':
+          io.stdout(renderPathsDot(r));
+          break;
+        case 'table':
+          io.stdout(renderPathsTable(pg, r));
+          break;
+      }
+      result.code = EXIT.ok;
+    });
+}
