@@ -12,6 +12,7 @@ import * as reachCmd from './commands/reach.js';
 import * as rulesCmd from './commands/rules.js';
 import * as dataflowCmd from './commands/dataflow.js';
 import * as zonesCmd from './commands/zones.js';
+import * as pathsCmd from './commands/paths.js';
 
 /** Commands set the exit code here; main returns it. */
 export interface CommandResult {
@@ -26,6 +27,7 @@ const COMMANDS: readonly { register(program: Command, io: CliIo, result: Command
   rulesCmd,
   dataflowCmd,
   zonesCmd,
+  pathsCmd,
 ];
 
 /** The command name as invoked: `ktm`, or `kubectl ktm` when installed as the kubectl plugin `kubectl-ktm`. */
