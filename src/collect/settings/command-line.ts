@@ -122,7 +122,9 @@ export function isBooleanFlag(name: string): boolean {
  */
 export function isCredentialFlag(name: string): boolean {
   const n = name.toLowerCase().replace(/^-+/, '');
-  if (/(?:-file|-path|-dir|-ttl|-cache-ttl|-key-file|-url-file)$/.test(n)) return false;
+  // A boolean (`--use-service-account-credentials`) or a path to a credential file is not itself a credential.
+  if (BOOLEAN_FLAGS.has(n) || /(?:-file|-path|-dir|-ttl|-cache-ttl|-key-file|-url-file)$/.test(n))
+    return false;
   if (n === 'datastore-endpoint' || n === 'etcd-password' || n === 'basic-auth') return true;
   return /(?:^|-)(?:token|tokens|password|passwd|secret|secrets-key|credential|credentials|api-key|apikey)$/.test(
     n,
@@ -350,10 +352,12 @@ export function containerTokens(
     if (w === '&&' || w === '||' || w === ';' || w === '|' || w === '&') segments.push([]);
     else segments[segments.length - 1]!.push(w);
   }
-  const runs = (seg: readonly string[]): boolean =>
-    seg.some((w) => (binary === undefined ? !w.startsWith('-') : basename(w).includes(binary)));
-  const chosen =
-    segments.find((seg) => binary !== undefined && runs(seg)) ?? segments.find((s) => s.length > 0) ?? [];
+  // A segment runs the binary when its command word (after `exec`) is that binary, wherever it is installed.
+  const runs = (seg: readonly string[]): boolean => {
+    const cmd = seg[0] === 'exec' ? seg[1] : seg[0];
+    return binary !== undefined && cmd !== undefined && basename(cmd) === binary;
+  };
+  const chosen = segments.find(runs) ?? segments.find((s) => s.length > 0) ?? [];
   const unwrapped = chosen[0] === 'exec' ? chosen.slice(1) : chosen;
   return { tokens: unwrapped, paths: unwrapped.map(() => scriptPath) };
 }

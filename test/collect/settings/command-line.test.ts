@@ -114,6 +114,7 @@ describe('isCredentialFlag', () => {
       'tls-private-key-file',
       'authentication-token-webhook-cache-ttl',
       'authentication-token-webhook',
+      'use-service-account-credentials',
     ])
       expect(isCredentialFlag(f), f).toBe(false);
   });
