@@ -1,0 +1,95 @@
+// `ktm dataflow`: derive the data-flow graph and draw it as DOT, SVG, Mermaid, or the Model as JSON.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import { KtmError } from '../../errors.js';
+import { deriveModel, parseZonesFile, type DeriveOptions, type Model } from '../../model/index.js';
+import { renderDataflowDot } from '../../report/diagrams/dot.js';
+import { renderDataflowMermaid } from '../../report/diagrams/mermaid.js';
+import { dotToSvg } from '../../report/diagrams/svg.js';
+import { findZone } from '../../report/diagrams/view.js';
+import { escapeTerminal } from '../../report/escape.js';
+import { addInputOptions, readInput, type InputFlags } from '../input.js';
+import { EXIT, type CliIo } from '../io.js';
+import type { CommandResult } from '../main.js';
+
+export const DATAFLOW_FORMATS = ['dot', 'svg', 'mermaid', 'json'] as const;
+
+export interface ModelFlags extends InputFlags {
+  detail?: boolean;
+  zone?: string;
+  zonesFile?: string;
+  tenantLabel?: string;
+}
+
+/** The model options of the flags: the zones file read and validated, the tenant label. */
+export async function deriveOptions(flags: ModelFlags, io: CliIo): Promise<DeriveOptions> {
+  let zonesFile: DeriveOptions['zonesFile'];
+  if (flags.zonesFile !== undefined) {
+    const file = path.resolve(io.cwd, flags.zonesFile);
+    const text = await readFile(file, 'utf8').catch(() => {
+      throw new KtmError('cannot read the zones file', flags.zonesFile, 'give a readable YAML file');
+    });
+    zonesFile = parseZonesFile(text, flags.zonesFile);
+  }
+  return {
+    ...(zonesFile === undefined ? {} : { zonesFile }),
+    ...(flags.tenantLabel === undefined ? {} : { tenantLabel: flags.tenantLabel }),
+  };
+}
+
+export async function modelFromFlags(paths: readonly string[], flags: ModelFlags, io: CliIo): Promise<Model> {
+  const options = await deriveOptions(flags, io);
+  const inventory = await readInput(paths, flags, io);
+  const model = deriveModel(inventory, options);
+  if (flags.zone !== undefined && findZone(model, flags.zone) === undefined) {
+    throw new KtmError(
+      `no zone '${escapeTerminal(flags.zone)}'`,
+      '--zone',
+      'give a zone id or name as `ktm zones` lists them',
+    );
+  }
+  return model;
+}
+
+/** Options every diagram command shares. */
+export function addModelOptions(cmd: Command): Command {
+  return cmd
+    .option('--detail', 'draw every workload, Service and node (default: collapsed per namespace and pool)')
+    .option('--zone <name>', 'focus on one trust zone (id or name) and the flows crossing it')
+    .option('--zones-file <file>', 'a zones file that renames, merges or assigns zones (YAML)')
+    .option('--tenant-label <label>', 'group namespaces into tenant zones by this namespace label');
+}
+
+export function register(program: Command, io: CliIo, result: CommandResult): void {
+  const cmd = program
+    .command('dataflow')
+    .description(
+      'derive the data-flow graph: components, flows (TLS, authentication, evidence) and trust zones',
+    )
+    .argument('[paths...]', 'manifest files or folders (recursively), snapshot folders, or - for stdin');
+  addModelOptions(addInputOptions(cmd))
+    .addOption(new Option('-o, --output <format>', 'output format').choices(DATAFLOW_FORMATS).default('dot'))
+    .action(async (paths: string[], flags: ModelFlags & { output: (typeof DATAFLOW_FORMATS)[number] }) => {
+      const model = await modelFromFlags(paths, flags, io);
+      const view = {
+        ...(flags.detail === true ? { detail: true } : {}),
+        ...(flags.zone === undefined ? {} : { zone: flags.zone }),
+      };
+      switch (flags.output) {
+        case 'json':
+          io.stdout(`${JSON.stringify(model, null, 2)}\n`);
+          break;
+        case 'mermaid':
+          io.stdout(renderDataflowMermaid(model, view));
+          break;
+        case 'svg':
+          io.stdout(await dotToSvg(renderDataflowDot(model, view)));
+          break;
+        case 'dot':
+          io.stdout(renderDataflowDot(model, view));
+          break;
+      }
+      result.code = EXIT.ok;
+    });
+}

@@ -1,0 +1,294 @@
+// Graphviz DOT for the data-flow and zone diagrams: zones as nested clusters, insecure flows red, a legend.
+import { escapeDot } from '../escape.js';
+import type { Model, TlsState, TrustZone } from '../../model/types.js';
+import { buildView, worstTls, type View, type ViewOptions, type ViewZone } from './view.js';
+
+/** Fill per top-level zone, so nested boxes keep their audit zone's colour family. */
+const ZONE_FILL: Readonly<Record<string, string>> = {
+  internet: '#fdf2e9',
+  'api-server': '#eaf2f8',
+  'master-components': '#e8f8f5',
+  'master-data': '#f4ecf7',
+  worker: '#fef9e7',
+  container: '#eafaf1',
+};
+
+const RED = '#c0392b';
+const GREY = '#7f8c8d';
+const BLACK = '#1a1a1a';
+
+function label(lines: readonly string[]): string {
+  return lines.map((l) => escapeDot(l)).join('\\n');
+}
+
+function edgeStyle(tls: TlsState, boundary: boolean, topLevel: boolean): string {
+  const color = tls === 'none' || tls === 'unverified' ? RED : tls === 'unknown' ? GREY : BLACK;
+  const style = tls === 'unknown' ? 'dashed' : 'solid';
+  const width = topLevel ? 2.4 : boundary ? 1.6 : 1;
+  return `color="${color}", fontcolor="${color}", style="${style}", penwidth=${width}`;
+}
+
+function header(name: string, title: string): string[] {
+  return [
+    `digraph ${name} {`,
+    `  graph [rankdir=LR, compound=true, newrank=true, fontname="Helvetica", fontsize=13, nodesep=0.25, ranksep=0.9, labelloc=t, label="${escapeDot(title)}"];`,
+    '  node [fontname="Helvetica", fontsize=10, shape=box, style="rounded,filled", fillcolor="#ffffff", color="#34495e"];',
+    '  edge [fontname="Helvetica", fontsize=8, arrowsize=0.7];',
+  ];
+}
+
+function legend(extra: readonly string[]): string[] {
+  const rows: [string, string][] = [
+    ['plaintext or unverified TLS', `color="${RED}", fontcolor="${RED}", penwidth=1.6`],
+    ['verified or mutual TLS', `color="${BLACK}", penwidth=1.6`],
+    ['TLS not visible (unknown)', `color="${GREY}", fontcolor="${GREY}", style=dashed`],
+    ['thick: crosses an audit zone boundary', `color="${BLACK}", penwidth=2.4`],
+    ['declared blocked by NetworkPolicy', `color="${GREY}", fontcolor="${GREY}", style=dotted`],
+  ];
+  const out = [
+    '  subgraph cluster_legend {',
+    '    label="Legend"; style="rounded,dashed"; color="#999999"; fontsize=10;',
+  ];
+  rows.forEach(([text, style], i) => {
+    out.push(`    lg${i}a [shape=point, width=0.05, label=""]; lg${i}b [shape=point, width=0.05, label=""];`);
+    out.push(`    lg${i}a -> lg${i}b [label="${escapeDot(text)}", ${style}];`);
+  });
+  extra.forEach((n, i) => out.push(`    lgn${i} [shape=plaintext, style="", label="${escapeDot(n)}"];`));
+  out.push('  }');
+  return out;
+}
+
+/** Writes zone clusters recursively; each zone's nodes go inside its cluster. */
+function clusters(
+  zones: readonly ViewZone[],
+  nodesByZone: ReadonlyMap<string, string[]>,
+  topOf: (id: string) => string,
+): string[] {
+  const children = new Map<string | undefined, ViewZone[]>();
+  for (const z of zones) {
+    const list = children.get(z.parent) ?? [];
+    list.push(z);
+    children.set(z.parent, list);
+  }
+  const index = new Map(zones.map((z, i) => [z.id, i]));
+  const out: string[] = [];
+  const walk = (z: ViewZone, depth: number): void => {
+    const pad = '  '.repeat(depth + 1);
+    const fill = ZONE_FILL[topOf(z.id)] ?? '#ffffff';
+    out.push(`${pad}subgraph cluster_z${index.get(z.id) ?? 0} {`);
+    out.push(
+      `${pad}  label="${escapeDot(z.kind === 'top' ? z.name : `${kindWord(z.kind)}${z.name}`)}"; style="rounded,filled${z.kind === 'top' ? '' : ',dashed'}"; fillcolor="${depth === 0 ? fill : '#ffffff'}"; color="${z.kind === 'top' ? '#2c3e50' : '#95a5a6'}"; fontsize=${z.kind === 'top' ? 13 : 10};`,
+    );
+    for (const line of nodesByZone.get(z.id) ?? []) out.push(`${pad}  ${line}`);
+    for (const c of children.get(z.id) ?? []) walk(c, depth + 1);
+    out.push(`${pad}}`);
+  };
+  // The audit's order of the top-level zones: Graphviz lays out clusters roughly in the order they are written.
+  const order = ['internet', 'api-server', 'master-components', 'master-data', 'worker', 'container'];
+  const rank = (id: string): number => (order.includes(id) ? order.indexOf(id) : order.length);
+  for (const z of [...(children.get(undefined) ?? [])].sort(
+    (a, b) => rank(a.id) - rank(b.id) || a.id.localeCompare(b.id),
+  ))
+    walk(z, 0);
+  return out;
+}
+
+function kindWord(kind: TrustZone['kind']): string {
+  switch (kind) {
+    case 'namespace':
+      return 'namespace ';
+    case 'node':
+      return 'node ';
+    default:
+      return '';
+  }
+}
+
+const SHAPE_ATTRS: Readonly<Record<string, string>> = {
+  box: 'shape=box, style="rounded,filled"',
+  cylinder: 'shape=cylinder, style="filled"',
+  ellipse: 'shape=ellipse, style="filled"',
+  component: 'shape=component, style="filled"',
+  folder: 'shape=folder, style="filled"',
+};
+
+/** DOT text for a prepared view. */
+export function viewToDot(view: View, title: string): string {
+  const zoneParent = new Map(view.zones.map((z) => [z.id, z.parent]));
+  const topOf = (id: string): string => {
+    let cur = id;
+    for (let i = 0; i < 64; i++) {
+      const p = zoneParent.get(cur);
+      if (p === undefined) return cur;
+      cur = p;
+    }
+    return cur;
+  };
+  const ids = new Map(view.nodes.map((n, i) => [n.key, `n${i}`]));
+  const nodesByZone = new Map<string, string[]>();
+  const loose: string[] = [];
+  for (const n of view.nodes) {
+    const attrs = `${SHAPE_ATTRS[n.shape] ?? SHAPE_ATTRS.box!}, label="${label(n.lines)}"${n.emphasis ? ', penwidth=2, fillcolor="#d6eaf8"' : ''}`;
+    const line = `${ids.get(n.key)!} [${attrs}];`;
+    if (zoneParent.has(n.zone)) {
+      const list = nodesByZone.get(n.zone) ?? [];
+      list.push(line);
+      nodesByZone.set(n.zone, list);
+    } else loose.push(`  ${line}`);
+  }
+  const out = [...header('dataflow', title), ...clusters(view.zones, nodesByZone, topOf), ...loose];
+  for (const e of view.edges) {
+    if (e.local) {
+      out.push(
+        `  ${ids.get(e.from)!} -> ${ids.get(e.to)!} [label="${label([e.label, 'local IPC'])}", color="${BLACK}", style="solid", penwidth=${e.topLevel ? 2.4 : 1.6}];`,
+      );
+      continue;
+    }
+    if (e.blocked) {
+      out.push(
+        `  ${ids.get(e.from)!} -> ${ids.get(e.to)!} [label="${label([e.label, 'blocked by NetworkPolicy'])}", color="${GREY}", fontcolor="${GREY}", style="dotted", penwidth=1];`,
+      );
+      continue;
+    }
+    const text = [e.label, `${e.tls} TLS · ${e.authn}`];
+    out.push(
+      `  ${ids.get(e.from)!} -> ${ids.get(e.to)!} [label="${label(text)}", ${edgeStyle(e.tls, e.boundary, e.topLevel)}];`,
+    );
+  }
+  out.push(...legend(view.notes), '}');
+  return `${out.join('\n')}\n`;
+}
+
+export function renderDataflowDot(model: Model, options: ViewOptions = {}): string {
+  return viewToDot(buildView(model, options), 'Data flow');
+}
+
+export interface ZonesDiagramOptions {
+  /** Draw node and namespace zones even in large clusters. */
+  readonly detail?: boolean;
+  readonly zone?: string;
+}
+
+function controlLine(z: TrustZone): string[] {
+  const words: Readonly<Record<string, string>> = {
+    'inbound-authentication': 'inbound authn',
+    'inbound-tls': 'inbound TLS',
+    'network-policy-default-deny': 'default deny',
+    'pod-security': 'pod security',
+    'rbac-scope': 'RBAC scope',
+    'resource-quota': 'quota',
+    'node-isolation': 'isolation',
+  };
+  return z.controls.map((c) => `${words[c.kind] ?? c.kind}: ${c.status}`);
+}
+
+/**
+ * The zone diagram: every zone a cluster holding one summary node (members, placement, controls), and one edge per
+ * pair of zones whose boundary a flow crosses, coloured by the weakest TLS among those flows.
+ */
+export function renderZonesDot(model: Model, options: ZonesDiagramOptions = {}): string {
+  const byId = new Map(model.zones.map((z) => [z.id, z]));
+  const chain = (id: string): string[] => {
+    const out: string[] = [];
+    let cur: string | undefined = id;
+    while (cur !== undefined && !out.includes(cur)) {
+      out.push(cur);
+      cur = byId.get(cur)?.parent;
+    }
+    return out;
+  };
+  const nodeZones = model.zones.filter((z) => z.kind === 'node');
+  const nsZones = model.zones.filter((z) => z.kind === 'namespace');
+  const hidden = new Set<string>();
+  const notes: string[] = [];
+  if (options.detail !== true && nodeZones.length > 12) {
+    for (const z of nodeZones) hidden.add(z.id);
+    notes.push(`${nodeZones.length} node zones folded into their pools`);
+  }
+  if (options.detail !== true && nsZones.length > 40) {
+    for (const z of nsZones) hidden.add(z.id);
+    notes.push(`${nsZones.length} namespace zones folded into their parent`);
+  }
+  let focus: Set<string> | undefined;
+  if (options.zone !== undefined) {
+    const ref = options.zone;
+    const f = model.zones.find(
+      (z) => z.id === ref || z.name === ref || z.name.toLowerCase() === ref.toLowerCase(),
+    );
+    if (f === undefined) notes.push(`zone '${ref}' not found`);
+    else {
+      focus = new Set(model.zones.filter((z) => chain(z.id).includes(f.id)).map((z) => z.id));
+      for (const z of model.zones)
+        if (focus.has(z.id)) for (const b of z.boundaryFlows) for (const c of chain(b.peerZone)) focus.add(c);
+      for (const id of chain(f.id)) focus.add(id);
+      notes.push(`focused on zone ${f.name}`);
+    }
+  }
+  const visible = (id: string): string => chain(id).find((z) => !hidden.has(z)) ?? id;
+  const shown = model.zones.filter((z) => !hidden.has(z.id) && (focus === undefined || focus.has(z.id)));
+  const shownIds = new Set(shown.map((z) => z.id));
+  const viewZones: ViewZone[] = shown.map((z) => {
+    const p = z.parent === undefined ? undefined : visible(z.parent);
+    return {
+      id: z.id,
+      name: z.name,
+      kind: z.kind,
+      ...(p === undefined || !shownIds.has(p) ? {} : { parent: p }),
+    };
+  });
+  const idx = new Map(shown.map((z, i) => [z.id, `s${i}`]));
+  const nodesByZone = new Map<string, string[]>();
+  const hasShownChild = new Set(viewZones.flatMap((z) => (z.parent === undefined ? [] : [z.parent])));
+  for (const z of shown) {
+    if (z.members.length === 0 && hasShownChild.has(z.id) && z.kind !== 'top') continue;
+    const folded = model.zones.filter((x) => x.parent === z.id && hidden.has(x.id)).length;
+    const lines = [
+      `${z.members.length} components${folded > 0 ? ` + ${folded} folded zones` : ''}`,
+      ...(z.placement.length > 0 ? [`on ${z.placement.length} nodes`] : []),
+      ...controlLine(z),
+    ];
+    nodesByZone.set(z.id, [
+      `${idx.get(z.id)!} [shape=note, style="filled", fillcolor="#ffffff", fontsize=9, label="${label(lines)}"];`,
+    ]);
+  }
+  const compZone = new Map(model.components.map((c) => [c.id, c.zone]));
+  // Local sockets are not network flows (TLS does not apply); declared-blocked flows are not drawn.
+  const edges = new Map<
+    string,
+    { from: string; to: string; tls: TlsState | undefined; n: number; top: boolean }
+  >();
+  for (const f of model.flows) {
+    if (f.policy === 'blocked') continue;
+    const fz = compZone.get(f.from);
+    const tz = compZone.get(f.to);
+    if (fz === undefined || tz === undefined) continue;
+    const a = visible(fz);
+    const b = visible(tz);
+    if (a === b || !idx.has(a) || !idx.has(b)) continue;
+    const key = `${a}\u0000${b}`;
+    const e = edges.get(key);
+    const top = chain(fz).at(-1) !== chain(tz).at(-1);
+    const tls = f.socket === undefined ? f.tls : undefined;
+    if (e === undefined) edges.set(key, { from: a, to: b, tls, n: 1, top });
+    else {
+      e.tls = e.tls === undefined ? tls : tls === undefined ? e.tls : worstTls(e.tls, tls);
+      e.n++;
+      e.top ||= top;
+    }
+  }
+  const topOf = (id: string): string => chain(id).at(-1) ?? id;
+  const out = [...header('zones', 'Trust zones'), ...clusters(viewZones, nodesByZone, topOf)];
+  for (const e of [...edges.values()].sort(
+    (x, y) => x.from.localeCompare(y.from) || x.to.localeCompare(y.to),
+  )) {
+    const lines = [
+      `${e.n} flow${e.n === 1 ? '' : 's'}`,
+      e.tls === undefined ? 'local IPC' : `weakest TLS: ${e.tls}`,
+    ];
+    out.push(
+      `  ${idx.get(e.from)!} -> ${idx.get(e.to)!} [label="${label(lines)}", ${edgeStyle(e.tls ?? 'verified', true, e.top)}];`,
+    );
+  }
+  out.push(...legend(notes), '}');
+  return `${out.join('\n')}\n`;
+}

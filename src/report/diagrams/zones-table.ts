@@ -1,0 +1,52 @@
+// `ktm zones -o table`: the zone tree with members, placement, boundary flows and controls, for a terminal.
+import { escapeTerminal } from '../escape.js';
+import type { Model, TrustZone } from '../../model/types.js';
+
+const SHORT: Readonly<Record<string, string>> = {
+  'inbound-authentication': 'authn',
+  'inbound-tls': 'tls',
+  'network-policy-default-deny': 'deny',
+  'pod-security': 'pss',
+  'rbac-scope': 'rbac',
+  'resource-quota': 'quota',
+  'node-isolation': 'isolation',
+};
+
+export function renderZonesTable(model: Model, options: { readonly zone?: string } = {}): string {
+  const byParent = new Map<string | undefined, TrustZone[]>();
+  for (const z of model.zones) byParent.set(z.parent, [...(byParent.get(z.parent) ?? []), z]);
+  // The audit's order of the top-level zones, then ids.
+  const order = ['internet', 'api-server', 'master-components', 'master-data', 'worker', 'container'];
+  const roots = (byParent.get(undefined) ?? []).sort(
+    (a, b) => (order.indexOf(a.id) + 1 || 99) - (order.indexOf(b.id) + 1 || 99) || a.id.localeCompare(b.id),
+  );
+  const rows: string[][] = [['ZONE', 'KIND', 'MEMBERS', 'NODES', 'IN', 'OUT', 'CONTROLS']];
+  const walk = (z: TrustZone, depth: number, show: boolean): void => {
+    const match = show || options.zone === undefined || z.id === options.zone || z.name === options.zone;
+    if (match) {
+      const inbound = z.boundaryFlows.filter((b) => b.direction === 'inbound').length;
+      rows.push([
+        `${'  '.repeat(depth)}${escapeTerminal(z.name, 60)}`,
+        z.kind,
+        String(z.members.length),
+        String(z.placement.length),
+        String(inbound),
+        String(z.boundaryFlows.length - inbound),
+        z.controls.map((c) => `${SHORT[c.kind] ?? c.kind}:${c.status}`).join(' '),
+      ]);
+    }
+    for (const c of (byParent.get(z.id) ?? []).sort((a, b) => a.id.localeCompare(b.id)))
+      walk(c, depth + 1, match && options.zone !== undefined);
+  };
+  for (const r of roots) walk(r, 0, false);
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const lines = rows.map((r) =>
+    r
+      .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
+  const notes = model.notes.map((n) => `note: ${escapeTerminal(n, 300)}`);
+  const reach = model.reachability.state === 'not-computed' ? [`note: ${model.reachability.reason}`] : [];
+  return `${[...lines, ...(notes.length + reach.length > 0 ? [''] : []), ...notes, ...reach].join('\n')}\n`;
+}
