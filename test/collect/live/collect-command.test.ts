@@ -77,6 +77,22 @@ describe('ktm collect', () => {
     expect(r.stdout).not.toContain('aHVudGVyMi1QTEFJTlRFWFQ=');
   });
 
+  it('`ktm assess --kubeconfig F -o json` reads the live cluster directly', async () => {
+    const r = await runKtm(['assess', '--kubeconfig', kubeconfig, '-q', '-o', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const assessment = JSON.parse(r.stdout) as {
+      cluster: { name: string };
+      coverage: { mode: string };
+      inventory: { nodes: number };
+    };
+    expect(assessment.coverage.mode).toBe('live');
+    expect(assessment.cluster.name).toBe('lab');
+    expect(assessment.inventory.nodes).toBe(3);
+    expect(api.requestsTo('/api/v1/secrets')[0]!.headers.accept).toContain('PartialObjectMetadataList');
+    expect(r.stdout).not.toContain('PLAINTEXT');
+  });
+
   it('shows progress on stderr when it is a terminal, and never raw control characters from the cluster', async () => {
     const hostile = JSON.parse(fixture('status-403-certificatesigningrequests.json')) as Record<
       string,
