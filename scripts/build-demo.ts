@@ -7,6 +7,8 @@ import { readdirSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'nod
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import type { ObjectMeta } from '../src/collect/inventory.js';
+import { inferSecretType } from '../src/collect/live/list-resource.js';
 import {
   RESOURCE_TYPES,
   WANTED_CONFIGMAPS,
@@ -993,7 +995,7 @@ function endpointSlices(cluster: DemoCluster, svc: J): void {
   const pods = cluster.pods
     .filter((p) => nsOf(p) === ns && matchesSelector(podLabels(p), selector))
     .filter((p) => obj(p['status'], 'status')['phase'] === 'Running')
-    .sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
+    .sort((a, b) => cmp(nameOf(a), nameOf(b)));
   const slicePorts = ports.map((p) => {
     const resolved = pods.length > 0 ? resolveTargetPort(pods[0]!, p['targetPort']) : undefined;
     return {
@@ -1322,9 +1324,7 @@ function compareKey(a: J, b: J): number {
   const ka = KIND_ORDER_FIRST.indexOf(kindOf(a));
   const kb = KIND_ORDER_FIRST.indexOf(kindOf(b));
   if (ka !== kb) return (ka < 0 ? 99 : ka) - (kb < 0 ? 99 : kb);
-  return (
-    kindOf(a).localeCompare(kindOf(b)) || nsOf(a).localeCompare(nsOf(b)) || nameOf(a).localeCompare(nameOf(b))
-  );
+  return cmp(kindOf(a), kindOf(b)) || cmp(nsOf(a), nsOf(b)) || cmp(nameOf(a), nameOf(b));
 }
 
 function bindVolumes(sources: J[]): void {
@@ -1436,7 +1436,7 @@ function render(objects: readonly J[]): Map<string, string> {
       });
       continue;
     }
-    items.sort((a, b) => nsOf(a).localeCompare(nsOf(b)) || nameOf(a).localeCompare(nameOf(b)));
+    items.sort((a, b) => cmp(nsOf(a), nsOf(b)) || cmp(nameOf(a), nameOf(b)));
     files.set(`${id}.json`, JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 2) + '\n');
     coverage.push({ resource: id, kind: rt.kind, state: 'read', count: items.length });
   }
@@ -1471,14 +1471,19 @@ function notServedReason(group: string, versions: readonly string[]): string {
   return `${group}/${versions.join(', ')} is not served (its CRDs are not installed)`;
 }
 
-/** Exactly what `ktm collect` keeps of a Secret: metadata and type, never data. */
+/**
+ * Exactly what `ktm collect` keeps of a Secret: it lists them as PartialObjectMetadata, which has
+ * no `type`, so only the types recognisable from metadata survive (src/collect/live/list-resource.ts).
+ */
 function secretMetadataOnly(o: J): J {
-  return {
-    apiVersion: o['apiVersion'],
-    kind: 'Secret',
-    metadata: o['metadata'],
-    type: o['type'] ?? 'Opaque',
-  };
+  const metadata = meta(o);
+  const type = inferSecretType(metadata as unknown as ObjectMeta);
+  return { apiVersion: o['apiVersion'], kind: 'Secret', metadata, ...(type === undefined ? {} : { type }) };
+}
+
+/** Code-unit order, as the snapshot writer sorts (never localeCompare: the same bytes in every locale). */
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The demo folder inside the package (scripts/ or dist/scripts/ → package root). */
