@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { RESOURCE_TYPES, resourceId, WANTED_CONFIGMAPS } from '../../src/collect/resource-types.js';
 import { COVERAGE_STATES, type Coverage } from '../../src/collect/coverage.js';
-import type { InventoryItem, KubeObject } from '../../src/collect/inventory.js';
+import type { InventoryItem } from '../../src/collect/inventory.js';
 import { writeSnapshot } from '../../src/collect/snapshot/write-snapshot.js';
 import { demoPaths } from '../../src/collect/demo.js';
 import { buildDemo, DEMO_EXTRA_CONFIGMAPS } from '../../scripts/build-demo.js';
