@@ -4,6 +4,8 @@ export { Inventory, type InventoryItem, type KubeObject, type ClusterInfo } from
 export type { Coverage, ResourceCoverage, FactCoverage, CoverageState } from './collect/coverage.js';
 export type { ComponentSettings, Setting, ComponentName } from './collect/settings/types.js';
 export { RESOURCE_TYPES } from './collect/resource-types.js';
+export { collectLive, type LiveOptions } from './collect/live/collect-live.js';
+export { writeSnapshot, type SnapshotWriteSummary } from './collect/snapshot/write-snapshot.js';
 export { assess, type Assessment, type AssessOptions } from './assess.js';
 export type { Finding } from './rules/finding.js';
 export { REPORTERS, type ReportFormat } from './report/index.js';
