@@ -8,6 +8,7 @@ import { readPaths } from './manifests/read-paths.js';
 import { readSnapshot, isSnapshotDir } from './snapshot/read-snapshot.js';
 import { collectLive, type LiveOptions } from './live/collect-live.js';
 import { readNodeFiles } from './node-files/read-node-files.js';
+import { mergeStaticPods } from './node-files/merge-static-pods.js';
 import { deriveSettings } from './settings/derive-settings.js';
 import { detectProvider } from './provider.js';
 import type { Progress, SourceReadResult } from './source.js';
@@ -47,8 +48,11 @@ export async function loadInventory(spec: InputSpec, options: LoadOptions = {}):
       break;
   }
   const nodes = await readNodeFiles(nodeFileDirs);
-  const staticPods = nodes.sets.flatMap((s) => s.staticPods);
-  const provider = result.cluster.provider ?? detectProvider(result.items);
+  const merged = mergeStaticPods(
+    result.items,
+    nodes.sets.flatMap((s) => s.staticPods),
+  );
+  const provider = result.cluster.provider ?? detectProvider(result.items, result.cluster.serverVersion);
   const cluster = provider === undefined ? result.cluster : { ...result.cluster, provider };
   const facts: FactCoverage[] = [...result.coverage.facts];
   if (nodeFileDirs.length === 0) {
@@ -64,7 +68,7 @@ export async function loadInventory(spec: InputSpec, options: LoadOptions = {}):
   });
   return new Inventory({
     cluster,
-    items: [...result.items, ...staticPods],
+    items: merged.items,
     coverage: { ...result.coverage, facts },
     diagnostics: [...result.diagnostics, ...nodes.diagnostics],
     nodeFiles: nodes.sets,
