@@ -168,14 +168,19 @@ async function main(): Promise<void> {
     const sampler = setInterval(() => {
       peak = Math.max(peak, process.memoryUsage().rss);
     }, 100);
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const result = await readPaths([file], {});
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().rss);
     console.log(`file size:      ${(size / 1e6).toFixed(1)} MB`);
     console.log(`objects read:   ${result.items.length} (diagnostics: ${result.diagnostics.length})`);
     console.log(`seconds:        ${seconds.toFixed(1)}`);
+    console.log(
+      `CPU seconds:    ${((cpu.user + cpu.system) / 1e6).toFixed(1)} (the rest of the wall time is waiting)`,
+    );
     console.log(`peak RSS:       ${(peak / 1e6).toFixed(0)} MB`);
     console.log(`objects/second: ${Math.round(result.items.length / seconds)}`);
     console.log(`MB/second:      ${(size / 1e6 / seconds).toFixed(1)}`);

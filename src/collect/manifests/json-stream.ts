@@ -7,6 +7,14 @@ import { isListKind, isPlainObject, where, type ListContext, type ObjectSink } f
 
 type Container = Record<string, unknown> | unknown[];
 
+/**
+ * Deepest nesting accepted. Kubernetes objects nest a few dozen levels; a deeper document is hostile
+ * input that would overflow the stack of every later recursive step (sanitising, JSON output).
+ */
+const MAX_DEPTH = 1000;
+
+class TooDeep extends Error {}
+
 interface Frame {
   /** `items`: the top-level `items` array of a List (or a top-level array): its elements are not kept in it. */
   readonly kind: 'object' | 'array' | 'items';
@@ -71,6 +79,7 @@ class JsonAssembler {
   }
 
   private open(isObject: boolean): void {
+    if (this.stack.length >= MAX_DEPTH) throw new TooDeep(`nested deeper than ${MAX_DEPTH} levels`);
     const top = this.stack[this.stack.length - 1];
     if (top === undefined) {
       this.topLine = this.line;
@@ -204,6 +213,7 @@ export async function readJson(
       }
     }
   } catch (e) {
+    if (!isParseError(e)) throw e;
     await reportSyntaxError(e, { file, line: asm.line }, undefined, sink, options.path);
     asm.abandon();
     return;
@@ -211,9 +221,15 @@ export async function readJson(
   try {
     feed(none);
   } catch (e) {
+    if (!isParseError(e)) throw e;
     await reportSyntaxError(e, { file, line: asm.line }, column, sink, options.path, true);
     asm.abandon();
   }
+}
+
+/** stream-json's syntax errors (`Parser cannot parse input: ...`) and the depth limit; anything else is not the input's fault. */
+function isParseError(e: unknown): e is Error {
+  return e instanceof TooDeep || (e instanceof Error && e.message.startsWith('Parser '));
 }
 
 async function reportSyntaxError(
@@ -228,7 +244,7 @@ async function reportSyntaxError(
   let col = column;
   const raw = e instanceof Error ? e.message : String(e);
   let message = raw.replace(/^Parser (?:cannot parse input: |has )/, '');
-  if (path !== undefined) {
+  if (path !== undefined && !(e instanceof TooDeep)) {
     try {
       await verifyFile(path, { jsonStreaming: true });
     } catch (v) {

@@ -66,15 +66,17 @@ export async function readPaths(
     for (let j = i; j < Math.min(inputs.length, i + PREFETCH); j++) start(j);
     const input = inputs[i]!;
     if (input.kind === 'stdin') {
-      await readInput(streamChunks(options.stdin!), STDIN_NAME, sink);
+      await guarded(STDIN_NAME, sink, () => readInput(streamChunks(options.stdin!), STDIN_NAME, sink));
       continue;
     }
     const loaded = await loads[i]!;
     loads[i] = undefined;
     if (loaded.kind === 'error')
       sink.problem('error', input.path, `cannot read file: ${loaded.code}; skipped`);
-    else if (loaded.kind === 'whole') await readInput(oneChunk(loaded.bytes), input.path, sink, input.path);
-    else await readFile(input.path, sink);
+    else if (loaded.kind === 'whole')
+      await guarded(input.path, sink, () => readInput(oneChunk(loaded.bytes), input.path, sink, input.path));
+    else
+      await guarded(input.path, sink, () => readInput(fileChunks(input.path), input.path, sink, input.path));
   }
   const resources: ResourceCoverage[] = RESOURCE_TYPES.map((rt) => ({
     resource: resourceId(rt),
@@ -150,11 +152,18 @@ async function* oneChunk(bytes: Buffer): AsyncIterable<Buffer> {
   yield bytes;
 }
 
-async function readFile(file: string, sink: ObjectSink): Promise<void> {
+/**
+ * Runs one input's read; an I/O error (it has a code: EACCES, EIO, EISDIR) or an input too large
+ * for one string (RangeError: a single YAML line of hundreds of megabytes) becomes a diagnostic for
+ * that input. Any other error is a bug in ktm and propagates, to be reported with its stack.
+ */
+async function guarded(name: string, sink: ObjectSink, read: () => Promise<void>): Promise<void> {
   try {
-    await readInput(fileChunks(file), file, sink, file);
+    await read();
   } catch (e) {
-    sink.problem('error', file, `cannot read file: ${errorCode(e)}; skipped`);
+    const io = typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string';
+    if (!io && !(e instanceof RangeError)) throw e;
+    sink.problem('error', name, `cannot read: ${errorCode(e)}; skipped`);
   }
 }
 

@@ -70,4 +70,17 @@ describe('JSON streams', () => {
     expect(r.diagnostics.map((d) => d.where)).toEqual(['<stdin>:3:23']);
     expect(r.diagnostics[0]!.message).toContain('truncated');
   });
+
+  it('refuses JSON nested deeper than 1000 levels with a diagnostic, keeping what came before', async () => {
+    const deep = `{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"ok"}}\n{"a":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    const r = await readPaths(['-'], { stdin: Readable.from([deep]) });
+    expect(summary(r)).toEqual(['v1 Namespace/ok@1']);
+    expect(r.diagnostics).toEqual([
+      {
+        severity: 'error',
+        where: '<stdin>:2',
+        message: expect.stringContaining('nested deeper than 1000 levels'),
+      },
+    ]);
+  });
 });
