@@ -171,6 +171,13 @@ export function findAttackPaths(pg: PrivilegeGraph, q: PathQuery = {}): PathResu
         steps[0]!.to.kind === 'Group'
       )
         continue;
+      // A route through cluster-admin rights to a lesser jewel is already reported as the cluster-admin path.
+      if (
+        jewel !== 'cluster-admin' &&
+        q.to === undefined &&
+        steps.slice(0, -1).some((s) => s.to.kind === 'PermissionSet' && s.to.name === 'cluster-admin')
+      )
+        continue;
       let end = entry.vertex;
       for (let guard = 0; guard < 10_000 && next[end] !== -1; guard++) end = g.edges[next[end]!]!.to;
       found.push({

@@ -62,6 +62,24 @@ export function buildPrivilegeGraph(inventory: Inventory, options: BuildOptions 
   addNodeEdges(ctx);
   addExposureEdges(ctx);
 
+  // A legacy service-account token Secret is that account's credential.
+  for (const [ns, secrets] of ctx.secretsByNs)
+    for (const sec of secrets)
+      if (sec.serviceAccount !== undefined)
+        g.edge(
+          'IDENTITY_ASSUME',
+          g.vertex({ kind: 'Secret', namespace: ns, name: sec.name }),
+          ctx.sa(ns, sec.serviceAccount),
+          [
+            {
+              ref: sec.ref,
+              path: 'metadata.annotations["kubernetes.io/service-account.name"]',
+              value: sec.serviceAccount,
+            },
+          ],
+          'delete legacy service-account token Secrets; use short-lived projected tokens (TokenRequest)',
+        );
+
   // Identities and their RBAC steps.
   const deriver = new RbacEdgeDeriver(ctx);
   const identities: Subject[] = [];
@@ -153,6 +171,23 @@ export function buildPrivilegeGraph(inventory: Inventory, options: BuildOptions 
     [{ ref: { kind: 'Group', name: SYSTEM_MASTERS }, value: 'system:masters bypasses authorization' }],
     'issue no credentials in system:masters; use a break-glass process',
   );
+
+  // Cluster-admin can do everything; these edges keep reachability monotonic (an identity that becomes
+  // cluster-admin still reaches every pod, secret and service account).
+  const adminEv: Evidence[] = [
+    { ref: { kind: 'ClusterRole', name: 'cluster-admin' }, value: 'every verb on every resource' },
+  ];
+  const adminCut = 'remove the path to cluster-admin rights';
+  g.edge('POD_CREATE', admin, ctx.newPodHub(undefined), adminEv, adminCut);
+  g.edge('TOKEN_LIST', admin, ctx.secretsHub(undefined), adminEv, adminCut);
+  g.edge('POD_EXEC', admin, ctx.podsHub(undefined), adminEv, adminCut);
+  g.edge('TOKEN_CREATE', admin, ctx.serviceAccountsHub(undefined), adminEv, adminCut);
+  // Even where Pod Security restricts every namespace, cluster-admin relabels a namespace and runs a privileged pod.
+  g.edge('POD_CREATE', admin, ctx.anyNodeHub(), adminEv, adminCut);
+  g.edge('NODES_PROXY', admin, ctx.kubeletHub(undefined), adminEv, adminCut);
+  g.edge('IDENTITY_IMPERSONATE', admin, ctx.usersHub(), adminEv, adminCut);
+  g.edge('IDENTITY_IMPERSONATE', admin, ctx.groupsHub(), adminEv, adminCut);
+  g.edge('ROLE_BIND', admin, ctx.namespaceAdminHub(undefined), adminEv, adminCut);
 
   expandDeferredHubs(ctx);
 
