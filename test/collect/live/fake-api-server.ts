@@ -1,5 +1,7 @@
 // A stand-in Kubernetes API server on 127.0.0.1 that replays recorded, realistic responses (no API server can run here).
 import http from 'node:http';
+import https from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -21,6 +23,8 @@ export interface SeenRequest {
   readonly query: URLSearchParams;
   readonly headers: http.IncomingHttpHeaders;
   readonly at: number;
+  /** The subject CN of the client certificate, over TLS. */
+  readonly clientCN?: string;
 }
 
 export interface Reply {
@@ -30,8 +34,8 @@ export interface Reply {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** Answers one request; `n` counts the calls to this path so far (0 for the first). 'hang' never answers. */
-export type Route = (req: SeenRequest, n: number) => Reply | 'hang';
+/** Answers one request; `n` counts the calls to this path so far (0 for the first). 'hang' never answers; 'reset' drops the connection. */
+export type Route = (req: SeenRequest, n: number) => Reply | 'hang' | 'reset';
 
 export const ok = (fixtureName: string): Reply => ({ status: 200, body: fixture(fixtureName) });
 export const status = (code: number, fixtureName: string, headers?: Record<string, string>): Reply => ({
@@ -63,14 +67,28 @@ export class FakeApiServer {
     this.route('/apis', () => ok('apis.json'));
   }
 
-  static async start(): Promise<FakeApiServer> {
+  /** Over TLS (`tls: true`) it serves test/fixtures/live/tls/server.crt and asks for a client certificate signed by ca.crt. */
+  static async start(options: { tls?: boolean } = {}): Promise<FakeApiServer> {
     const holder: { self?: FakeApiServer } = {};
-    const server = http.createServer((req, res) => {
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
       holder.self!.handle(req, res);
-    });
+    };
+    const server =
+      options.tls === true
+        ? https.createServer(
+            {
+              key: fixture('tls/server.key'),
+              cert: fixture('tls/server.crt'),
+              ca: fixture('tls/ca.crt'),
+              requestCert: true,
+              rejectUnauthorized: false,
+            },
+            handler,
+          )
+        : http.createServer(handler);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    holder.self = new FakeApiServer(server, `http://127.0.0.1:${port}`);
+    holder.self = new FakeApiServer(server, `${options.tls === true ? 'https' : 'http'}://127.0.0.1:${port}`);
     return holder.self;
   }
 
@@ -91,11 +109,14 @@ export class FakeApiServer {
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', this.url);
+    const socket = req.socket as Partial<TLSSocket>;
+    const cn = socket.authorized === true ? socket.getPeerCertificate?.().subject.CN : undefined;
     const seen: SeenRequest = {
       path: url.pathname,
       query: url.searchParams,
       headers: req.headers,
       at: Date.now(),
+      ...(typeof cn === 'string' ? { clientCN: cn } : {}),
     };
     this.requests.push(seen);
     const n = this.calls.get(url.pathname) ?? 0;
@@ -104,6 +125,10 @@ export class FakeApiServer {
     const reply = route === undefined ? this.defaultReply(url.pathname) : route(seen, n);
     if (reply === 'hang') {
       this.hanging.push(res);
+      return;
+    }
+    if (reply === 'reset') {
+      req.socket.destroy();
       return;
     }
     this.inFlight++;
