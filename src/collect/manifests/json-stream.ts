@@ -37,6 +37,8 @@ class JsonAssembler {
   /** Items that lack apiVersion or kind wait for the List's kind, which kubectl writes after `items`. */
   private pending: { value: unknown; line: number }[] = [];
   line = 1;
+  /** Values completed: top-level documents and List items. */
+  values = 0;
 
   constructor(
     private readonly file: string,
@@ -115,6 +117,7 @@ class JsonAssembler {
       return;
     }
     if (top.kind === 'items') {
+      this.values++;
       const line = typeof v === 'object' && v !== null ? this.itemLine : this.line;
       // Once one item waits, the later ones wait behind it, so objects keep their input order.
       if (
@@ -144,6 +147,7 @@ class JsonAssembler {
   }
 
   private topLevel(v: unknown): void {
+    this.values++;
     if (this.itemsSeen && isPlainObject(v)) {
       this.itemsSeen = false;
       this.flushPending({ kind: v['kind'], apiVersion: v['apiVersion'] });
@@ -183,7 +187,7 @@ export async function readJson(
   file: string,
   sink: ObjectSink,
   options: { readonly path?: string } = {},
-): Promise<void> {
+): Promise<{ readonly values: number; readonly failed: boolean }> {
   // The parser takes text, and `none` once at the end (its declared input type names only the text).
   const parse = jsonParser({ packValues: true, streamValues: false, jsonStreaming: true }) as (
     input: string | typeof none,
@@ -216,7 +220,7 @@ export async function readJson(
     if (!isParseError(e)) throw e;
     await reportSyntaxError(e, { file, line: asm.line }, undefined, sink, options.path);
     asm.abandon();
-    return;
+    return { values: asm.values, failed: true };
   }
   try {
     feed(none);
@@ -224,7 +228,9 @@ export async function readJson(
     if (!isParseError(e)) throw e;
     await reportSyntaxError(e, { file, line: asm.line }, column, sink, options.path, true);
     asm.abandon();
+    return { values: asm.values, failed: true };
   }
+  return { values: asm.values, failed: false };
 }
 
 /** stream-json's syntax errors (`Parser cannot parse input: ...`) and the depth limit; anything else is not the input's fault. */

@@ -106,6 +106,11 @@ export class ObjectSink {
     this.diagnostics.push({ severity, where: at, message });
   }
 
+  /** Forgets the diagnostics reported after `mark` (a diagnostics length): the input is being read again another way. */
+  rollback(mark: number): void {
+    this.diagnostics.length = mark;
+  }
+
   /** Objects kept per kind. */
   count(kind: string): number {
     return this.counts.get(kind) ?? 0;

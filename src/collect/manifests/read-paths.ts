@@ -173,6 +173,7 @@ export async function readInput(
   name: string,
   sink: ObjectSink,
   filePath?: string,
+  forceYaml = false,
 ): Promise<void> {
   const sniffed = await sniff(bytes);
   switch (sniffed.kind) {
@@ -182,10 +183,20 @@ export async function readInput(
     case 'binary':
       sink.problem('error', name, `${sniffed.reason}, not a manifest; skipped`);
       return;
-    case 'text':
-      if (sniffed.format === 'json')
-        await readJson(sniffed.chunks, name, sink, filePath === undefined ? {} : { path: filePath });
-      else await readYaml(lines(sniffed.chunks), name, sink);
+    case 'text': {
+      if (sniffed.format === 'yaml' || forceYaml) {
+        await readYaml(lines(sniffed.chunks), name, sink);
+        return;
+      }
+      const mark = sink.diagnostics.length;
+      const r = await readJson(sniffed.chunks, name, sink, filePath === undefined ? {} : { path: filePath });
+      // A .yaml file that opens with `{` may be YAML flow style (`{apiVersion: v1, ...}`), which is
+      // not JSON: when JSON fails before its first value, the file is read again as YAML.
+      if (r.failed && r.values === 0 && filePath !== undefined && /\.ya?ml$/i.test(filePath)) {
+        sink.rollback(mark);
+        await readInput(fileChunks(filePath), name, sink, filePath, true);
+      }
+    }
   }
 }
 

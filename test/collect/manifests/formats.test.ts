@@ -24,6 +24,12 @@ describe('YAML Lists', () => {
     expect(r.items[0]!.object['items']).toEqual([{ title: 'one' }, { title: 'two' }]);
   });
 
+  it('reads a .yaml file in YAML flow style, which opens like JSON but is not', async () => {
+    const r = await readPaths([fx('flow-style.yaml')], {});
+    expect(summary(r)).toEqual(['v1 Namespace/flow-style@1', 'v1 Namespace/flow-two@3']);
+    expect(r.diagnostics).toEqual([]);
+  });
+
   it('reads CRLF files, directives and ... document end markers', async () => {
     const crlf = await readPaths([fx('crlf.yaml')], {});
     expect(summary(crlf)).toEqual(['v1 Namespace/crlf@1', 'v1 Namespace/crlf-2@6']);
