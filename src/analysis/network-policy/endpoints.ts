@@ -54,7 +54,19 @@ function stringRecord(v: unknown): Record<string, string> {
   return out;
 }
 
+/** Identical port lists are shared, so the engine keys each distinct list once. */
+const interned = new Map<string, ContainerPort[]>();
+
 function portsOf(spec: unknown): ContainerPort[] {
+  const ports = readPorts(spec);
+  const key = ports.map((p) => `${p.port}/${p.protocol}/${p.name ?? ''}`).join(',');
+  const hit = interned.get(key);
+  if (hit !== undefined) return hit;
+  if (interned.size < 100_000) interned.set(key, ports);
+  return ports;
+}
+
+function readPorts(spec: unknown): ContainerPort[] {
   const out: ContainerPort[] = [];
   if (!isRecord(spec)) return out;
   const containers = (spec as PodSpecLike).containers;

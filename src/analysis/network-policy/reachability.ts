@@ -76,7 +76,9 @@ export class Reachability {
   readonly classCount: number;
   readonly endpointCount: number;
   private readonly engine: PolicyEngine;
-  private readonly open: PolicyEngine;
+  private openEngine: PolicyEngine | undefined;
+  private readonly openInput: ConstructorParameters<typeof PolicyEngine>[0];
+  private readonly byKey = new Map<string, WorkloadEntry>();
   private readonly entries: WorkloadEntry[];
   private readonly ingressClass: number | undefined;
   private readonly ingressPorts = new Map<string, ConnSet>();
@@ -109,7 +111,7 @@ export class Reachability {
       extraSelectors: serviceSelectors(inv),
     };
     this.engine = new PolicyEngine({ ...input, policies });
-    this.open = new PolicyEngine({ ...input, policies: [] });
+    this.openInput = { ...input, policies: [] };
     this.classCount = this.engine.classes.length;
     this.endpointCount = endpoints.length;
     this.ingressClass = withController ? this.engine.classOfEndpoint[endpoints.length] : undefined;
@@ -139,6 +141,7 @@ export class Reachability {
           message: `pods of one workload carry different labels or ports (${w.classes.length} classes); its connections are the union of theirs`,
         });
     this.workloads = this.entries.map((w) => w.ref);
+    for (const w of this.entries) this.byKey.set(workloadKey(w.ref), w);
 
     const v4 = [universe(4)];
     const withV6 = (blocks: IpRange[]): IpRange[] =>
@@ -157,7 +160,12 @@ export class Reachability {
   }
 
   private engineFor(view: ReachView): PolicyEngine {
-    return view === 'effective' && this.inert ? this.open : this.engine;
+    if (view === 'effective' && this.inert) {
+      // Built on first use: the unrestricted engine only matters when the plugin enforces nothing.
+      this.openEngine ??= new PolicyEngine(this.openInput);
+      return this.openEngine;
+    }
+    return this.engine;
   }
 
   private nodeAllowed(view: ReachView, src: Node, dst: Node): ConnSet {
@@ -170,8 +178,7 @@ export class Reachability {
   }
 
   private entryOf(ref: WorkloadRef): WorkloadEntry | undefined {
-    const key = workloadKey(ref);
-    return this.entries.find((e) => workloadKey(e.ref) === key);
+    return this.byKey.get(workloadKey(ref));
   }
 
   private nodesOf(p: ReachPeer): Node[] {

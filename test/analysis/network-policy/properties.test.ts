@@ -12,7 +12,7 @@ import { UNKNOWN_PLUGIN, anp, banp, inventoryOf, netpol, ns, pod } from './helpe
 type Lbl = Record<string, string>;
 interface Sel {
   matchLabels?: Lbl;
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+  matchExpressions?: { key: string; operator: string; values?: readonly string[] }[];
 }
 interface P {
   ns: string;
@@ -54,9 +54,9 @@ function inCidr(ip: number, cidr: string): boolean {
 interface World {
   nsLabels: Record<string, Lbl>;
   pods: P[];
-  nps: { ns: string; spec: Record<string, unknown> }[];
-  anps: { name: string; spec: Record<string, unknown> }[];
-  banp?: Record<string, unknown>;
+  nps: readonly { ns: string; spec: Record<string, unknown> }[];
+  anps: readonly { name: string; spec: Record<string, unknown> }[];
+  banp?: Record<string, unknown> | undefined;
 }
 
 const nsLbl = (w: World, n: string): Lbl => ({ ...(w.nsLabels[n] ?? {}), 'kubernetes.io/metadata.name': n });
@@ -380,7 +380,7 @@ const arbWorld = (withAdmin: boolean): fc.Arbitrary<World> =>
         ? fc
             .array(arbAdminSpec(['Allow', 'Deny', 'Pass']), { maxLength: 3 })
             .map((specs) => specs.map((s, i) => ({ name: `anp${i}`, spec: { ...s, priority: i * 10 + 1 } })))
-        : fc.constant([]),
+        : fc.constant<World['anps']>([]),
       banp: withAdmin
         ? fc.option(arbAdminSpec(['Allow', 'Deny']), { nil: undefined })
         : fc.constant(undefined),
