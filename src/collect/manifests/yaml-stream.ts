@@ -46,6 +46,8 @@ class DocumentBuilder {
   private mode: 'plain' | 'await-items' | 'items' = 'plain';
   private itemsLineIndex = -1;
   private itemIndent = 0;
+  /** The document's items are being (or were) read entry by entry. */
+  private split = false;
   private entry: Entry | undefined;
   private readonly entries: { value: unknown; line: number }[] = [];
 
@@ -72,6 +74,7 @@ class DocumentBuilder {
       const m = FIRST_ENTRY.exec(line);
       if (m !== null) {
         this.mode = 'items';
+        this.split = true;
         this.itemIndent = m[1]!.length;
         this.entry = { start: lineNo, lines: [line] };
         this.hasContent = true;
@@ -128,7 +131,7 @@ class DocumentBuilder {
   finish(): void {
     if (this.mode === 'items') this.finishEntry();
     if (!this.hasContent) return;
-    const split = this.itemsLineIndex >= 0 && (this.entries.length > 0 || this.mode === 'items');
+    const split = this.split;
     if (split) this.lines[this.itemsLineIndex] = 'items: []';
     const lineNos = this.lineNos;
     const doc = this.parse(this.lines.join('\n'), (l) => lineNos[l - 1] ?? lineNos[lineNos.length - 1] ?? 1);

@@ -18,6 +18,15 @@ describe('YAML Lists', () => {
     expect(first.spec.containers[0]!.command[2]).toBe('echo "- not an item"\necho "items:"\n');
   });
 
+  it('reports each broken item of a List once and nothing about the List itself', async () => {
+    const r = await readPaths([fx('list-all-items-broken.yaml')], {});
+    expect(r.items).toEqual([]);
+    expect(r.diagnostics.map((d) => d.where.replace(/:\d+$/, ''))).toEqual([
+      `${fx('list-all-items-broken.yaml')}:6`,
+      `${fx('list-all-items-broken.yaml')}:9`,
+    ]);
+  });
+
   it('keeps an object that is not a List but has a top-level items sequence whole', async () => {
     const r = await readPaths([fx('widget-with-items.yaml')], {});
     expect(summary(r)).toEqual(['example.com/v1 Shelf/books@1']);
