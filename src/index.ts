@@ -8,6 +8,15 @@ export { collectLive, type LiveOptions } from './collect/live/collect-live.js';
 export { writeSnapshot, type SnapshotWriteSummary } from './collect/snapshot/write-snapshot.js';
 export { assess, type Assessment, type AssessOptions } from './assess.js';
 export type { Finding } from './rules/finding.js';
+export {
+  computeReachability,
+  Reachability,
+  peerName,
+  type Connection,
+  type ReachPeer,
+  type ReachView,
+} from './analysis/network-policy/reachability.js';
+export { detectNetworkPlugin, type NetworkPluginInfo, type Enforcement } from './analysis/network-plugin.js';
 export { REPORTERS, type ReportFormat } from './report/index.js';
 export { KtmError, type Diagnostic } from './errors.js';
 export type { Ref, Evidence, Severity, Source } from './types.js';
