@@ -430,9 +430,23 @@ function kubeProxyConfig(
     if (item === undefined || !isRecord(data)) continue;
     const text = data[key];
     if (typeof text !== 'string') continue;
+    // Thousands of kube-proxy pods share one ConfigMap: parse each key once.
+    let perKey = parsedProxyConfigs.get(item.object);
+    if (perKey === undefined) {
+      perKey = new Map();
+      parsedProxyConfigs.set(item.object, perKey);
+    }
+    const cached = perKey.get(key);
+    if (cached !== undefined) {
+      if (cached === null) continue;
+      return cached;
+    }
     const doc = parseYamlDocuments(text, item.source.file).docs[0]?.value;
-    if (!isRecord(doc)) continue;
-    return {
+    if (!isRecord(doc)) {
+      perKey.set(key, null);
+      continue;
+    }
+    const result = {
       layer: configLayer(
         doc,
         KUBE_PROXY_CONFIG_FIELDS,
@@ -443,9 +457,13 @@ function kubeProxyConfig(
       ),
       ref: `${item.object.metadata.namespace ?? ''}/${item.object.metadata.name}`,
     };
+    perKey.set(key, result);
+    return result;
   }
   return undefined;
 }
+
+const parsedProxyConfigs = new WeakMap<object, Map<string, { layer: SettingsLayer; ref: string } | null>>();
 
 /** kube-proxy: one record per kube-proxy pod (per node); per DaemonSet when its pods were not collected. */
 function kubeProxyRecords(input: SettingsInput, ctx: Context): ComponentSettings[] {
