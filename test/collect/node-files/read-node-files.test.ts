@@ -224,6 +224,18 @@ describe('readNodeFiles: several nodes and bad input', () => {
     expect(diagnostics.some((d) => d.message.includes('outside the node folder'))).toBe(true);
   });
 
+  it('does not repeat the offending line of a malformed file holding a key', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'ktm-node-'));
+    await mkdir(path.join(root, 'etc/kubernetes'), { recursive: true });
+    await writeFile(
+      path.join(root, 'etc/kubernetes/admin.conf'),
+      'apiVersion: v1\nkind: Config\nusers:\n- name: a\n  user:\n    client-key-data: FIXTURE-BROKEN-KEY: [\n',
+    );
+    const { sets, diagnostics } = await readNodeFiles([root]);
+    expect(diagnostics.some((d) => /admin\.conf:\d+:\d+$/.test(d.where))).toBe(true);
+    expect(JSON.stringify({ sets, diagnostics })).not.toContain('FIXTURE-BROKEN-KEY');
+  });
+
   it('warns when a flag names a file that was not copied', async () => {
     const root = await mkdtemp(path.join(os.tmpdir(), 'ktm-node-'));
     await mkdir(path.join(root, 'etc/kubernetes/manifests'), { recursive: true });
