@@ -1,6 +1,6 @@
 // readPaths: files, folders, multi-document YAML, JSON, Lists and dumps, with source lines and diagnostics.
 import { describe, expect, it } from 'vitest';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -149,6 +149,23 @@ describe('readPaths on folders and stdin', () => {
     const r = await readPaths([fx('tree')], {});
     expect(r.items.map((i) => i.object.metadata.name)).toEqual(['tree-a', 'tree-b', 'tree-c']);
     expect(r.cluster.name).toBe('tree');
+  });
+
+  it('follows a symlinked folder once: a link back to a parent does not loop', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ktm-loop-'));
+    try {
+      await mkdir(path.join(dir, 'sub'));
+      await writeFile(
+        path.join(dir, 'sub', 'ns.yaml'),
+        'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: once\n',
+      );
+      await symlink(dir, path.join(dir, 'sub', 'loop'));
+      const r = await readPaths([dir], {});
+      expect(r.items.map((i) => i.object.metadata.name)).toEqual(['once']);
+      expect(r.diagnostics).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true });
+    }
   });
 
   it('reads stdin given as -', async () => {
