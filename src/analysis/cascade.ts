@@ -1,0 +1,264 @@
+// Cascade: what stops working when a zone, component or node stops — the dependency closure over the data flows.
+//
+// Two levels of harm, because Kubernetes degrades unevenly: a component *fails* when it can no longer serve
+// (the API server without etcd quorum, a Service whose pods are all gone, a workload that cannot resolve names);
+// it is *degraded* when it keeps running but loses a function (pods keep serving while the API server is down,
+// but nothing can be scheduled, scaled or recovered).
+import type * as k8s from '@kubernetes/client-node';
+import type { Inventory } from '../collect/inventory.js';
+import type { Component, Flow, Model } from '../model/types.js';
+
+export interface CascadeEntry {
+  readonly component: string;
+  readonly reason: string;
+  /** Dependency chain from the stopped target to this component (component ids), target first. */
+  readonly chain: readonly string[];
+}
+
+export interface CascadeResult {
+  /** What was stopped, resolved to component ids. */
+  readonly stopped: readonly string[];
+  readonly stoppedNodes: readonly string[];
+  readonly fails: readonly CascadeEntry[];
+  readonly degraded: readonly CascadeEntry[];
+  /** Writes the API server now rejects (failurePolicy Fail webhooks that are down). */
+  readonly blockedWrites: readonly string[];
+  readonly keepsRunning: readonly string[];
+}
+
+export class UnknownTargetError extends Error {}
+
+interface Cause {
+  readonly by: string;
+  readonly reason: string;
+}
+
+/** Resolve a target: a component id, a zone id or name (with its nested zones), a node name, or a workload/service name. */
+export function resolveTarget(model: Model, target: string): { components: string[]; nodes: string[] } {
+  if (model.components.some((c) => c.id === target)) return { components: [target], nodes: [] };
+  const zone = model.zones.find((z) => z.id === target || z.name.toLowerCase() === target.toLowerCase());
+  if (zone !== undefined) {
+    const zones = new Set<string>([zone.id]);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const z of model.zones) {
+        if (z.parent !== undefined && zones.has(z.parent) && !zones.has(z.id)) {
+          zones.add(z.id);
+          grew = true;
+        }
+      }
+    }
+    const components = model.components.filter((c) => zones.has(c.zone)).map((c) => c.id);
+    const nodes = model.zones.filter((z) => zones.has(z.id) && z.kind === 'node').map((z) => z.name);
+    return { components, nodes };
+  }
+  const nodeNames = new Set(model.components.flatMap((c) => c.nodes));
+  if (nodeNames.has(target)) return { components: [], nodes: [target] };
+  const byName = model.components.filter(
+    (c) => c.name === target || c.id.endsWith(`/${target}`) || c.id === target,
+  );
+  if (byName.length > 0) return { components: byName.map((c) => c.id), nodes: [] };
+  throw new UnknownTargetError(target);
+}
+
+function webhookScope(
+  inv: Inventory,
+  flow: Flow,
+): { text: string; namespaces: 'all' | Set<string> | 'selected'; podsCreate: boolean } {
+  const w = flow.webhook!;
+  const cfg = inv.get(w.configuration.kind, undefined, w.configuration.name)?.object as
+    { webhooks?: k8s.V1ValidatingWebhook[] } | undefined;
+  const hook = cfg?.webhooks?.find((h) => h.name === w.webhook);
+  const rules = hook?.rules ?? [];
+  const resources = [
+    ...new Set(
+      rules.flatMap((r) => (r.resources ?? []).map((res) => `${(r.operations ?? ['*']).join('/')} ${res}`)),
+    ),
+  ];
+  const podsCreate = rules.some(
+    (r) =>
+      (r.resources ?? []).some((res) => res === '*' || res === 'pods' || res === '*/*') &&
+      (r.operations ?? []).some((o) => o === '*' || o === 'CREATE'),
+  );
+  const sel = hook?.namespaceSelector;
+  const unrestricted =
+    sel === undefined ||
+    (Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0);
+  return {
+    text: `${w.webhook}: ${resources.length > 0 ? resources.join(', ') : 'its rules'}${unrestricted ? ' in every namespace' : ' in the namespaces it selects'}`,
+    namespaces: unrestricted ? 'all' : 'selected',
+    podsCreate,
+  };
+}
+
+export function computeCascade(model: Model, inv: Inventory, target: string): CascadeResult {
+  const { components: targets, nodes: stoppedNodeList } = resolveTarget(model, target);
+  const byId = new Map(model.components.map((c) => [c.id, c]));
+  const clientsOf = new Map<string, Flow[]>();
+  const serversOf = new Map<string, Flow[]>();
+  for (const f of model.flows) {
+    (clientsOf.get(f.to) ?? clientsOf.set(f.to, []).get(f.to)!).push(f);
+    (serversOf.get(f.from) ?? serversOf.set(f.from, []).get(f.from)!).push(f);
+  }
+  const failed = new Map<string, Cause | undefined>();
+  const degraded = new Map<string, Cause>();
+  const stoppedNodes = new Set(stoppedNodeList);
+  for (const t of targets) failed.set(t, undefined);
+  // A node agent or runtime that stops takes its node's pods with it.
+  for (const t of targets) {
+    const c = byId.get(t);
+    if (c?.kind.type === 'node-agent' && c.kind.agent !== 'kube-proxy')
+      for (const n of c.nodes) stoppedNodes.add(n);
+  }
+  const blockedWrites: string[] = [];
+  let blocksPodCreation: 'all' | 'selected' | undefined;
+
+  const nodeDown = (c: Component): boolean => c.nodes.length > 0 && c.nodes.every((n) => stoppedNodes.has(n));
+  const fail = (id: string, cause: Cause): boolean => {
+    if (failed.has(id)) return false;
+    failed.set(id, cause);
+    degraded.delete(id);
+    return true;
+  };
+  const degrade = (id: string, cause: Cause): void => {
+    if (!failed.has(id) && !degraded.has(id)) degraded.set(id, cause);
+  };
+
+  // Fixpoint: small number of rounds (each round can only add failures); components are re-examined each round.
+  for (let changed = true, round = 0; changed && round < 100; round++) {
+    changed = false;
+    for (const c of model.components) {
+      if (failed.has(c.id)) continue;
+      if (nodeDown(c)) {
+        const n = c.nodes.join(', ');
+        changed =
+          fail(c.id, {
+            by: c.nodes[0]!,
+            reason:
+              c.nodes.length === 1
+                ? `runs only on ${n}, which is down`
+                : `every replica sits on ${n}, all down`,
+          }) || changed;
+        continue;
+      }
+      const servers = serversOf.get(c.id) ?? [];
+      // etcd quorum: the API server fails when a majority of etcd members is down.
+      if (c.kind.type === 'control-plane' && c.kind.process === 'kube-apiserver') {
+        const etcd = servers.filter(
+          (f) => byId.get(f.to)?.kind.type === 'control-plane' && f.to.startsWith('etcd'),
+        );
+        const down = etcd.filter((f) => failed.has(f.to));
+        if (etcd.length > 0 && down.length > etcd.length / 2) {
+          const reason = `etcd quorum lost (${down.length} of ${etcd.length} members down): cluster state can be neither read nor written`;
+          changed = fail(c.id, { by: down[0]!.to, reason }) || changed;
+          continue;
+        }
+      }
+      if (c.kind.type === 'service' || c.kind.type === 'ingress' || c.kind.type === 'gateway') {
+        const backends = servers.filter((f) => f.from === c.id);
+        if (backends.length > 0 && backends.every((f) => failed.has(f.to))) {
+          changed =
+            fail(c.id, {
+              by: backends[0]!.to,
+              reason: `every backend is down (${[...new Set(backends.map((f) => f.to))].join(', ')})`,
+            }) || changed;
+        }
+        continue;
+      }
+      for (const f of servers) {
+        if (!failed.has(f.to)) continue;
+        const server = byId.get(f.to);
+        if (server === undefined) continue;
+        if (f.purpose === 'name resolution') {
+          changed =
+            fail(c.id, {
+              by: f.to,
+              reason: 'cluster DNS is down: names do not resolve, so calls to Services by name fail',
+            }) || changed;
+          break;
+        }
+        if (f.to === 'kube-apiserver') {
+          degrade(c.id, {
+            by: f.to,
+            reason:
+              c.kind.type === 'control-plane'
+                ? 'cannot watch or write cluster state: nothing is scheduled, reconciled or recovered'
+                : c.kind.type === 'node-agent'
+                  ? c.kind.agent === 'kubelet'
+                    ? 'running pods keep running, but no new pod starts and status is not reported'
+                    : 'service routing is frozen at its last state'
+                  : 'its calls to the Kubernetes API fail',
+          });
+          continue;
+        }
+        if (f.webhook !== undefined && c.id === 'kube-apiserver') {
+          if (f.webhook.failurePolicy === 'Fail') {
+            const scope = webhookScope(inv, f);
+            blockedWrites.push(scope.text);
+            if (scope.podsCreate)
+              blocksPodCreation = scope.namespaces === 'all' ? 'all' : (blocksPodCreation ?? 'selected');
+            degrade(c.id, {
+              by: f.to,
+              reason: `admission webhook ${f.webhook.webhook} is down and fails closed: writes it matches are rejected`,
+            });
+          }
+          continue;
+        }
+        if (c.id === 'kube-apiserver' && f.purpose.startsWith('aggregated API')) {
+          degrade(c.id, {
+            by: f.to,
+            reason: `${f.purpose} is unavailable (and API discovery reports errors)`,
+          });
+          continue;
+        }
+        if (c.kind.type === 'node-agent' && c.kind.agent === 'kubelet' && server.kind.type === 'node-agent') {
+          changed =
+            fail(c.id, {
+              by: f.to,
+              reason: 'the container runtime is down: containers can be neither started nor inspected',
+            }) || changed;
+          break;
+        }
+      }
+    }
+  }
+  if (blocksPodCreation !== undefined) {
+    for (const c of model.components) {
+      if (c.kind.type !== 'workload' || failed.has(c.id)) continue;
+      degrade(c.id, {
+        by: 'kube-apiserver',
+        reason: `pod creation is rejected${blocksPodCreation === 'selected' ? ' in the namespaces the webhook selects' : ''}: the workload cannot scale, roll out or replace a lost pod${c.kind.roles.includes('admission-webhook') ? ' — including the webhook itself, which cannot recover' : ''}`,
+      });
+    }
+  }
+
+  const chainOf = (id: string): string[] => {
+    const chain = [id];
+    const seen = new Set([id]);
+    for (
+      let cur = failed.get(id) ?? degraded.get(id);
+      cur !== undefined && !seen.has(cur.by);
+      cur = failed.get(cur.by) ?? degraded.get(cur.by)
+    ) {
+      chain.unshift(cur.by);
+      seen.add(cur.by);
+    }
+    return chain;
+  };
+  const entries = (m: Map<string, Cause | undefined>): CascadeEntry[] =>
+    [...m]
+      .filter((e): e is [string, Cause] => e[1] !== undefined)
+      .map(([component, cause]) => ({ component, reason: cause.reason, chain: chainOf(component) }))
+      .sort((a, b) => a.chain.length - b.chain.length || a.component.localeCompare(b.component));
+  return {
+    stopped: [...targets].sort(),
+    stoppedNodes: [...stoppedNodes].sort(),
+    fails: entries(failed),
+    degraded: entries(degraded),
+    blockedWrites: [...new Set(blockedWrites)].sort(),
+    keepsRunning: model.components
+      .filter((c) => !failed.has(c.id) && !degraded.has(c.id) && c.kind.type !== 'external')
+      .map((c) => c.id)
+      .sort(),
+  };
+}

@@ -1,0 +1,76 @@
+// Cascade on the example cluster: etcd, a fail-closed webhook, CoreDNS and a worker node stopping.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadInventory } from '../../src/collect/load.js';
+import type { Inventory } from '../../src/collect/inventory.js';
+import { deriveModel } from '../../src/model/index.js';
+import type { Model } from '../../src/model/types.js';
+import { computeCascade, UnknownTargetError } from '../../src/analysis/cascade.js';
+
+describe('cascade on the example cluster', () => {
+  let inv: Inventory;
+  let model: Model;
+  beforeAll(async () => {
+    inv = await loadInventory({ kind: 'demo' });
+    model = deriveModel(inv);
+  });
+
+  it('etcd down takes the API server and freezes everything that needs it', () => {
+    const r = computeCascade(model, inv, 'etcd:lab-cp-1');
+    expect(r.fails.map((f) => f.component)).toContain('kube-apiserver');
+    const api = r.fails.find((f) => f.component === 'kube-apiserver')!;
+    expect(api.reason).toContain('etcd quorum lost');
+    expect(api.chain).toEqual(['etcd:lab-cp-1', 'kube-apiserver']);
+    const scheduler = r.degraded.find((d) => d.component === 'kube-scheduler')!;
+    expect(scheduler.chain).toEqual(['etcd:lab-cp-1', 'kube-apiserver', 'kube-scheduler']);
+    expect(r.degraded.find((d) => d.component === 'kubelet:lab-worker-1')?.reason).toContain(
+      'running pods keep running',
+    );
+    // Application pods keep serving: they do not need the API server to answer requests.
+    expect(r.fails.map((f) => f.component)).not.toContain('workload:shop/Deployment/storefront');
+    expect(r.fails.map((f) => f.component)).not.toContain('workload:payments/Deployment/payments-api');
+  });
+
+  it('the fail-closed policy webhook down blocks the writes it matches, including its own recovery', () => {
+    const r = computeCascade(model, inv, 'workload:policy-system/Deployment/policy-webhook');
+    expect(r.fails.map((f) => f.component)).toContain('service:policy-system/policy-webhook');
+    expect(r.blockedWrites.join('\n')).toContain('validate.policy.lab.example');
+    expect(r.degraded.find((d) => d.component === 'kube-apiserver')?.reason).toContain('fails closed');
+  });
+
+  it('CoreDNS down breaks the workloads that resolve names', () => {
+    const r = computeCascade(model, inv, 'workload:kube-system/Deployment/coredns');
+    const dns = r.fails.filter((f) => f.reason.includes('cluster DNS is down'));
+    expect(dns.map((f) => f.component)).toContain('workload:shop/Deployment/storefront');
+    expect(dns.every((f) => f.chain[0] === 'workload:kube-system/Deployment/coredns')).toBe(true);
+  });
+
+  it('a worker node down takes the workloads whose replicas all sit there', () => {
+    const r = computeCascade(model, inv, 'lab-worker-1');
+    expect(r.stoppedNodes).toEqual(['lab-worker-1']);
+    expect(r.stopped).toEqual(['kube-proxy:lab-worker-1', 'kubelet:lab-worker-1']);
+    expect(r.fails.find((f) => f.component === 'runtime:lab-worker-1')?.chain).toEqual([
+      'lab-worker-1',
+      'runtime:lab-worker-1',
+    ]);
+    // Every CoreDNS replica sits on lab-worker-1: the node takes cluster DNS, and name resolution, with it.
+    expect(r.fails.find((f) => f.component === 'workload:kube-system/Deployment/coredns')?.reason).toContain(
+      'lab-worker-1',
+    );
+    for (const f of r.fails.filter(
+      (x) => x.reason.includes('sits on') || x.reason.includes('runs only on'),
+    )) {
+      const c = model.components.find((m) => m.id === f.component)!;
+      expect(c.nodes.every((n) => n === 'lab-worker-1')).toBe(true);
+    }
+    for (const id of r.keepsRunning) {
+      const c = model.components.find((m) => m.id === id)!;
+      expect(c.nodes.length === 0 || c.nodes.some((n) => n !== 'lab-worker-1')).toBe(true);
+    }
+  });
+
+  it('resolves zones by name and rejects unknown targets', () => {
+    const r = computeCascade(model, inv, 'Master Data');
+    expect(r.stopped).toEqual(['etcd:lab-cp-1']);
+    expect(() => computeCascade(model, inv, 'no-such-thing')).toThrow(UnknownTargetError);
+  });
+});
