@@ -43,7 +43,7 @@ export type ZonesFile = z.infer<typeof ZonesFileSchema>;
 
 /** Parses and validates a zones file's text; errors name the file and the offending path. */
 export function parseZonesFile(text: string, file: string): ZonesFile {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = parseDocument(text);
   const yamlError = doc.errors[0];
   if (yamlError !== undefined) {
     const pos = yamlError.linePos?.[0];

@@ -1,0 +1,162 @@
+// Data-flow and zone diagrams: hostile names cannot break or inject DOT, Mermaid or SVG; SVG renders; output is deterministic.
+import { describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../../src/collect/inventory.js';
+import { deriveModel } from '../../../src/model/index.js';
+import { renderDataflowDot, renderZonesDot } from '../../../src/report/diagrams/dot.js';
+import { escapeMermaid, renderDataflowMermaid } from '../../../src/report/diagrams/mermaid.js';
+import { dotToSvg } from '../../../src/report/diagrams/svg.js';
+import { buildView } from '../../../src/report/diagrams/view.js';
+import { renderZonesTable } from '../../../src/report/diagrams/zones-table.js';
+import { deployment, inventoryOf, node } from '../../model/inventory-of.js';
+
+const HOSTILE = 'evil"]; x -> y [label="pwn"] }\n{<script>alert(1)</script>|&\\';
+const hostileObjects: KubeObject[] = [
+  node('n"1<b>'),
+  { apiVersion: 'v1', kind: 'Namespace', metadata: { name: HOSTILE } },
+  deployment(HOSTILE, HOSTILE, { app: 'h' }),
+  {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: `svc${HOSTILE}`, namespace: HOSTILE },
+    spec: { type: 'LoadBalancer', selector: { app: 'h' }, ports: [{ port: 80 }] },
+  },
+  {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingWebhookConfiguration',
+    metadata: { name: HOSTILE },
+    webhooks: [{ name: HOSTILE, clientConfig: { url: `https://x.example/${HOSTILE}` } }],
+  },
+];
+const hostile = deriveModel(inventoryOf(hostileObjects));
+
+/** True when a DOT line ends inside a double-quoted string (backslash escapes honoured). */
+function openQuote(line: string): boolean {
+  let inside = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (inside && c === '\\') i++;
+    else if (c === '"') inside = !inside;
+  }
+  return inside;
+}
+
+describe('hostile names', () => {
+  it('DOT: every label stays one quoted string and Graphviz draws exactly the derived nodes', async () => {
+    const dot = renderDataflowDot(hostile, { detail: true });
+    expect(dot).not.toContain('<script>');
+    expect(dot).not.toContain('\n{<');
+    // Every line is a statement or a brace: a newline from the input would leave an unterminated quote.
+    for (const line of dot.split('\n')) expect(openQuote(line), line).toBe(false);
+    const svg = await dotToSvg(dot);
+    const view = buildView(hostile, { detail: true });
+    const legendNodes = (dot.match(/\blg\w+ \[shape=/g) ?? []).length;
+    expect((svg.match(/<g id="node\d+" class="node">/g) ?? []).length).toBe(view.nodes.length + legendNodes);
+    expect((svg.match(/<g id="edge\d+" class="edge">/g) ?? []).length).toBe(view.edges.length + 5);
+    expect(svg).not.toMatch(/<script/i);
+    expect(svg).toContain('&lt;script&gt;');
+  });
+
+  it('Mermaid: labels are entity-encoded, so quotes, brackets and markup cannot end them', () => {
+    const mmd = renderDataflowMermaid(hostile, { detail: true });
+    expect(mmd).not.toMatch(/<script|"\]; x/);
+    for (const line of mmd.split('\n').slice(1)) {
+      expect(line, line).toMatch(
+        /^\s*(end|subgraph \w+\["[^"]*"\]|n\d+(\(\["[^"]*"\]\)|\[\("[^"]*"\)\]|\(\("[^"]*"\)\)|\[\["[^"]*"\]\]|\[\/"[^"]*"\/\])|n\d+ -->\|"[^"]*"\| n\d+|linkStyle \d+ [\w:#,.\- ]+|lg0\["[^"]*"\]|)$/,
+      );
+    }
+    expect(escapeMermaid('a"b<c>\nd')).toBe('a#34;b#60;c#62;#10;d');
+  });
+
+  it('SVG zones diagram and the zones table escape names too', async () => {
+    const svg = await dotToSvg(renderZonesDot(hostile, { detail: true }));
+    expect(svg).not.toMatch(/<script/i);
+    const table = renderZonesTable(hostile);
+    expect(table).not.toContain('\n{<script>');
+    expect(table).toContain('\\x0a');
+  });
+});
+
+describe('SVG rendering', () => {
+  const model = deriveModel(
+    inventoryOf([
+      node('w1'),
+      node('w2', { 'cloud.google.com/gke-nodepool': 'pool-a' }),
+      deployment('shop', 'web'),
+    ]),
+  );
+  it('is an SVG document with the audit zones as cluster titles', async () => {
+    const svg = await dotToSvg(renderDataflowDot(model));
+    expect(svg).toMatch(/^<\?xml[\s\S]*<svg[\s\S]*<\/svg>\s*$/);
+    const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) =>
+      (m[1] ?? '').replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))),
+    );
+    for (const t of [
+      'Internet',
+      'API Server',
+      'Master Components',
+      'Master Data',
+      'Worker',
+      'Container',
+      'Legend',
+    ])
+      expect(texts, t).toContain(t);
+    expect(texts).toContain('pool pool-a');
+    const zones = await dotToSvg(renderZonesDot(model));
+    expect(zones).toContain('<svg');
+    expect(zones).toContain('namespace shop');
+  });
+
+  it('is byte-identical across runs', async () => {
+    const again = deriveModel(
+      inventoryOf([
+        node('w1'),
+        node('w2', { 'cloud.google.com/gke-nodepool': 'pool-a' }),
+        deployment('shop', 'web'),
+      ]),
+    );
+    expect(renderDataflowDot(again)).toBe(renderDataflowDot(model));
+    expect(renderDataflowMermaid(again)).toBe(renderDataflowMermaid(model));
+    expect(await dotToSvg(renderDataflowDot(again))).toBe(await dotToSvg(renderDataflowDot(model)));
+    expect(renderZonesDot(again)).toBe(renderZonesDot(model));
+  });
+});
+
+describe('readability on large clusters', () => {
+  const objects: KubeObject[] = [];
+  for (let i = 0; i < 60; i++) {
+    objects.push(
+      deployment(`ns-${String(i).padStart(2, '0')}`, 'a'),
+      deployment(`ns-${String(i).padStart(2, '0')}`, 'b'),
+    );
+  }
+  for (let i = 0; i < 30; i++)
+    objects.push(node(`node-${i}`, { 'eks.amazonaws.com/nodegroup': i < 10 ? 'gpu' : 'general' }));
+  const model = deriveModel(inventoryOf(objects));
+
+  it('collapses workloads per namespace, node agents per pool, and folds namespaces past the limit', () => {
+    const collapsed = buildView(model);
+    expect(collapsed.nodes.filter((n) => n.key.startsWith('workload:'))).toEqual([]);
+    expect(
+      collapsed.nodes.some((n) => n.key === 'group:pool:gpu:kubelet' && n.lines.includes('× 10 nodes')),
+    ).toBe(true);
+    expect(collapsed.nodes.some((n) => n.key === 'group:container:namespaces')).toBe(true);
+    expect(collapsed.nodes.length).toBeLessThan(20);
+    const fewer = buildView(model, { maxNamespaces: 100 });
+    expect(fewer.nodes.filter((n) => n.key.startsWith('group:namespace:')).length).toBe(60);
+  });
+
+  it('expands with detail', () => {
+    const detail = buildView(model, { detail: true });
+    expect(detail.nodes.filter((n) => n.key.startsWith('workload:')).length).toBe(120);
+    expect(detail.nodes.filter((n) => n.key.startsWith('kubelet:')).length).toBe(30);
+  });
+
+  it('focuses on one zone and the peers of its flows', () => {
+    const focus = buildView(model, { zone: 'namespace:ns-07', detail: true });
+    const keys = focus.nodes.map((n) => n.key);
+    expect(keys).toContain('workload:ns-07/Deployment/a');
+    expect(keys).toContain('kube-apiserver');
+    expect(keys.some((k) => k.startsWith('workload:ns-08/'))).toBe(false);
+    expect(buildView(model, { zone: 'Worker' }).nodes.some((n) => n.key.includes('kubelet'))).toBe(true);
+  });
+});
