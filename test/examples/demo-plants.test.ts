@@ -314,3 +314,50 @@ describe('secure parts that must stay clean', () => {
     }
   });
 });
+
+describe('extended plants and the attack paths', () => {
+  it('single points of failure: one control-plane node, both CoreDNS replicas on one worker, one webhook replica', () => {
+    const cp = inv.ofKind('Node').filter((n) => n.object.metadata?.labels?.['node-role.kubernetes.io/control-plane'] === '');
+    expect(cp).toHaveLength(1);
+    expect(new Set(podsOf('kube-system', 'coredns-').map((p) => p.spec?.nodeName))).toEqual(new Set(['lab-worker-1']));
+    expect(inv.get('Deployment', 'policy-system', 'policy-webhook')?.object.spec?.replicas).toBe(1);
+    expect(inv.ofKind('PodDisruptionBudget').map((p) => p.object.metadata?.name)).toEqual(['payments-api']);
+  });
+
+  it('a fail-closed webhook matches every write in every namespace, its own included', () => {
+    const w = inv.get('ValidatingWebhookConfiguration', undefined, 'policy-webhook')!.object.webhooks![0]!;
+    expect(w.failurePolicy).toBe('Fail');
+    expect(w.namespaceSelector).toEqual({});
+    expect(w.rules?.[0]?.resources).toEqual(['*/*']);
+    expect(w.timeoutSeconds).toBe(30);
+    expect(w.clientConfig.service?.namespace).toBe('policy-system');
+  });
+
+  it('escape-capable node agents run on the control-plane node', () => {
+    for (const prefix of ['node-exporter-', 'log-shipper-'])
+      expect(podsOf('monitoring', prefix).map((p) => p.spec?.nodeName)).toContain('lab-cp-1');
+    expect(spec('DaemonSet', 'monitoring', 'node-exporter').hostPID).toBe(true);
+  });
+
+  it('the Internet reaches the shop over plain HTTP through the LoadBalancer', () => {
+    const lb = inv.get('Service', 'ingress-nginx', 'ingress-nginx-controller')!.object;
+    expect(lb.spec?.type).toBe('LoadBalancer');
+    expect(lb.status?.loadBalancer?.ingress?.[0]?.ip).toBe('203.0.113.10');
+    expect(inv.get('Ingress', 'shop', 'shop')?.object.spec?.tls).toBeUndefined();
+    expect(inv.get('Service', 'monitoring', 'grafana')?.object.spec?.type).toBe('NodePort');
+  });
+
+  it('path 1: the CI runner’s token lists secrets, among them a cluster-admin token', () => {
+    const ci = rulesOf('ci-deployer');
+    expect(allows(ci, 'secrets', 'list')).toBe(true);
+    expect(allows(ci, 'pods', 'create')).toBe(true);
+    expect(allows(ci, 'clusterroles', 'bind')).toBe(true);
+    expect(allows(ci, 'rolebindings', 'create')).toBe(true);
+    expect(inv.get('ClusterRoleBinding', undefined, 'ci-deployer')?.object.subjects?.[0]?.name).toBe('ci-deployer');
+    const admin = inv.get('ClusterRoleBinding', undefined, 'admin-tools')!.object;
+    expect(admin.roleRef.name).toBe('cluster-admin');
+    expect(admin.subjects?.[0]).toMatchObject({ name: 'admin-tools', namespace: 'kube-system' });
+    const token = inv.get('Secret', 'kube-system', 'admin-tools-token')!.object;
+    expect(token.metadata?.annotations?.['kubernetes.io/service-account.name']).toBe('admin-tools');
+  });
+});
