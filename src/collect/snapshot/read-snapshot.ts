@@ -96,6 +96,13 @@ export async function readSnapshot(dir: string): Promise<SourceReadResult> {
     const file = path.join(dir, `${r.resource}.json`);
     const failure = await readListFile(file, sink);
     const count = sink.count(r.kind);
+    // A list file edited or cut at an item boundary still parses: the recorded count catches it.
+    if (failure === undefined && count !== r.count)
+      sink.problem(
+        'warning',
+        file,
+        `${MANIFEST} records ${r.count} ${r.kind} objects, the file holds ${count}`,
+      );
     resources.push(
       failure === undefined
         ? { ...base, state: 'read', count }

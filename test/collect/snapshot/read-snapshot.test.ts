@@ -99,6 +99,28 @@ describe('readSnapshot', () => {
     }
   });
 
+  it('warns when a List file holds another number of objects than snapshot.json records', async () => {
+    const dir = await tempCopy();
+    try {
+      const text = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [] });
+      await writeFile(path.join(dir, 'pods.json'), text);
+      const r = await readSnapshot(dir);
+      expect(r.coverage.resources.find((c) => c.resource === 'pods')).toMatchObject({
+        state: 'read',
+        count: 0,
+      });
+      expect(r.diagnostics).toContainEqual({
+        severity: 'warning',
+        where: path.join(dir, 'pods.json'),
+        message: 'snapshot.json records 2 Pod objects, the file holds 0',
+      });
+      const clean = await readSnapshot(LAB);
+      expect(clean.diagnostics.filter((d) => d.severity === 'warning')).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  });
+
   it('rejects an invalid snapshot.json with one line naming the file and the field', async () => {
     const dir = await tempCopy();
     try {
