@@ -116,6 +116,11 @@ export class ApiClient {
     }
   }
 
+  /** Closes the kept-alive connections (they would otherwise hold the process open). */
+  close(): void {
+    this.agent?.destroy();
+  }
+
   private async once(path: string, accept: string): Promise<ApiResponse> {
     // Re-applied per request: exec and token-file credentials can rotate during a long collection.
     const opts: https.RequestOptions = {};
@@ -124,7 +129,7 @@ export class ApiClient {
     } catch (err) {
       throw new CredentialError(err instanceof Error ? err.message : String(err));
     }
-    this.agent ??= opts.agent instanceof http.Agent ? opts.agent : undefined;
+    this.agent ??= opts.agent instanceof http.Agent ? keepAlive(opts.agent) : undefined;
     const url = new URL(this.server + path);
     const headers: http.OutgoingHttpHeaders = {
       ...(opts.headers as http.OutgoingHttpHeaders | undefined),
@@ -176,6 +181,17 @@ export class ApiClient {
       req.end();
     });
   }
+}
+
+/**
+ * client-node makes agents without keep-alive: every request would pay a new TLS handshake (300
+ * pages of pods, one configz per node). The same TLS options with keep-alive; proxy agents stay as made.
+ */
+function keepAlive(agent: http.Agent): http.Agent {
+  if (agent.constructor === https.Agent)
+    return new https.Agent({ ...(agent as https.Agent).options, keepAlive: true });
+  if (agent.constructor === http.Agent) return new http.Agent({ keepAlive: true });
+  return agent;
 }
 
 function toNetworkError(err: unknown): NetworkError {

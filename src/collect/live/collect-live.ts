@@ -165,6 +165,7 @@ export async function collectLive(options: LiveOptions): Promise<SourceReadResul
     throw err;
   } finally {
     clearTimeout(timer);
+    client.close();
   }
 }
 

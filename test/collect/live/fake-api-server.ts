@@ -23,6 +23,8 @@ export interface SeenRequest {
   readonly query: URLSearchParams;
   readonly headers: http.IncomingHttpHeaders;
   readonly at: number;
+  /** The client's port: requests sharing it came over one kept-alive connection. */
+  readonly remotePort: number | undefined;
   /** The subject CN of the client certificate, over TLS. */
   readonly clientCN?: string;
 }
@@ -116,6 +118,7 @@ export class FakeApiServer {
       query: url.searchParams,
       headers: req.headers,
       at: Date.now(),
+      remotePort: req.socket.remotePort,
       ...(typeof cn === 'string' ? { clientCN: cn } : {}),
     };
     this.requests.push(seen);

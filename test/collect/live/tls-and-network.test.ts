@@ -59,6 +59,8 @@ describe('TLS and the network', () => {
     });
     expect(api.requests.length).toBeGreaterThan(40);
     expect(api.requests.every((r) => r.clientCN === 'ktm-test-user')).toBe(true);
+    // Connections are kept alive: far fewer TLS handshakes than requests (at most one per concurrent request).
+    expect(new Set(api.requests.map((r) => r.remotePort)).size).toBeLessThanOrEqual(6);
   });
 
   it('refuses a server whose certificate the kubeconfig CA did not sign: one clear error, no retries', async () => {
