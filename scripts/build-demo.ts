@@ -130,6 +130,7 @@ interface NodeInfo {
   readonly ip: string;
   readonly podCidrPrefix: string;
   readonly taints: readonly J[];
+  readonly labels: Readonly<Record<string, string>>;
   readonly createdAt: string;
   nextIp: number;
 }
@@ -197,7 +198,7 @@ class DemoCluster {
     const selector = optObj(podSpec['nodeSelector']) ?? {};
     const tolerations = objs(podSpec['tolerations']);
     return [...this.nodes.values()].filter((n) => {
-      const nodeLabels = NODE_LABELS.get(n.name) ?? {};
+      const nodeLabels = n.labels;
       const selected = Object.entries(selector).every(([k, v]) => nodeLabels[k] === v);
       return selected && n.taints.every((t) => tolerates(tolerations, t));
     });
@@ -225,9 +226,6 @@ class DemoCluster {
     return out;
   }
 }
-
-/** Node labels, filled from the source before any placement. */
-const NODE_LABELS = new Map<string, Record<string, string>>();
 
 function tolerates(tolerations: readonly J[], taint: J): boolean {
   return tolerations.some((t) => {
@@ -1187,6 +1185,10 @@ function assignIdentity(o: J): void {
   m['resourceVersion'] ??= resourceVersion(key);
   if (typeof m['creationTimestamp'] !== 'string')
     throw new Error(`${key}: creationTimestamp missing in the source`);
+  // Labels and annotations are strings in the API; an unquoted YAML number or boolean is a source mistake.
+  for (const field of ['labels', 'annotations'])
+    for (const [k, v] of Object.entries(optObj(m[field]) ?? {}))
+      if (typeof v !== 'string') throw new Error(`${key}: metadata.${field}["${k}"] is not a string`);
 }
 
 /** Removes the generator's own annotations once every controller has run. */
@@ -1254,13 +1256,13 @@ export function buildDemo(demoRoot: string): Map<string, string> {
     const spec = obj(n['spec'], 'spec');
     const addr = objs(obj(n['status'], 'status')['addresses']).find((a) => a['type'] === 'InternalIP');
     const cidr = str(spec['podCIDR'], 'spec.podCIDR');
-    NODE_LABELS.set(name, labelsOf(n));
     cluster.nodes.set(name, {
       name,
       uid: uidFor(`Node//${name}`),
       ip: str(addr?.['address'], `${name} InternalIP`),
       podCidrPrefix: cidr.replace(/\.0\/24$/, ''),
       taints: objs(spec['taints']),
+      labels: labelsOf(n),
       createdAt: str(meta(n)['creationTimestamp'], 'creationTimestamp'),
       nextIp: 2,
     });
