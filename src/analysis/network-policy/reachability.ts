@@ -169,10 +169,13 @@ export class Reachability {
   }
 
   private nodeAllowed(view: ReachView, src: Node, dst: Node): ConnSet {
-    const key = `${view}|${src.kind === 'class' ? src.id : formatRange(src.range)}|${dst.kind === 'class' ? dst.id : formatRange(dst.range)}`;
+    if (src.kind !== 'class' || dst.kind !== 'class') return this.engineFor(view).allowed(src, dst);
+    const key = `${view}|${src.id}|${dst.id}`;
     const hit = this.cache.get(key);
     if (hit !== undefined) return hit;
     const c = this.engineFor(view).allowed(src, dst);
+    // Bounded: queries repeat on hot pairs, but a whole-cluster sweep must not keep every pair.
+    if (this.cache.size >= 1_000_000) this.cache.clear();
     this.cache.set(key, c);
     return c;
   }
@@ -209,13 +212,14 @@ export class Reachability {
   connections(view: ReachView = 'effective'): Connection[] {
     const out: Connection[] = [];
     if (this.entries.length === 0) return out;
+    const engine = this.engineFor(view);
     const wl = this.entries.map((e) => ({
       peer: { kind: 'workload', workload: e.ref } as const,
       nodes: e.classes.map((id): Node => ({ kind: 'class', id })),
     }));
     const pairUnion = (ss: readonly Node[], ds: readonly Node[]): ConnSet => {
       let c: ConnSet = EMPTY;
-      for (const s of ss) for (const d of ds) c = union(c, this.nodeAllowed(view, s, d));
+      for (const s of ss) for (const d of ds) c = union(c, engine.allowed(s, d));
       return c;
     };
     for (const r of this.externalSources) {
