@@ -365,6 +365,7 @@ function staticPodItem(
 
 /** Flags of static pods that name files ktm should read wherever they are on the node. */
 const FILE_FLAGS = [
+  'config-file',
   'encryption-provider-config',
   'audit-policy-file',
   'kubeconfig',
@@ -384,6 +385,7 @@ async function readNodeFolder(f: NodeFolder): Promise<NodeFileSet> {
   const encryptionConfigs = new Map<string, EncryptionConfigSummary>();
   const auditPolicies = new Map<string, AuditPolicySummary>();
   let kubeadmConfig: { path: string; config: Record<string, unknown> } | undefined;
+  const etcdConfigs = new Map<string, { path: string; config: Record<string, unknown> }>();
   let nodeFromKubeconfig: string | undefined;
   const classified = new Set<string>();
 
@@ -399,7 +401,10 @@ async function readNodeFolder(f: NodeFolder): Promise<NodeFileSet> {
       return;
     }
     for (const d of docs) {
-      if (isKubeconfig(d.value)) {
+      if (namedBy === '--config-file' && isRecord(d.value) && d.value['kind'] === undefined) {
+        // etcd's --config-file: its keys are etcd's flag names (transport security nested).
+        etcdConfigs.set(p, { path: p, config: withoutCredentials(d.value) as Record<string, unknown> });
+      } else if (isKubeconfig(d.value)) {
         kubeconfigs.set(p, summariseKubeconfig(d.value, p));
         if (path.posix.basename(p) === 'kubelet.conf' || p === kubeletFlags.get('kubeconfig')?.value)
           nodeFromKubeconfig ??= kubeletNodeNameFromKubeconfig(d.value);
@@ -517,5 +522,6 @@ async function readNodeFolder(f: NodeFolder): Promise<NodeFileSet> {
     ...(kubeadmConfig === undefined ? {} : { kubeadmConfig }),
     distribution,
     ...(rancher === undefined ? {} : { rancherConfig: rancher }),
+    ...(etcdConfigs.size === 0 ? {} : { etcdConfigs: sorted(etcdConfigs) }),
   };
 }

@@ -59,6 +59,11 @@ export interface NodeFileSet {
   readonly distribution?: NodeDistribution;
   /** RKE2/k3s configuration merged from its config files and server command line. */
   readonly rancherConfig?: RancherConfigSummary;
+  /** etcd configuration files named by a static pod's `--config-file` (RKE2 runs etcd this way), credentials removed. */
+  readonly etcdConfigs?: readonly {
+    readonly path: string;
+    readonly config: Readonly<Record<string, unknown>>;
+  }[];
 }
 
 /** Which installer laid the node out, judged from the paths present (kind and minikube are kubeadm-like). */

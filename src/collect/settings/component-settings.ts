@@ -31,6 +31,11 @@ export interface SettingsRecordInit {
   };
   readonly provider?: Provider;
   readonly notes?: readonly string[];
+  /**
+   * A configuration file the component reads but ktm did not (kubelet `--config`, kube-proxy `--config`, etcd
+   * `--config-file`): settings not given explicitly are then unknown, never defaulted ('not-visible').
+   */
+  readonly unreadConfig?: { readonly description: string; readonly hint: string };
 }
 
 export class SettingsRecord implements ComponentSettings {
@@ -72,6 +77,18 @@ export class SettingsRecord implements ComponentSettings {
     for (const layer of init.layers) {
       const s = layer.get(name);
       if (s !== undefined) return s;
+    }
+    if (init.unreadConfig !== undefined) {
+      return {
+        name,
+        value: undefined,
+        origin: 'not-visible',
+        evidence: {
+          ...base,
+          path: 'unread configuration file',
+          value: `may be set in ${init.unreadConfig.description}, which was not collected: ${init.unreadConfig.hint}`,
+        },
+      };
     }
     const builtin = init.builtins?.values[name];
     if (init.builtins !== undefined && builtin !== undefined) {

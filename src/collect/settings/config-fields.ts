@@ -72,6 +72,23 @@ export const KUBE_PROXY_CONFIG_FIELDS: readonly FieldMapping[] = [
   { path: 'nodePortAddresses', flag: 'nodeport-addresses' },
 ];
 
+/**
+ * etcd's configuration file: top-level keys are flag names; transport security is nested.
+ * https://github.com/etcd-io/etcd/blob/main/etcd.conf.yml.sample
+ */
+export const ETCD_CONFIG_FIELDS: readonly FieldMapping[] = [
+  { path: 'client-transport-security.cert-file', flag: 'cert-file' },
+  { path: 'client-transport-security.key-file', flag: 'key-file' },
+  { path: 'client-transport-security.client-cert-auth', flag: 'client-cert-auth' },
+  { path: 'client-transport-security.trusted-ca-file', flag: 'trusted-ca-file' },
+  { path: 'client-transport-security.auto-tls', flag: 'auto-tls' },
+  { path: 'peer-transport-security.cert-file', flag: 'peer-cert-file' },
+  { path: 'peer-transport-security.key-file', flag: 'peer-key-file' },
+  { path: 'peer-transport-security.client-cert-auth', flag: 'peer-client-cert-auth' },
+  { path: 'peer-transport-security.trusted-ca-file', flag: 'peer-trusted-ca-file' },
+  { path: 'peer-transport-security.auto-tls', flag: 'peer-auto-tls' },
+];
+
 function at(o: Record<string, unknown>, dotted: string): unknown {
   let cur: unknown = o;
   for (const part of dotted.split('.')) {

@@ -14,7 +14,12 @@ import { isRecord, parseYamlDocuments } from '../node-files/yaml-documents.js';
 import { detectProvider } from '../provider.js';
 import { containerTokens, parseFlags, parseMapFlag } from './command-line.js';
 import { SettingsRecord, flagLayer, type SettingsLayer } from './component-settings.js';
-import { KUBELET_CONFIG_FIELDS, KUBE_PROXY_CONFIG_FIELDS, configLayer } from './config-fields.js';
+import {
+  ETCD_CONFIG_FIELDS,
+  KUBELET_CONFIG_FIELDS,
+  KUBE_PROXY_CONFIG_FIELDS,
+  configLayer,
+} from './config-fields.js';
 import {
   ASSUMED_MINOR_VERSION,
   DISTRIBUTION_BUILTINS,
@@ -193,6 +198,36 @@ function controlPlaneRecords(input: SettingsInput, ctx: Context): ComponentSetti
   for (const [key, c] of [...byKey.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     const set = input.nodeFiles.find((s) => s.node === c.node);
     const distribution = set?.distribution;
+    const flags = podFlagLayer(c.item, c.pc.containerIndex, c.pc.component);
+    const layers: SettingsLayer[] = [flags];
+    const extraNotes: string[] = [];
+    let unreadConfig: { description: string; hint: string } | undefined;
+    // etcd given --config-file ignores its other flags and environment: the file is the configuration.
+    // https://etcd.io/docs/v3.5/op-guide/configuration/#configuration-file
+    const etcdConfigPath = c.pc.component === 'etcd' ? flags.get('config-file')?.value : undefined;
+    if (etcdConfigPath !== undefined) {
+      const cfg = set?.etcdConfigs?.find((e) => e.path === path.posix.resolve('/', etcdConfigPath));
+      if (set !== undefined && cfg !== undefined) {
+        layers.unshift(
+          configLayer(
+            cfg.config,
+            ETCD_CONFIG_FIELDS,
+            'config-file',
+            fileRef(set.node, cfg.path),
+            '',
+            localSource(set, cfg.path),
+          ),
+        );
+        extraNotes.push(
+          `etcd configuration read from ${cfg.path} (--config-file); other flags are ignored by etcd`,
+        );
+      } else {
+        unreadConfig = {
+          description: `${etcdConfigPath} (etcd --config-file)`,
+          hint: `rerun with --node-files holding that file for node ${c.node ?? '(unknown)'}`,
+        };
+      }
+    }
     out.push(
       new SettingsRecord({
         component: c.pc.component,
@@ -202,8 +237,10 @@ function controlPlaneRecords(input: SettingsInput, ctx: Context): ComponentSetti
         visibility: 'visible',
         minor: ctx.minor,
         versionKnown: ctx.versionKnown,
-        layers: [podFlagLayer(c.item, c.pc.containerIndex, c.pc.component)],
+        layers,
+        ...(unreadConfig === undefined ? {} : { unreadConfig }),
         notes: [
+          ...extraNotes,
           ...(notes.get(key) ?? []),
           ...(distribution === undefined ? [] : [`node layout: ${distribution}`]),
           ...(c.fromFile ? ['read from the static pod manifest'] : ['read from the pod in the API']),
@@ -325,6 +362,7 @@ function kubeletRecords(input: SettingsInput, ctx: Context): ComponentSettings[]
     const layers: SettingsLayer[] = [];
     const notes: string[] = [];
     const nodeRef: Ref = { kind: 'Node', name: node };
+    let usedConfigMap = false;
     let source: Source | undefined;
     if (e.configz !== undefined) {
       const kc = e.configz.object['kubeletconfig'];
@@ -370,12 +408,24 @@ function kubeletRecords(input: SettingsInput, ctx: Context): ComponentSettings[]
         ),
       );
     } else if (cm !== undefined && (e.listed === true || set !== undefined)) {
+      usedConfigMap = true;
       layers.push(cm.layer);
       notes.push(
         `configuration from the cluster-wide ConfigMap kube-system/${cm.name} (kubeadm writes it to each node at join; a node's own file may differ)`,
       );
     }
-    const hasConfigFlag = flags !== undefined && parseFlags(flags.args).flags.has('config');
+    const configFlag = flags === undefined ? undefined : parseFlags(flags.args).flags.get('config')?.value;
+    const hasConfigFlag = configFlag !== undefined;
+    const unreadConfig =
+      configFlag !== undefined &&
+      e.configz === undefined &&
+      set?.kubeletConfig === undefined &&
+      !usedConfigMap
+        ? {
+            description: `${configFlag} (kubelet --config)`,
+            hint: `copy it into the --node-files folder of ${node}, or rerun with --kubelet-config`,
+          }
+        : undefined;
     const distribution = set?.distribution;
     const rancher = distribution === 'rke2' || distribution === 'k3s' ? distribution : undefined;
     const configMode =
@@ -398,6 +448,7 @@ function kubeletRecords(input: SettingsInput, ctx: Context): ComponentSettings[]
         versionKnown: ctx.versionKnown,
         layers,
         kubeletMode: mode,
+        ...(unreadConfig === undefined ? {} : { unreadConfig }),
         ...(rancher === undefined
           ? {}
           : { builtins: { distribution: rancher, values: DISTRIBUTION_BUILTINS[rancher].kubelet ?? {} } }),
@@ -508,6 +559,7 @@ function kubeProxyRecords(input: SettingsInput, ctx: Context): ComponentSettings
     const configPath = flags.get('config')?.value;
     const layers: SettingsLayer[] = [];
     const notes: string[] = [];
+    let unreadConfig: { description: string; hint: string } | undefined;
     if (configPath !== undefined) {
       const cfg = kubeProxyConfig(
         configMaps,
@@ -521,7 +573,10 @@ function kubeProxyRecords(input: SettingsInput, ctx: Context): ComponentSettings
         layers.push(cfg.layer);
         notes.push(`--config read from ConfigMap ${cfg.ref}; it takes precedence over flags`);
       } else {
-        notes.push(`--config=${configPath} names a file that was not collected: its values are unknown`);
+        unreadConfig = {
+          description: `${configPath} (kube-proxy --config)`,
+          hint: 'collect the ConfigMap the kube-proxy pods mount (kube-system/kube-proxy)',
+        };
       }
     }
     layers.push(flags);
@@ -535,6 +590,7 @@ function kubeProxyRecords(input: SettingsInput, ctx: Context): ComponentSettings
         minor: ctx.minor,
         versionKnown: ctx.versionKnown,
         layers,
+        ...(unreadConfig === undefined ? {} : { unreadConfig }),
         notes,
       }),
     );

@@ -161,6 +161,7 @@ describe('readNodeFiles: RKE2 server', async () => {
     expect(set.kubeconfigs.map((k) => [k.path, k.credential])).toEqual([
       ['/etc/rancher/rke2/rke2.yaml', 'client-certificate'],
     ]);
+    expect(set.etcdConfigs?.map((e) => e.path)).toEqual(['/var/lib/rancher/rke2/server/db/etcd/config']);
   });
   it('drops the join token and S3 secret', () => {
     const everything = JSON.stringify({ sets, diagnostics });

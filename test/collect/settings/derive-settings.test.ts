@@ -132,9 +132,20 @@ describe('kubelet flag defaults differ from config-file defaults', () => {
     const root = path.join(fixtures, 'node-files/minikube');
     const { sets } = await readNodeFiles([root]);
     const withConfig = one(deriveSettings({ items: [], nodeFiles: sets }), 'kubelet', 'minikube');
-    // minikube passes --config, but the file was not copied: KubeletConfiguration defaults still apply.
-    expect(withConfig.get('anonymous-auth')).toMatchObject({ value: 'false', origin: 'default' });
-    expect(withConfig.get('read-only-port').value).toBe('0');
+    // minikube passes --config, but the file was not copied: what it sets is unknown, never a default.
+    expect(withConfig.get('anonymous-auth')).toMatchObject({ value: undefined, origin: 'not-visible' });
+    expect(withConfig.get('anonymous-auth').evidence.value).toContain(
+      '/var/lib/kubelet/config.yaml (kubelet --config)',
+    );
+    expect(withConfig.get('node-ip')).toMatchObject({ value: '192.168.49.2', origin: 'flag' });
+    const withFile = {
+      ...sets[0]!,
+      kubeletConfig: { path: '/var/lib/kubelet/config.yaml', config: { kind: 'KubeletConfiguration' } },
+    };
+    const k0 = one(deriveSettings({ items: [], nodeFiles: [withFile] }), 'kubelet', 'minikube');
+    // With the file read, the fields it omits take the KubeletConfiguration defaults.
+    expect(k0.get('anonymous-auth')).toMatchObject({ value: 'false', origin: 'default' });
+    expect(k0.get('read-only-port').value).toBe('0');
 
     const first = sets[0]!;
     const noConfig = { ...first, kubeletArgs: { path: '/x', args: ['--hostname-override=minikube'] } };
@@ -354,5 +365,32 @@ describe('managed control planes', () => {
       'managed',
     ]);
     expect(one(settings, 'kubelet').get('read-only-port').origin).toBe('configz');
+  });
+});
+
+describe('configuration files a component reads but ktm did not', () => {
+  it('etcd --config-file: read from node files (flags ignored), else every setting is not-visible', async () => {
+    const { sets } = await readNodeFiles([path.join(fixtures, 'node-files/rke2-server')]);
+    const etcd = one(deriveSettings({ items: [], nodeFiles: sets }), 'etcd', 'rke2-a');
+    expect(etcd.get('client-cert-auth')).toMatchObject({ value: 'true', origin: 'config-file' });
+    expect(etcd.get('client-cert-auth').evidence.path).toBe('client-transport-security.client-cert-auth');
+    expect(etcd.get('peer-client-cert-auth').value).toBe('true');
+    expect(etcd.get('listen-client-urls').value).toBe('https://127.0.0.1:2379,https://10.0.0.21:2379');
+    expect(etcd.get('auto-tls')).toMatchObject({ value: 'false', origin: 'default' });
+
+    const { etcdConfigs: _dropped, ...withoutFile } = sets[0]!;
+    const unread = one(deriveSettings({ items: [], nodeFiles: [withoutFile] }), 'etcd', 'rke2-a');
+    expect(unread.get('client-cert-auth')).toMatchObject({ value: undefined, origin: 'not-visible' });
+    expect(unread.get('client-cert-auth').evidence.value).toContain('etcd --config-file');
+    expect(unread.get('config-file').origin).toBe('flag');
+  });
+
+  it('kube-proxy --config without its ConfigMap: not-visible rather than a default', () => {
+    const items = itemsOf(path.join(fixtures, 'settings/kind-cluster.yaml')).filter(
+      (i) => !(i.object.kind === 'ConfigMap' && i.object.metadata.name === 'kube-proxy'),
+    );
+    const p = one(deriveSettings({ items, nodeFiles: [] }), 'kube-proxy', 'kind-worker');
+    expect(p.get('metrics-bind-address')).toMatchObject({ value: undefined, origin: 'not-visible' });
+    expect(p.get('hostname-override').origin).toBe('flag');
   });
 });
