@@ -42,6 +42,23 @@ const OWNED_FILES = new Set([
  * Deterministic: items sorted by namespace then name, two-space JSON, coverage as given.
  */
 export async function writeSnapshot(dir: string, result: SourceReadResult): Promise<SnapshotWriteSummary> {
+  try {
+    return await write(dir, result);
+  } catch (err) {
+    if (err instanceof KtmError) throw err;
+    // A full disk or a permission problem is the user's to fix, not a bug: one line, where, what to do.
+    const e = err as NodeJS.ErrnoException;
+    if (typeof e.code === 'string')
+      throw new KtmError(
+        `cannot write the snapshot: ${e.message}`,
+        dir,
+        'check the folder, its permissions and free space',
+      );
+    throw err;
+  }
+}
+
+async function write(dir: string, result: SourceReadResult): Promise<SnapshotWriteSummary> {
   await prepareDir(dir);
   const groups = new Map<string, KubeObject[]>();
   let skipped = 0;

@@ -190,6 +190,16 @@ describe('writeSnapshot', () => {
     expect(await readdir(dir)).not.toContain('pods.json');
   });
 
+  it('turns a folder it cannot create into one KtmError line', async () => {
+    const parent = await tempDir();
+    await writeFile(path.join(parent, 'file'), 'x');
+    const err = await writeSnapshot(path.join(parent, 'file', 'snap'), collected).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KtmError);
+    expect((err as KtmError).line()).toMatch(
+      /snap: cannot create the snapshot folder: .*\(choose a writable path\)$/,
+    );
+  });
+
   it('round-trips through readSnapshot: the same objects and coverage', async () => {
     const dir = await tempDir();
     await writeSnapshot(dir, collected);
