@@ -69,7 +69,7 @@ describe('TLS and the network', () => {
     await expect(collectLive({ kubeconfig: await tlsKubeconfig(api.url, 'other-ca.crt') })).rejects.toThrow(
       /cannot reach the API server: .*(certificate|self.signed)/i,
     );
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(5000);
     expect(api.requests).toHaveLength(0);
   });
 
