@@ -47,6 +47,14 @@ describe('YAML Lists', () => {
     expect(marked.diagnostics).toEqual([]);
   });
 
+  it('refuses a YAML alias bomb (billion laughs) with a diagnostic and reads the next document', async () => {
+    const r = await readPaths([fx('alias-bomb.yaml')], {});
+    expect(r.items.map((i) => i.object.metadata.name)).toEqual(['survivor']);
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]!.where).toBe(`${fx('alias-bomb.yaml')}:1`);
+    expect(r.diagnostics[0]!.message).toMatch(/^invalid YAML: .*alias/i);
+  });
+
   it('never repeats a Secret value in the diagnostic of a broken Secret document', async () => {
     const r = await readPaths([fx('secret-broken.yaml')], {});
     expect(r.items).toEqual([]);
