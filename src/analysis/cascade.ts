@@ -195,8 +195,15 @@ export function computeCascade(model: Model, inv: Inventory, target: string): Ca
           if (f.webhook.failurePolicy === 'Fail') {
             const scope = webhookScope(inv, f);
             blockedWrites.push(scope.text);
-            if (scope.podsCreate)
+            if (scope.podsCreate) {
               blocksPodCreation = scope.namespaces === 'all' ? 'all' : (blocksPodCreation ?? 'selected');
+              if (scope.namespaces === 'all') {
+                // The webhook's own pods are matched too: it cannot come back until its configuration is removed.
+                blockedWrites.push(
+                  `${f.webhook.webhook} matches its own pods: it cannot be recreated until ${f.webhook.configuration.kind}/${f.webhook.configuration.name} is deleted or set to failurePolicy Ignore`,
+                );
+              }
+            }
             degrade(c.id, {
               by: f.to,
               reason: `admission webhook ${f.webhook.webhook} is down and fails closed: writes it matches are rejected`,
@@ -227,7 +234,7 @@ export function computeCascade(model: Model, inv: Inventory, target: string): Ca
       if (c.kind.type !== 'workload' || failed.has(c.id)) continue;
       degrade(c.id, {
         by: 'kube-apiserver',
-        reason: `pod creation is rejected${blocksPodCreation === 'selected' ? ' in the namespaces the webhook selects' : ''}: the workload cannot scale, roll out or replace a lost pod${c.kind.roles.includes('admission-webhook') ? ' — including the webhook itself, which cannot recover' : ''}`,
+        reason: `pod creation is rejected${blocksPodCreation === 'selected' ? ' in the namespaces the webhook selects' : ''}: the workload cannot scale, roll out or replace a lost pod`,
       });
     }
   }

@@ -13,6 +13,7 @@ import * as rulesCmd from './commands/rules.js';
 import * as dataflowCmd from './commands/dataflow.js';
 import * as zonesCmd from './commands/zones.js';
 import * as pathsCmd from './commands/paths.js';
+import * as whatIfCmd from './commands/what-if.js';
 
 /** Commands set the exit code here; main returns it. */
 export interface CommandResult {
@@ -28,6 +29,7 @@ const COMMANDS: readonly { register(program: Command, io: CliIo, result: Command
   dataflowCmd,
   zonesCmd,
   pathsCmd,
+  whatIfCmd,
 ];
 
 /** The command name as invoked: `ktm`, or `kubectl ktm` when installed as the kubectl plugin `kubectl-ktm`. */

@@ -34,6 +34,14 @@ describe('cascade on the example cluster', () => {
     const r = computeCascade(model, inv, 'workload:policy-system/Deployment/policy-webhook');
     expect(r.fails.map((f) => f.component)).toContain('service:policy-system/policy-webhook');
     expect(r.blockedWrites.join('\n')).toContain('validate.policy.lab.example');
+    expect(r.blockedWrites.join('\n')).toContain(
+      'matches its own pods: it cannot be recreated until ValidatingWebhookConfiguration/policy-webhook is deleted',
+    );
+    expect(r.degraded.find((d) => d.component === 'workload:shop/Deployment/storefront')?.chain).toEqual([
+      'service:policy-system/policy-webhook',
+      'kube-apiserver',
+      'workload:shop/Deployment/storefront',
+    ]);
     expect(r.degraded.find((d) => d.component === 'kube-apiserver')?.reason).toContain('fails closed');
   });
 

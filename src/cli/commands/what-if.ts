@@ -1,0 +1,49 @@
+// `ktm what-if --stop ZONE|COMPONENT|NODE`: what fails, what degrades and what keeps running when it stops.
+import { Option, type Command } from 'commander';
+import { computeCascade, UnknownTargetError } from '../../analysis/cascade.js';
+import { deriveModel } from '../../model/index.js';
+import { KtmError } from '../../errors.js';
+import { escapeTerminal } from '../../report/escape.js';
+import { renderWhatIfJson, renderWhatIfText } from '../../report/what-if.js';
+import { addInputOptions, readInput } from '../input.js';
+import { EXIT, type CliIo } from '../io.js';
+import type { CommandResult } from '../main.js';
+import { deriveOptions, type ModelFlags } from './dataflow.js';
+
+export function register(program: Command, io: CliIo, result: CommandResult): void {
+  const cmd = program
+    .command('what-if')
+    .description('cascade: what fails and what degrades when a zone, component or node stops')
+    .argument('[paths...]', 'manifest files or folders (recursively), snapshot folders, or - for stdin');
+  addInputOptions(cmd)
+    .requiredOption(
+      '--stop <target>',
+      'a zone (id or name), a component id (`ktm dataflow -o json` lists them), or a node',
+    )
+    .option('--zones-file <file>', 'a zones file that renames, merges or assigns zones (YAML)')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (paths: string[], flags: ModelFlags & { stop: string; output: 'text' | 'json' }) => {
+      const options = await deriveOptions(flags, io);
+      const inventory = await readInput(paths, flags, io);
+      const model = deriveModel(inventory, options);
+      let cascade;
+      try {
+        cascade = computeCascade(model, inventory, flags.stop);
+      } catch (err) {
+        if (err instanceof UnknownTargetError) {
+          throw new KtmError(
+            `nothing named '${escapeTerminal(flags.stop)}'`,
+            '--stop',
+            'give a zone (`ktm zones`), a component id (`ktm dataflow -o json`) or a node name',
+          );
+        }
+        throw err;
+      }
+      io.stdout(
+        flags.output === 'json'
+          ? renderWhatIfJson(flags.stop, cascade)
+          : renderWhatIfText(flags.stop, cascade),
+      );
+      result.code = EXIT.ok;
+    });
+}
