@@ -38,6 +38,7 @@ describe('cascade on the example cluster', () => {
       'matches its own pods: it cannot be recreated until ValidatingWebhookConfiguration/policy-webhook is deleted',
     );
     expect(r.degraded.find((d) => d.component === 'workload:shop/Deployment/storefront')?.chain).toEqual([
+      'workload:policy-system/Deployment/policy-webhook',
       'service:policy-system/policy-webhook',
       'kube-apiserver',
       'workload:shop/Deployment/storefront',
