@@ -3,7 +3,10 @@ import type { Inventory } from '../collect/inventory.js';
 import { ModelBuilder } from './builder.js';
 import { addControlPlane } from './control-plane.js';
 import { cloudOf, collectNodes } from './nodes.js';
-import type { Model } from './types.js';
+import { detectNetworkPlugin, type NetworkPluginInfo } from '../analysis/network-plugin.js';
+import { computeReachability } from '../analysis/network-policy/reachability.js';
+import { addReachabilityFlows, connectionsFrom, type ReachabilityGranularity } from './reachability-flows.js';
+import type { Model, ReachabilityStatus } from './types.js';
 import { addWorkloads } from './workload-flows.js';
 import { buildZones } from './zones.js';
 import type { ZonesFile } from './zones-file.js';
@@ -13,21 +16,14 @@ export interface DeriveOptions {
   readonly tenantLabel?: string;
   /** A team's zoning over the derived zones (rename, merge, assign). */
   readonly zonesFile?: ZonesFile;
+  /** Workload → workload flows from the reachability engine: per namespace pair (default), per workload pair, or off. */
+  readonly reachability?: ReachabilityGranularity | 'off';
+  /**
+   * Listing every allowed pair is quadratic in workloads; above this many workloads (default 400) the flows are
+   * not listed and the model says so (ask `ktm reach` about specific workloads instead).
+   */
+  readonly maxReachabilityWorkloads?: number;
 }
-
-/** Plugins that implement NetworkPolicy, and those that do not; anything else is unknown. */
-const ENFORCING = new Set([
-  'calico',
-  'canal',
-  'cilium',
-  'antrea',
-  'weave',
-  'kube-router',
-  'azure-npm',
-  'gke-dataplane-v2',
-  'ovn-kubernetes',
-]);
-const NOT_ENFORCING = new Set(['flannel']);
 
 export function deriveModel(inventory: Inventory, options: DeriveOptions = {}): Model {
   const b = new ModelBuilder();
@@ -44,25 +40,19 @@ export function deriveModel(inventory: Inventory, options: DeriveOptions = {}): 
   addControlPlane(b, inventory, nodes);
   addWorkloads(b, inventory, cloud);
 
-  // TODO(#3): take enforcement from src/analysis/network-plugin.ts once it lands; until then, recognised agents decide.
-  const plugins = [...b.components.values()].flatMap((c) =>
-    c.kind.type === 'workload' && c.kind.plugin !== undefined ? [c.kind.plugin] : [],
-  );
-  const enforcing = plugins.filter((p) => ENFORCING.has(p));
+  const plugin = detectNetworkPlugin(inventory);
   const enforcement =
-    enforcing.length > 0
-      ? 'enforces'
-      : plugins.length > 0 && plugins.every((p) => NOT_ENFORCING.has(p))
-        ? 'does-not-enforce'
-        : 'unknown';
+    plugin.enforces === 'yes' ? 'enforces' : plugin.enforces === 'no' ? 'does-not-enforce' : 'unknown';
   const enforcementNote =
-    enforcement === 'enforces'
-      ? `enforced by ${[...new Set(enforcing)].sort().join(', ')}`
-      : enforcement === 'does-not-enforce'
-        ? `declared but inert: ${[...new Set(plugins)].sort().join(', ')} does not enforce NetworkPolicy`
-        : plugins.length > 0
-          ? `enforcement unknown for ${[...new Set(plugins)].sort().join(', ')}`
-          : 'enforcement unknown: no network plugin recognised';
+    plugin.enforces === 'yes'
+      ? `enforced by ${plugin.plugin}`
+      : plugin.enforces === 'no'
+        ? `declared but inert: ${plugin.plugin} does not enforce NetworkPolicy`
+        : plugin.plugin === 'unknown'
+          ? 'enforcement unknown: no network plugin recognised'
+          : `enforcement unknown for ${plugin.plugin}`;
+
+  const reachability = addReachability(b, inventory, plugin, options);
 
   const components = [...b.components.values()].sort((x, y) => x.id.localeCompare(y.id));
   const flows = [...b.flows.values()].sort((x, y) => x.id.localeCompare(y.id));
@@ -83,13 +73,41 @@ export function deriveModel(inventory: Inventory, options: DeriveOptions = {}): 
     components: built.components,
     flows,
     zones: built.zones,
-    // TODO(#3): workload → workload and workload → external flows come from the reachability engine
-    // (src/analysis/network-policy/); add them with withReachability() once it lands.
-    reachability: {
-      state: 'not-computed',
-      reason:
-        'workload → workload and workload → external flows need the reachability engine (issue 3), not wired in yet',
-    },
+    reachability,
     notes: [...b.notes].sort(),
+  };
+}
+
+function addReachability(
+  b: ModelBuilder,
+  inventory: Inventory,
+  plugin: NetworkPluginInfo,
+  options: DeriveOptions,
+): ReachabilityStatus {
+  const granularity = options.reachability ?? 'namespace';
+  if (granularity === 'off') return { state: 'not-computed', reason: 'reachability turned off' };
+  const workloads = [...b.components.values()].filter((c) => c.kind.type === 'workload').length;
+  const max = options.maxReachabilityWorkloads ?? 400;
+  if (workloads > max) {
+    return {
+      state: 'not-computed',
+      reason: `${workloads} workloads: listing every allowed pair is quadratic, so workload → workload flows are not drawn above ${max} (ask \`ktm reach\` about specific workloads)`,
+    };
+  }
+  const reach = computeReachability(inventory, { plugin });
+  addReachabilityFlows(
+    b,
+    connectionsFrom(reach, (id) => b.has(id)),
+    granularity,
+  );
+  return {
+    state: 'computed',
+    granularity,
+    enforcement:
+      plugin.enforces === 'yes'
+        ? `enforced by ${plugin.plugin}`
+        : plugin.enforces === 'no'
+          ? `not enforced (${plugin.plugin})`
+          : `unknown (${plugin.plugin})`,
   };
 }

@@ -1,99 +1,143 @@
-// Adds workload → workload and workload → external flows to a Model from a reachability result (issue 3).
-import { ev, flowId } from './builder.js';
-import type { Component, Flow, Model } from './types.js';
+// Workload → workload and workload → external flows from the reachability engine, aggregated per namespace pair by default.
+import type { Reachability } from '../analysis/network-policy/reachability.js';
+import { peerName } from '../analysis/network-policy/reachability.js';
+import { formatConns } from '../analysis/network-policy/conn-set.js';
+import { ev, flowId, type ModelBuilder } from './builder.js';
+import type { Component } from './types.js';
+import { workloadId } from './workloads.js';
 
 /**
- * One allowed connection as the reachability engine reports it: a workload (component id) or an external range
- * to a workload or an external range, with the allowed connections in netpol-analyzer's words
- * (`All Connections`, `TCP 80,UDP 53`).
+ * One allowed connection: a workload (component id and namespace) or an external range to a workload or an
+ * external range, with the allowed connections in netpol-analyzer's words (`All Connections`, `TCP 80,UDP 53`).
  */
 export interface WorkloadConnection {
-  readonly from: { readonly workload: string; readonly namespace: string } | { readonly cidr: string };
-  readonly to: { readonly workload: string; readonly namespace: string } | { readonly cidr: string };
+  readonly from: { readonly workload: string; readonly namespace: string } | { readonly range: string };
+  readonly to: { readonly workload: string; readonly namespace: string } | { readonly range: string };
   readonly connections: string;
 }
 
 export interface ReachabilityResult {
   readonly connections: readonly WorkloadConnection[];
-  /** enforces / does not enforce / unknown, with the plugin's name. */
+  /** `enforces (calico)`, `does not enforce (flannel)`, `unknown`. */
   readonly enforcement: string;
 }
 
-const externalId = (cidr: string): string => `external:address:${cidr}`;
+export type ReachabilityGranularity = 'namespace' | 'workload';
+
+const externalId = (range: string): string => `external:address:${range}`;
 
 /**
- * Returns a model with the reachability flows added. `namespace` granularity (the default) folds every workload
- * pair of two namespaces into one flow between their `namespace-workloads` components, so a cluster that allows
- * everything still yields at most namespaces² flows; `workload` keeps each pair.
+ * The reachability engine's effective connections as WorkloadConnections. Peers the model does not draw as
+ * workloads (the stand-in ingress controller, control-plane static pods) are left out; a Deployment's
+ * ReplicaSet seen without its ReplicaSet object is mapped back to the Deployment.
  */
-export function withReachability(
-  model: Model,
+export function connectionsFrom(
+  reach: Reachability,
+  hasComponent: (id: string) => boolean,
+): ReachabilityResult {
+  const resolve = (p: Parameters<typeof peerName>[0]): WorkloadConnection['from'] | undefined => {
+    if (p.kind === 'ingress-controller') return undefined;
+    if (p.kind === 'external') return { range: peerName(p).replace(/\[External\]$/, '') };
+    const w = p.workload;
+    const direct = workloadId(w.namespace, w.kind, w.name);
+    if (hasComponent(direct)) return { workload: direct, namespace: w.namespace };
+    if (w.kind === 'ReplicaSet') {
+      const dep = workloadId(w.namespace, 'Deployment', w.name.replace(/-[a-z0-9]+$/, ''));
+      if (hasComponent(dep)) return { workload: dep, namespace: w.namespace };
+    }
+    return undefined;
+  };
+  const connections: WorkloadConnection[] = [];
+  for (const c of reach.connections('effective')) {
+    const from = resolve(c.src);
+    const to = resolve(c.dst);
+    if (from === undefined || to === undefined) continue;
+    connections.push({ from, to, connections: formatConns(c.conns) });
+  }
+  const p = reach.plugin;
+  const enforcement =
+    p.enforces === 'yes'
+      ? `enforced by ${p.plugin}`
+      : p.enforces === 'no'
+        ? `not enforced (${p.plugin}): every connection is open`
+        : `enforcement unknown (${p.plugin})`;
+  return { connections, enforcement };
+}
+
+/**
+ * Adds the reachability flows to a model being built. `namespace` granularity folds every workload pair of two
+ * namespaces into one flow between their `namespace-workloads` components, so a cluster that allows everything
+ * still yields at most namespaces² flows; `workload` keeps each pair.
+ */
+export function addReachabilityFlows(
+  b: ModelBuilder,
   result: ReachabilityResult,
-  granularity: 'namespace' | 'workload' = 'namespace',
-): Model {
-  const components = new Map(model.components.map((c) => [c.id, c]));
-  const flows = new Map(model.flows.map((f) => [f.id, f]));
+  granularity: ReachabilityGranularity,
+): void {
   const endpoint = (e: WorkloadConnection['from']): string | undefined => {
-    if ('cidr' in e) {
-      const id = externalId(e.cidr);
-      if (!components.has(id))
-        components.set(id, {
-          id,
-          name: e.cidr,
-          kind: { type: 'external', actor: 'external-address', address: e.cidr },
-          zone: 'internet',
-          nodes: [],
-          refs: [],
-          listens: [],
-        });
+    if ('range' in e) {
+      const id = externalId(e.range);
+      b.addComponent({
+        id,
+        name: e.range,
+        kind: { type: 'external', actor: 'external-address', address: e.range },
+        zone: 'internet',
+        nodes: [],
+        refs: [],
+        listens: [],
+      });
       return id;
     }
-    if (granularity === 'workload') return components.has(e.workload) ? e.workload : undefined;
+    if (!b.has(e.workload)) return undefined;
+    if (granularity === 'workload') return e.workload;
     const id = `namespace-workloads:${e.namespace}`;
-    if (!components.has(id)) {
-      const c: Component = {
-        id,
-        name: `workloads in ${e.namespace}`,
-        kind: { type: 'namespace-workloads', namespace: e.namespace },
-        zone: `namespace:${e.namespace}`,
-        nodes: [],
-        refs: [{ kind: 'Namespace', name: e.namespace }],
-        listens: [],
-      };
-      components.set(id, c);
-    }
+    const c: Component = {
+      id,
+      name: `workloads in ${e.namespace}`,
+      kind: { type: 'namespace-workloads', namespace: e.namespace },
+      zone: `namespace:${e.namespace}`,
+      nodes: [],
+      refs: [{ kind: 'Namespace', name: e.namespace }],
+      listens: [],
+    };
+    b.addComponent(c);
     return id;
   };
-  const counts = new Map<string, { flow: Flow; n: number; conns: Set<string> }>();
+  const merged = new Map<
+    string,
+    { from: string; to: string; n: number; conns: Set<string>; examples: string[] }
+  >();
   for (const c of result.connections) {
     const from = endpoint(c.from);
     const to = endpoint(c.to);
     if (from === undefined || to === undefined || from === to) continue;
-    const init = { from, to, protocol: 'tcp', purpose: 'allowed by network policy' };
-    const id = flowId(init);
-    const entry = counts.get(id);
-    if (entry !== undefined) {
-      entry.n++;
-      entry.conns.add(c.connections);
-      continue;
-    }
-    counts.set(id, {
-      n: 1,
-      conns: new Set([c.connections]),
-      flow: { id, ...init, tls: 'unknown', authn: 'unknown', evidence: [] },
+    const id = flowId({ from, to, protocol: 'ip', purpose: 'allowed by network policy' });
+    const entry = merged.get(id) ?? { from, to, n: 0, conns: new Set<string>(), examples: [] };
+    entry.n++;
+    entry.conns.add(c.connections);
+    if (entry.examples.length < 3 && 'workload' in c.from && 'workload' in c.to)
+      entry.examples.push(`${c.from.workload} → ${c.to.workload}`);
+    merged.set(id, entry);
+  }
+  for (const e of merged.values()) {
+    const conns = [...e.conns].sort();
+    b.addFlow({
+      from: e.from,
+      to: e.to,
+      protocol: 'ip',
+      tls: 'unknown',
+      authn: 'unknown',
+      purpose: 'allowed by network policy',
+      policy: 'allowed',
+      ...(e.n > 1 ? { count: e.n } : {}),
+      evidence: [
+        ev(
+          'policy',
+          [],
+          `${result.enforcement}: ${conns.slice(0, 5).join('; ')}${conns.length > 5 ? '; …' : ''}${e.examples.length > 0 ? ` (e.g. ${e.examples.join(', ')})` : ''}`,
+        ),
+        ev('tls', [], 'application protocol: TLS is not visible in the configuration'),
+      ],
     });
   }
-  for (const { flow, n, conns } of counts.values()) {
-    flows.set(flow.id, {
-      ...flow,
-      count: n,
-      evidence: [ev('flow', [], `reachability (${result.enforcement}): ${[...conns].sort().join('; ')}`)],
-    });
-  }
-  return {
-    ...model,
-    components: [...components.values()].sort((a, b) => a.id.localeCompare(b.id)),
-    flows: [...flows.values()].sort((a, b) => a.id.localeCompare(b.id)),
-    reachability: { state: 'computed', granularity, enforcement: result.enforcement },
-  };
 }

@@ -168,8 +168,21 @@ describe('flows', () => {
     expect(ids).toEqual([...ids].sort((a, b) => a.localeCompare(b)));
   });
 
-  it('says workload → workload flows are not computed yet', () => {
-    expect(model.reachability.state).toBe('not-computed');
+  it('draws workload → workload reachability per namespace pair, none into default-deny namespaces', () => {
+    expect(model.reachability).toEqual({
+      state: 'computed',
+      granularity: 'namespace',
+      enforcement: 'enforced by calico',
+    });
+    const reach = model.flows.filter((f) => f.purpose === 'allowed by network policy');
+    expect(
+      reach.some((f) => f.from === 'namespace-workloads:tools' && f.to === 'namespace-workloads:kube-system'),
+    ).toBe(true);
+    expect(reach.some((f) => f.to === 'namespace-workloads:shop')).toBe(false);
+    // shop/web may leave the cluster (ipBlock 0.0.0.0/0 except the metadata address).
+    expect(
+      reach.some((f) => f.from === 'namespace-workloads:shop' && f.to.startsWith('external:address:')),
+    ).toBe(true);
   });
 
   it('is deterministic', async () => {

@@ -16,6 +16,7 @@ const ZONE_FILL: Readonly<Record<string, string>> = {
 const RED = '#c0392b';
 const GREY = '#7f8c8d';
 const BLACK = '#1a1a1a';
+const BLUE = '#2e86c1';
 
 function label(lines: readonly string[]): string {
   return lines.map((l) => escapeDot(l)).join('\\n');
@@ -44,6 +45,10 @@ function legend(extra: readonly string[]): string[] {
     ['TLS not visible (unknown)', `color="${GREY}", fontcolor="${GREY}", style=dashed`],
     ['thick: crosses an audit zone boundary', `color="${BLACK}", penwidth=2.4`],
     ['declared blocked by NetworkPolicy', `color="${GREY}", fontcolor="${GREY}", style=dotted`],
+    [
+      'network reachable (NetworkPolicy allows)',
+      `color="${BLUE}", fontcolor="${BLUE}", style=dashed, penwidth=0.8`,
+    ],
   ];
   const out = [
     '  subgraph cluster_legend {',
@@ -141,6 +146,12 @@ export function viewToDot(view: View, title: string): string {
     if (e.local) {
       out.push(
         `  ${ids.get(e.from)!} -> ${ids.get(e.to)!} [label="${label([e.label, 'local IPC'])}", color="${BLACK}", style="solid", penwidth=${e.topLevel ? 2.4 : 1.6}];`,
+      );
+      continue;
+    }
+    if (e.reach) {
+      out.push(
+        `  ${ids.get(e.from)!} -> ${ids.get(e.to)!} [label="${label([e.label])}", color="${BLUE}", fontcolor="${BLUE}", style="dashed", penwidth=0.8, arrowhead=vee];`,
       );
       continue;
     }

@@ -61,7 +61,7 @@ export function viewToMermaid(view: View): string {
       e.tls === 'none' || e.tls === 'unverified' ? '#c0392b' : e.tls === 'unknown' ? '#7f8c8d' : '#1a1a1a';
     const width = e.topLevel ? 3 : e.boundary ? 2 : 1;
     styles.push(
-      `  linkStyle ${i} stroke:${color},stroke-width:${width}px${e.blocked ? ',stroke-dasharray:1 3' : !e.local && e.tls === 'unknown' ? ',stroke-dasharray:4 3' : ''}`,
+      `  linkStyle ${i} stroke:${color},stroke-width:${width}px${e.blocked ? ',stroke-dasharray:1 3' : e.reach ? ',stroke-dasharray:6 3' : !e.local && e.tls === 'unknown' ? ',stroke-dasharray:4 3' : ''}`,
     );
   });
   out.push(...styles);

@@ -45,6 +45,8 @@ export interface ViewEdge {
   readonly local: boolean;
   /** Declared NetworkPolicy blocks it. */
   readonly blocked: boolean;
+  /** Network reachability (what policy allows), not an observed data flow. */
+  readonly reach: boolean;
 }
 
 export interface View {
@@ -236,6 +238,7 @@ export function buildView(model: Model, options: ViewOptions = {}): View {
     {
       local: boolean;
       blocked: boolean;
+      reach: boolean;
       from: string;
       to: string;
       labels: Set<string>;
@@ -254,7 +257,8 @@ export function buildView(model: Model, options: ViewOptions = {}): View {
     const tz = compZone.get(f.to) ?? '';
     const local = f.socket !== undefined;
     const blocked = f.policy === 'blocked';
-    const key = `${from}\u0000${to}\u0000${blocked ? 'blocked' : ''}`;
+    const reach = f.purpose === REACH_PURPOSE;
+    const key = `${from}\u0000${to}\u0000${blocked ? 'blocked' : reach ? 'reach' : ''}`;
     const label = flowLabel(f);
     const e = edges.get(key);
     const count = f.count ?? 1;
@@ -262,6 +266,7 @@ export function buildView(model: Model, options: ViewOptions = {}): View {
       edges.set(key, {
         local,
         blocked,
+        reach,
         from,
         to,
         labels: new Set([label]),
@@ -311,6 +316,7 @@ export function buildView(model: Model, options: ViewOptions = {}): View {
           count: e.count,
           local: e.local,
           blocked: e.blocked,
+          reach: e.reach,
         };
       })
       .sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to)),
@@ -318,7 +324,11 @@ export function buildView(model: Model, options: ViewOptions = {}): View {
   };
 }
 
+/** The purpose the model gives reachability flows (src/model/reachability-flows.ts). */
+const REACH_PURPOSE = 'allowed by network policy';
+
 function flowLabel(f: Flow): string {
+  if (f.purpose === REACH_PURPOSE) return 'reachable';
   const where = f.port !== undefined ? `/${f.port}` : f.socket !== undefined ? ' (socket)' : '';
   return `${f.protocol}${where}`;
 }
