@@ -120,11 +120,12 @@ export function vertexLabel(v: VertexRef): string {
 const MAX_EVIDENCE = 6;
 
 /** The same binding or rule cited twice (two rights from one rule) is shown once. */
-export function dedupeEvidence(evidence: readonly Evidence[]): Evidence[] {
+export function dedupeEvidence(evidence: readonly Evidence[]): readonly Evidence[] {
+  if (evidence.length <= 1) return evidence;
   const seen = new Set<string>();
   const out: Evidence[] = [];
   for (const e of evidence) {
-    const k = JSON.stringify([e.ref.kind, e.ref.namespace, e.ref.name, e.path, e.value]);
+    const k = `${e.ref.kind}\u0000${e.ref.namespace ?? ''}\u0000${e.ref.name}\u0000${e.path ?? ''}\u0000${e.value ?? ''}`;
     if (seen.has(k)) continue;
     seen.add(k);
     out.push(e);
@@ -133,6 +134,11 @@ export function dedupeEvidence(evidence: readonly Evidence[]): Evidence[] {
   return out;
 }
 
+const TYPE_INDEX = new Map<EdgeType, number>(EDGE_TYPES.map((t, i) => [t, i]));
+
+/** Above this out-degree a vertex keeps a map of its edges; below it, a scan is faster than hashing. */
+const SCAN_LIMIT = 16;
+
 /** Vertices and edges with out- and in-adjacency, built once and then searched. */
 export class AttackGraph {
   readonly vertices: Vertex[] = [];
@@ -140,7 +146,8 @@ export class AttackGraph {
   readonly out: number[][] = [];
   readonly in: number[][] = [];
   private readonly byKey = new Map<string, number>();
-  private readonly edgeByKey = new Map<string, number>();
+  /** For high out-degree vertices: `to * 64 + type` → edge id (small integers, so the map stays fast). */
+  private readonly wideOut = new Map<number, Map<number, number>>();
 
   vertex(ref: VertexRef, hub = false): number {
     const key = vertexKey(ref);
@@ -174,8 +181,7 @@ export class AttackGraph {
     assumption?: string,
   ): number {
     if (from === to) return -1;
-    const key = `${type}\u0000${from}\u0000${to}`;
-    const found = this.edgeByKey.get(key);
+    const found = this.findEdge(type, from, to);
     if (found !== undefined) {
       const e = this.edges[found]!;
       if (e.evidence.length < MAX_EVIDENCE)
@@ -192,13 +198,34 @@ export class AttackGraph {
       control,
       ...(assumption !== undefined ? { assumption } : {}),
     });
-    this.out[from]!.push(id);
+    const out = this.out[from]!;
+    out.push(id);
     this.in[to]!.push(id);
-    this.edgeByKey.set(key, id);
+    const tkey = to * 64 + TYPE_INDEX.get(type)!;
+    const wide = this.wideOut.get(from);
+    if (wide !== undefined) wide.set(tkey, id);
+    else if (out.length > SCAN_LIMIT) {
+      const m = new Map<number, number>();
+      for (const eid of out) {
+        const e = this.edges[eid]!;
+        m.set(e.to * 64 + TYPE_INDEX.get(e.type)!, eid);
+      }
+      this.wideOut.set(from, m);
+    }
     return id;
   }
 
   hasEdge(type: EdgeType, from: number, to: number): boolean {
-    return this.edgeByKey.has(`${type}\u0000${from}\u0000${to}`);
+    return this.findEdge(type, from, to) !== undefined;
+  }
+
+  private findEdge(type: EdgeType, from: number, to: number): number | undefined {
+    const wide = this.wideOut.get(from);
+    if (wide !== undefined) return wide.get(to * 64 + TYPE_INDEX.get(type)!);
+    for (const eid of this.out[from]!) {
+      const e = this.edges[eid]!;
+      if (e.to === to && e.type === type) return eid;
+    }
+    return undefined;
   }
 }
