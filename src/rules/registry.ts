@@ -1,6 +1,34 @@
-// The rule registry: every rule, imported explicitly (one import and one entry per rule; keep both sorted).
+// The rule registry: every rule, imported explicitly (one import and one entry per rule; keep both sorted by area).
 import type { AnyRule } from './framework/define-rule.js';
+import apiServerAuthentication from './control-plane/api-server-authentication.js';
+import auditDisabled from './control-plane/audit-disabled.js';
 import controllerLeastAuthority from './control-plane/controller-least-authority.js';
+import credentialsInLogs from './control-plane/credentials-in-logs.js';
+import mutualTlsMissing from './control-plane/mutual-tls-missing.js';
+import noCertificateRevocation from './control-plane/no-certificate-revocation.js';
+import outboundPlaintext from './control-plane/outbound-plaintext.js';
+import plaintextListener from './control-plane/plaintext-listener.js';
+import policyNotEnforced from './control-plane/policy-not-enforced.js';
+import secretsNotEncryptedAtRest from './control-plane/secrets-not-encrypted-at-rest.js';
+import weakTls from './control-plane/weak-tls.js';
+import hostLogAccess from './node/host-log-access.js';
+import kubeletUnauthenticated from './node/kubelet-unauthenticated.js';
 
-/** Every rule ktm runs, in catalogue order within each area. */
-export const RULES: readonly AnyRule[] = [controllerLeastAuthority];
+/** Every rule ktm runs. Findings are sorted by rule id, so the order here only decides the summary order. */
+export const RULES: readonly AnyRule[] = [
+  // control plane
+  apiServerAuthentication,
+  auditDisabled,
+  controllerLeastAuthority,
+  credentialsInLogs,
+  mutualTlsMissing,
+  noCertificateRevocation,
+  outboundPlaintext,
+  plaintextListener,
+  policyNotEnforced,
+  secretsNotEncryptedAtRest,
+  weakTls,
+  // node
+  hostLogAccess,
+  kubeletUnauthenticated,
+];

@@ -19,19 +19,6 @@ const CONCERNS_COPY = path.join(ROOT, 'test/rules/catalogue-concerns.json');
  * pending concern that has one (remove it from here when its rule lands).
  */
 const PENDING: readonly string[] = [
-  // seed and core, control plane and node (this part's own, landing next)
-  'policy-not-enforced',
-  'plaintext-listener',
-  'weak-tls',
-  'no-certificate-revocation',
-  'secrets-not-encrypted-at-rest',
-  'credentials-in-logs',
-  'outbound-plaintext',
-  'audit-disabled',
-  'mutual-tls-missing',
-  'api-server-authentication',
-  'kubelet-unauthenticated',
-  'host-log-access',
   // seed and core, workload / RBAC / network (the workload engineer's part)
   'hostpath-persistent-volume',
   'credentials-in-environment',

@@ -46,22 +46,15 @@ export default defineRule({
     },
   },
   check(ctx) {
-    ctx.eachInstance(
-      'kube-controller-manager',
-      (p) =>
-        p === 'gke' || p === 'eks' || p === 'aks'
-          ? `the provider runs the controllers; see its shared-responsibility documentation (${p})`
-          : "the provider's controller-manager configuration",
-      (s) => {
-        const setting = s.get('use-service-account-credentials');
-        if (parseBool(setting.value) === true) return;
-        ctx.report({
-          messageId: 'sharedIdentity',
-          data: { value: setting.value ?? 'unset (default false)' },
-          subject: s.ref,
-          evidence: [settingEvidence(setting, s)],
-        });
-      },
-    );
+    ctx.eachInstance('kube-controller-manager', { setting: 'use-service-account-credentials' }, (s) => {
+      const setting = s.get('use-service-account-credentials');
+      if (parseBool(setting.value) === true) return;
+      ctx.report({
+        messageId: 'sharedIdentity',
+        data: { value: `${setting.value ?? 'unset'}${setting.origin === 'default' ? ' (default)' : ''}` },
+        subject: s.ref,
+        evidence: [settingEvidence(setting, s)],
+      });
+    });
   },
 });

@@ -3,6 +3,7 @@ import type { Inventory, Provider } from '../../collect/inventory.js';
 import type { ComponentName, ComponentSettings } from '../../collect/settings/types.js';
 import { refToString, type Evidence, type Ref } from '../../types.js';
 import type { Finding } from '../finding.js';
+import { detectNetworkPlugin, type NetworkPluginInfo } from '../../analysis/network-plugin.js';
 import { redactEvidence } from './credentials.js';
 import {
   formatMessage,
@@ -43,17 +44,6 @@ export interface ComponentView {
   readonly nodesWithout: readonly Ref[];
 }
 
-/** What a rule passes to `eachInstance` to name the provider setting when a control plane is managed. */
-export type ProviderSetting = string | ((provider: Provider | undefined) => string);
-
-const CONTROL_PLANE: readonly ComponentName[] = [
-  'kube-apiserver',
-  'etcd',
-  'kube-scheduler',
-  'kube-controller-manager',
-  'cloud-controller-manager',
-];
-
 /** How to collect each component's settings, for unverifiable results. */
 export function howToCollect(component: ComponentName): string {
   switch (component) {
@@ -87,15 +77,20 @@ export interface RuleContext<M extends MessageTemplates = MessageTemplates, V ex
   shared<T>(key: string, compute: (inventory: Inventory) => T): T;
   /** The instances of one component. */
   component(name: ComponentName): ComponentView;
+  /** The network plugin and whether it enforces NetworkPolicy (src/analysis/network-plugin.ts), computed once per run. */
+  networkPlugin(): NetworkPluginInfo;
   /**
    * Calls `check` for every visible instance of a component, and reports unverifiable for the rest:
    * none collected (how to collect them), managed (the provider setting to check), nodes without kubelet settings.
    */
   eachInstance(
     name: ComponentName,
-    providerSetting: ProviderSetting,
+    options: {
+      /** The setting the check reads first: a managed instance's result names the provider setting for it. */
+      readonly setting: string;
+      readonly variant?: V;
+    },
     check: (settings: ComponentSettings) => void,
-    variant?: V,
   ): void;
 }
 
@@ -222,34 +217,25 @@ export function createRuleContext<M extends MessageTemplates, V extends string>(
     component(name) {
       return cache.get(`component:${name}`, () => componentView(inv, name));
     },
-    eachInstance(name, providerSetting, check, variant) {
+    networkPlugin() {
+      return cache.get('network-plugin', detectNetworkPlugin);
+    },
+    eachInstance(name, options, check) {
       const view = ctx.component(name);
-      const v = variant === undefined ? {} : { variant };
+      const v = options.variant === undefined ? {} : { variant: options.variant };
       for (const s of view.managed) {
-        const setting =
-          typeof providerSetting === 'string' ? providerSetting : providerSetting(view.provider);
+        const hint = s.get(options.setting).evidence.value;
+        const provider = view.provider ?? (s.ref.kind === 'ManagedControlPlane' ? s.ref.name : undefined);
         ctx.unverifiable({
           subject: s.ref,
-          missing: `${name} is run by the provider${view.provider ? ` (${view.provider})` : ''} and its settings are not visible: check ${setting}`,
+          missing: `${name} is run by the provider${provider === undefined ? '' : ` (${provider})`} and --${options.setting} is not visible: check ${hint ?? "the provider's control-plane settings"}`,
           ...v,
         });
       }
       for (const node of view.nodesWithout)
         ctx.unverifiable({ subject: node, missing: howToCollect(name), ...v });
-      if (view.visible.length === 0 && view.managed.length === 0 && view.nodesWithout.length === 0) {
-        // No instance at all. A managed provider runs the control plane out of sight; otherwise nothing was collected.
-        if (view.provider !== undefined && CONTROL_PLANE.includes(name)) {
-          const setting =
-            typeof providerSetting === 'string' ? providerSetting : providerSetting(view.provider);
-          ctx.unverifiable({
-            subject: componentRef(name),
-            missing: `${name} is run by the provider (${view.provider}) and its settings are not visible: check ${setting}`,
-            ...v,
-          });
-        } else {
-          ctx.unverifiable({ subject: componentRef(name), missing: howToCollect(name), ...v });
-        }
-      }
+      if (view.visible.length === 0 && view.managed.length === 0 && view.nodesWithout.length === 0)
+        ctx.unverifiable({ subject: componentRef(name), missing: howToCollect(name), ...v });
       for (const s of view.visible) {
         ctx.examined(s.ref);
         check(s);

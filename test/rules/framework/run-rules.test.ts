@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { defineRule, RuleBugError } from '../../../src/rules/framework/define-rule.js';
 import { runRules } from '../../../src/rules/framework/run-rules.js';
+import { deriveSettings } from '../../../src/collect/settings/derive-settings.js';
 import { fakeInventory, fakeSettings, item, obj } from './fake-inventory.js';
 
 const base = {
@@ -147,7 +148,7 @@ describe('runRules', () => {
     const rule = defineRule({
       meta: { ...base, id: 'kubelet-thing', messages: { m: 'x' } },
       check(ctx) {
-        ctx.eachInstance('kubelet', 'n/a', () => undefined);
+        ctx.eachInstance('kubelet', { setting: 'anonymous-auth' }, () => undefined);
       },
     });
     const run = runRules(fakeInventory([item(obj('Node', 'w1'))]), [rule]);
@@ -165,18 +166,15 @@ describe('runRules', () => {
     const rule = defineRule({
       meta: { ...base, id: 'apiserver-thing', messages: { m: 'x' } },
       check(ctx) {
-        ctx.eachInstance(
-          'kube-apiserver',
-          (p) => `the ${p ?? '?'} cluster setting`,
-          () => undefined,
-        );
+        ctx.eachInstance('kube-apiserver', { setting: 'encryption-provider-config' }, () => undefined);
       },
     });
-    const run = runRules(fakeInventory([], [], { provider: 'eks' }), [rule]);
+    const settings = deriveSettings({ items: [], nodeFiles: [], provider: 'eks' });
+    const run = runRules(fakeInventory([], settings, { provider: 'eks' }), [rule]);
     expect(run.findings[0]).toMatchObject({
-      subject: { kind: 'Component', name: 'kube-apiserver' },
+      subject: { kind: 'ManagedControlPlane', name: 'eks' },
       status: 'unverifiable',
-      missing: expect.stringContaining('the eks cluster setting'),
+      missing: expect.stringContaining('EKS cluster encryptionConfig'),
     });
   });
 
@@ -207,7 +205,7 @@ describe('runRules', () => {
     const rule = defineRule({
       meta: { ...base, id: 'sees', messages: { m: 'x' } },
       check(ctx) {
-        ctx.eachInstance('kube-apiserver', 'n/a', (s) => seen.push(s.get('a').value ?? ''));
+        ctx.eachInstance('kube-apiserver', { setting: 'a' }, (s) => seen.push(s.get('a').value ?? ''));
       },
     });
     const run = runRules(fakeInventory([], [fakeSettings('kube-apiserver', { a: '1' })]), [rule]);

@@ -1,0 +1,64 @@
+// The Assessment as output: `ktm assess -o json` matches schema/assessment.schema.json, and no format prints a credential.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { REPORT_FORMATS } from '../../../src/report/index.js';
+import { runKtm } from '../../helpers/capture-io.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const SCHEMA = JSON.parse(
+  readFileSync(path.join(ROOT, 'schema/assessment.schema.json'), 'utf8'),
+) as Parameters<typeof z.fromJSONSchema>[0];
+const PLANTED = path.join(ROOT, 'test/fixtures/rules/_framework/planted-credentials.yaml');
+const CONTROLLER_FIXTURE = path.join(
+  ROOT,
+  'test/fixtures/rules/controller-least-authority/fail.flag-absent.yaml',
+);
+
+describe('assessment output', () => {
+  const validator = z.fromJSONSchema(SCHEMA);
+
+  it('validates `ktm assess -o json` against the JSON Schema', async () => {
+    const r = await runKtm(['assess', PLANTED, CONTROLLER_FIXTURE, '-o', 'json']);
+    expect(r.stderr).toBe('');
+    const json: unknown = JSON.parse(r.stdout);
+    const result = validator.safeParse(json);
+    expect(result.success ? [] : result.error.issues).toEqual([]);
+    const a = json as { findings: unknown[]; rules: { results: unknown[] } };
+    expect(a.rules.results.length).toBeGreaterThan(0);
+  });
+
+  it('rejects an assessment whose finding lacks a required field or has a wrong status', async () => {
+    const r = await runKtm(['assess', CONTROLLER_FIXTURE, '-o', 'json']);
+    const a = JSON.parse(r.stdout) as { findings: Record<string, unknown>[] };
+    const bad = structuredClone(a);
+    const f = { id: 'x@Pod/a/b', rule: 'x', status: 'maybe', severity: 'high', zone: 'Worker' };
+    bad.findings = [f];
+    expect(validator.safeParse(bad).success).toBe(false);
+  });
+
+  it('prints no planted credential value in any output format', async () => {
+    const planted = [...readFileSync(PLANTED, 'utf8').matchAll(/PLANTED-[a-z-]+-[0-9a-f]{4}/g)].map(
+      (m) => m[0],
+    );
+    expect(planted.length).toBe(7);
+    for (const format of REPORT_FORMATS) {
+      const r = await runKtm(['assess', PLANTED, '-o', format]);
+      expect(r.code, `${format}: ${r.stderr}`).toBe(0);
+      for (const value of planted)
+        expect(r.stdout + r.stderr, `${format} prints ${value}`).not.toContain(value);
+    }
+  });
+
+  it('rejects unknown rule ids in --rules and --skip-rules with one line and exit 2', async () => {
+    for (const flag of ['--rules', '--skip-rules']) {
+      const r = await runKtm(['assess', CONTROLLER_FIXTURE, flag, 'controller-least-authority,no-such-rule']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        `ktm: ${flag}: unknown rule 'no-such-rule' (run \`ktm rules\` for the rule ids)\n`,
+      );
+    }
+  });
+});
