@@ -13,7 +13,7 @@ import {
 } from './endpoints.js';
 import { PolicyEngine, type Node } from './engine.js';
 import { INGRESS_CONTROLLER_NAMESPACE, ingressExposure, serviceSelectors } from './ingress-controller.js';
-import { formatRange, partition, universe, type IpRange } from './ip-ranges.js';
+import { formatRange, parseCidr, partition, universe, type IpRange } from './ip-ranges.js';
 import {
   compileAdminPolicy,
   compileNetworkPolicy,
@@ -250,6 +250,27 @@ export class Reachability {
       }
     }
     return out;
+  }
+
+  /**
+   * Connections from a workload to one address or CIDR outside the cluster (e.g. the cloud metadata service,
+   * 169.254.169.254/32), whether or not a policy names it. Undefined when the CIDR does not parse.
+   */
+  allowedToAddress(ref: WorkloadRef, cidr: string, view: ReachView = 'effective'): ConnSet | undefined {
+    const range = parseCidr(cidr);
+    if (range === undefined) return undefined;
+    return this.allowed({ kind: 'workload', workload: ref }, { kind: 'external', range }, view);
+  }
+
+  /**
+   * How NetworkPolicy isolates a namespace's workloads in one direction (declared view): 'all' of them,
+   * 'some', or 'none'; 'empty' when the namespace has no workloads. A default deny shows as 'all'.
+   */
+  namespaceIsolation(namespace: string, dir: 'ingress' | 'egress'): 'all' | 'some' | 'none' | 'empty' {
+    const ws = this.entries.filter((e) => e.ref.namespace === namespace);
+    if (ws.length === 0) return 'empty';
+    const n = ws.filter((w) => this.isolated(w.ref, dir)).length;
+    return n === ws.length ? 'all' : n === 0 ? 'none' : 'some';
   }
 
   /** Whether a workload's pods are isolated by NetworkPolicy in a direction (declared view). */

@@ -56,3 +56,32 @@ describe('equivalence classes', () => {
     ).toBe(true);
   });
 });
+
+describe('helpers for the model', () => {
+  it('answers for any address (cloud metadata) and summarises namespace isolation', () => {
+    const objs = [
+      ns('a'),
+      ns('b'),
+      pod('a', 'x', { labels: { app: 'x' } }),
+      pod('a', 'y', { labels: { app: 'y' } }),
+      pod('b', 'z'),
+      netpol('a', 'deny-all', {
+        podSelector: {},
+        policyTypes: ['Ingress', 'Egress'],
+        egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] } }] }],
+      }),
+      netpol('b', 'one', { podSelector: { matchLabels: { app: 'nothing' } } }),
+    ];
+    const reach = computeReachability(inventoryOf(objs), { plugin: UNKNOWN_PLUGIN });
+    const x = { namespace: 'a', name: 'x', kind: 'Pod' };
+    const z = { namespace: 'b', name: 'z', kind: 'Pod' };
+    expect(reach.allowedToAddress(x, '169.254.169.254/32')).toEqual({ SCTP: [], TCP: [], UDP: [] });
+    expect(reach.allowedToAddress(x, '8.8.8.8')?.TCP).toEqual([[1, 65535]]);
+    expect(reach.allowedToAddress(z, '169.254.169.254')?.TCP).toEqual([[1, 65535]]);
+    expect(reach.allowedToAddress(z, 'not-an-ip')).toBeUndefined();
+    expect(reach.namespaceIsolation('a', 'ingress')).toBe('all');
+    expect(reach.namespaceIsolation('a', 'egress')).toBe('all');
+    expect(reach.namespaceIsolation('b', 'ingress')).toBe('none');
+    expect(reach.namespaceIsolation('c', 'ingress')).toBe('empty');
+  });
+});
