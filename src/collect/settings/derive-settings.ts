@@ -86,6 +86,8 @@ function componentOfContainer(c: Record<string, unknown>): ComponentName | undef
     if ((CONTROL_PLANE as readonly string[]).includes(b) || b === 'kube-proxy' || b === 'kubelet') {
       return b as ComponentName;
     }
+    // Provider builds: aws-cloud-controller-manager, openstack-cloud-controller-manager, ...
+    if (b.endsWith('-cloud-controller-manager')) return 'cloud-controller-manager';
     const h = HYPERKUBE[b];
     if (h !== undefined && t.some((x) => path.posix.basename(x) === 'hyperkube')) return h;
   }
@@ -354,7 +356,9 @@ function kubeletRecords(input: SettingsInput, ctx: Context): ComponentSettings[]
     else if (cm !== undefined && item.object.kind === 'Node') entry(item.object.metadata.name).listed = true;
   }
   for (const set of input.nodeFiles) {
-    if (set.kubeletArgs !== undefined || set.kubeletConfig !== undefined) entry(set.node).set = set;
+    // RKE2 and k3s start the kubelet themselves: a node with their configuration has a kubelet even without kubelet-arg.
+    if (set.kubeletArgs !== undefined || set.kubeletConfig !== undefined || set.rancherConfig !== undefined)
+      entry(set.node).set = set;
   }
   const out: ComponentSettings[] = [];
   for (const node of [...byNode.keys()].sort()) {

@@ -219,6 +219,28 @@ describe('deriveSettings on a kind cluster seen through the API', () => {
   });
 });
 
+describe('cloud-controller-manager', () => {
+  it('is recognised from a provider build running in kube-system', () => {
+    const ccm: InventoryItem = {
+      object: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'aws-cloud-controller-manager-x1', namespace: 'kube-system' },
+        spec: {
+          nodeName: 'cp',
+          containers: [
+            { name: 'ccm', command: ['/bin/aws-cloud-controller-manager', '--bind-address=127.0.0.1'] },
+          ],
+        },
+      },
+      source: { file: 'pods.yaml' },
+    };
+    const c = one(deriveSettings({ items: [ccm], nodeFiles: [] }), 'cloud-controller-manager', 'cp');
+    expect(c.get('bind-address').value).toBe('127.0.0.1');
+    expect(c.get('profiling')).toMatchObject({ value: 'true', origin: 'default' });
+  });
+});
+
 describe('a static manifest and its mirror pod count once, the file preferred', () => {
   it('keeps the file and notes the mirror pod', async () => {
     const { sets } = await readNodeFiles([path.join(fixtures, 'node-files/kubeadm-cp')]);
@@ -310,6 +332,9 @@ describe('RKE2 and k3s', async () => {
     expect(one(settings, 'kube-controller-manager', 'k3s-a').get('bind-address').value).toBe('127.0.0.1');
     expect(one(settings, 'etcd', 'k3s-a').get('client-cert-auth').value).toBe('true');
     expect(one(settings, 'kube-proxy', 'k3s-a').get('metrics-bind-address').value).toBe('127.0.0.1:10249');
+    const k = one(settings, 'kubelet', 'k3s-a');
+    expect(k.get('read-only-port')).toMatchObject({ value: '0', origin: 'default' });
+    expect(k.get('anonymous-auth').value).toBe('false');
   });
 });
 
