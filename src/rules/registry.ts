@@ -13,6 +13,7 @@ import secretsNotEncryptedAtRest from './control-plane/secrets-not-encrypted-at-
 import weakTls from './control-plane/weak-tls.js';
 import hostLogAccess from './node/host-log-access.js';
 import kubeletUnauthenticated from './node/kubelet-unauthenticated.js';
+import rbacDangerousRights from './rbac/rbac-dangerous-rights.js';
 
 /** Every rule ktm runs. Findings are sorted by rule id, so the order here only decides the summary order. */
 export const RULES: readonly AnyRule[] = [
@@ -31,4 +32,6 @@ export const RULES: readonly AnyRule[] = [
   // node
   hostLogAccess,
   kubeletUnauthenticated,
+  // rbac
+  rbacDangerousRights,
 ];
