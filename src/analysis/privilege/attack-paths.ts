@@ -27,6 +27,8 @@ export interface AttackPath {
   readonly jewel: JewelClass | 'target';
   readonly target: VertexRef;
   readonly steps: readonly PathStep[];
+  /** Indices into the graph's edges of every edge the path follows (hub membership included). */
+  readonly edgeIds: readonly number[];
 }
 
 export interface PathQuery {
@@ -85,6 +87,16 @@ export function distancesTo(
     frontier = nextFrontier;
   }
   return { dist, next };
+}
+
+function edgesOf(pg: PrivilegeGraph, start: number, next: Int32Array): number[] {
+  const ids: number[] = [];
+  let v = start;
+  for (let guard = 0; guard < 10_000 && next[v] !== -1; guard++) {
+    ids.push(next[v]!);
+    v = pg.graph.edges[next[v]!]!.to;
+  }
+  return ids;
 }
 
 function walk(pg: PrivilegeGraph, start: number, next: Int32Array): PathStep[] {
@@ -178,14 +190,15 @@ export function findAttackPaths(pg: PrivilegeGraph, q: PathQuery = {}): PathResu
         steps.slice(0, -1).some((s) => s.to.kind === 'PermissionSet' && s.to.name === 'cluster-admin')
       )
         continue;
-      let end = entry.vertex;
-      for (let guard = 0; guard < 10_000 && next[end] !== -1; guard++) end = g.edges[next[end]!]!.to;
+      const edgeIds = edgesOf(pg, entry.vertex, next);
+      const end = edgeIds.length === 0 ? entry.vertex : g.edges[edgeIds[edgeIds.length - 1]!]!.to;
       found.push({
         entry: refOfVertex(pg, entry.vertex),
         entryKind: entry.kind,
         jewel,
         target: refOfVertex(pg, end),
         steps,
+        edgeIds,
         rank: [ENTRY_RANK[entry.kind], ci, steps.length],
       });
     }

@@ -213,6 +213,8 @@ export function buildPrivilegeGraph(inventory: Inventory, options: BuildOptions 
     entries.push({ vertex: internet, kind: 'internet' });
   const owners = new Set<string>();
   for (const pod of ctx.pods) {
+    // A control-plane component's own pod is already inside the zone the jewels live in.
+    if (pod.controlPlane !== undefined) continue;
     const owner = pod.object.metadata.ownerReferences?.find((o) => o.controller === true);
     const key =
       owner === undefined

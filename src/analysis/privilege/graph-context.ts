@@ -243,13 +243,7 @@ export class GraphContext {
   }
 
   private expandEdge(from: number, to: number, why: string, ref?: Ref): void {
-    this.graph.edge(
-      EXPAND,
-      from,
-      to,
-      ref ? [{ ref, value: why }] : [{ ref: { kind: 'Hub', name: '*' }, value: why }],
-      'n/a (membership)',
-    );
+    this.graph.edge(EXPAND, from, to, ref ? [{ ref, value: why }] : [], 'n/a (membership)');
   }
 
   /** Every pod of a namespace, or (ns undefined) of every namespace. */
@@ -257,7 +251,8 @@ export class GraphContext {
     if (ns === undefined)
       return this.hub('pods:*', { kind: 'Pod', name: '*' }, (id) => {
         for (const n of this.namespaces)
-          if (this.podsByNs.has(n)) this.expandEdge(id, this.podsHub(n), 'every namespace');
+          if (this.podsByNs.has(n))
+            this.expandEdge(id, this.podsHub(n), 'every namespace', { kind: 'Namespace', name: n });
       });
     return this.hub(`pods:${ns}`, { kind: 'Pod', namespace: ns, name: '*' }, (id) => {
       for (const p of this.podsByNs.get(ns) ?? [])
@@ -274,7 +269,8 @@ export class GraphContext {
     if (ns === undefined)
       return this.hub('secrets:*', { kind: 'Secret', name: '*' }, (id) => {
         for (const n of this.namespaces)
-          if (this.secretsByNs.has(n)) this.expandEdge(id, this.secretsHub(n), 'every namespace');
+          if (this.secretsByNs.has(n))
+            this.expandEdge(id, this.secretsHub(n), 'every namespace', { kind: 'Namespace', name: n });
       });
     return this.hub(`secrets:${ns}`, { kind: 'Secret', namespace: ns, name: '*' }, (id) => {
       for (const s of this.secretsByNs.get(ns) ?? [])
@@ -290,7 +286,8 @@ export class GraphContext {
   serviceAccountsHub(ns?: string): number {
     if (ns === undefined)
       return this.hub('sas:*', { kind: 'ServiceAccount', name: '*' }, (id) => {
-        for (const n of this.namespaces) this.expandEdge(id, this.serviceAccountsHub(n), 'every namespace');
+        for (const n of this.namespaces)
+          this.expandEdge(id, this.serviceAccountsHub(n), 'every namespace', { kind: 'Namespace', name: n });
       });
     return this.hub(`sas:${ns}`, { kind: 'ServiceAccount', namespace: ns, name: '*' }, (id) => {
       for (const name of [...(this.serviceAccounts.get(ns) ?? [])].sort())
@@ -306,7 +303,8 @@ export class GraphContext {
   newPodHub(ns?: string): number {
     if (ns === undefined)
       return this.hub('newpod:*', { kind: 'Namespace', name: '*' }, (id) => {
-        for (const n of this.namespaces) this.expandEdge(id, this.newPodHub(n), 'every namespace');
+        for (const n of this.namespaces)
+          this.expandEdge(id, this.newPodHub(n), 'every namespace', { kind: 'Namespace', name: n });
       });
     return this.hub(`newpod:${ns}`, { kind: 'Namespace', name: ns }, () => {
       // Expansion (service accounts, nodes) is added by the builder once every hub kind exists.
@@ -363,7 +361,8 @@ export class GraphContext {
   namespaceAdminHub(ns?: string): number {
     if (ns === undefined)
       return this.hub('nsadmin:*', { kind: 'PermissionSet', name: 'namespace-admin' }, (id) => {
-        for (const n of this.namespaces) this.expandEdge(id, this.namespaceAdminHub(n), 'every namespace');
+        for (const n of this.namespaces)
+          this.expandEdge(id, this.namespaceAdminHub(n), 'every namespace', { kind: 'Namespace', name: n });
       });
     return this.hub(
       `nsadmin:${ns}`,

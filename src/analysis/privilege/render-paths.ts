@@ -73,18 +73,10 @@ export function renderPathsTable(pg: PrivilegeGraph, r: PathResult): string {
 
 /** JSON: the attack graph's edges (hub membership edges included, type EXPAND) and the paths. */
 export function pathsToJson(pg: PrivilegeGraph, r: PathResult, edges: 'all' | 'paths' = 'all'): unknown {
-  const onPaths = new Set<string>();
-  if (edges === 'paths')
-    for (const p of r.paths)
-      for (const s of p.steps) onPaths.add(`${s.type}|${vertexLabel(s.from)}|${vertexLabel(s.to)}`);
+  const onPaths = new Set<number>();
+  if (edges === 'paths') for (const p of r.paths) for (const id of p.edgeIds) onPaths.add(id);
   const list = pg.graph.edges
-    .filter(
-      (e) =>
-        edges === 'all' ||
-        onPaths.has(
-          `${e.type}|${vertexLabel(refOfVertex(pg, e.from))}|${vertexLabel(refOfVertex(pg, e.to))}`,
-        ),
-    )
+    .filter((e) => edges === 'all' || onPaths.has(e.id))
     .map((e) => ({
       type: e.type,
       from: refOfVertex(pg, e.from),
@@ -103,7 +95,7 @@ export function pathsToJson(pg: PrivilegeGraph, r: PathResult, edges: 'all' | 'p
         [...pg.jewels].map(([k, v]) => [k, v.map((id) => refOfVertex(pg, id))]),
       ),
     },
-    paths: r.paths,
+    paths: r.paths.map(({ edgeIds: _ids, ...p }) => p),
     total: r.total,
     limits: pg.limits,
     diagnostics: pg.rbac.diagnostics,

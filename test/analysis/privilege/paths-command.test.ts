@@ -1,0 +1,104 @@
+// `ktm paths` end to end, in process: table, JSON contract, DOT, --from/--to, bad references, hostile names escaped.
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/main.js';
+import type { CliIo } from '../../../src/cli/io.js';
+import { FIXTURES } from './helpers.js';
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIo = {
+    stdout: (s) => (out += s),
+    stderr: (s) => (err += s),
+    stdin: Readable.from([]),
+    stderrIsTty: false,
+    env: {},
+    cwd: process.cwd(),
+  };
+  const code = await main(['paths', ...args], io);
+  return { code, out, err };
+}
+
+const fx = (f: string) => path.join(FIXTURES, f);
+
+describe('ktm paths', () => {
+  it('prints each chain step by step with evidence and the control that cuts it', async () => {
+    const r = await run([fx('edges/pod-create.yaml'), '--from', 'ServiceAccount/app/deployer', '--to', 'Node/n1']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/ServiceAccount\/app\/deployer --POD_CREATE--> Namespace\/app/);
+    expect(r.out).toMatch(/evidence: RoleBinding\/app\/deployer roleRef = Role\/deploy/);
+    expect(r.out).toMatch(
+      /cut by: +remove create on pods and pod controllers from Role app\/deploy rules\[0\]/,
+    );
+  });
+
+  it('JSON carries attackGraph.edges[] with typed endpoints and evidence, and paths[]', async () => {
+    const r = await run([fx('edges/role-bind.yaml'), '-o', 'json']);
+    const doc = JSON.parse(r.out) as {
+      attackGraph: {
+        edges: {
+          type: string;
+          from: { kind: string; namespace?: string; name: string };
+          to: { kind: string; name: string };
+          evidence: unknown[];
+        }[];
+      };
+      paths: { entry: { name: string }; jewel: string; steps: { type: string }[] }[];
+    };
+    const bind = doc.attackGraph.edges.find(
+      (e) => e.type === 'ROLE_BIND' && e.from.kind === 'ServiceAccount',
+    );
+    expect(bind?.from).toEqual({ kind: 'ServiceAccount', namespace: 'app', name: 'binder' });
+    expect(bind?.to).toEqual({ kind: 'PermissionSet', name: 'cluster-admin' });
+    expect(bind?.evidence.length).toBeGreaterThan(0);
+    expect(
+      doc.paths.some(
+        (p) => p.entry.name === 'binder' && p.jewel === 'cluster-admin' && p.steps[0]?.type === 'ROLE_BIND',
+      ),
+    ).toBe(true);
+  });
+
+  it('--edges paths keeps only the edges of the paths shown, hub membership included', async () => {
+    const r = await run([
+      fx('edges/token-list.yaml'),
+      '-o',
+      'json',
+      '--edges',
+      'paths',
+      '--from',
+      'ServiceAccount/app/reader',
+      '--to',
+      'Secret/app/db-password',
+    ]);
+    const doc = JSON.parse(r.out) as { attackGraph: { edges: { type: string }[] }; paths: unknown[] };
+    expect(doc.paths).toHaveLength(1);
+    expect(doc.attackGraph.edges.map((e) => e.type).sort()).toEqual(['EXPAND', 'TOKEN_LIST']);
+  });
+
+  it('DOT output draws the paths', async () => {
+    const r = await run([fx('edges/role-bind.yaml'), '-o', 'dot']);
+    expect(r.out).toMatch(/^digraph attack_paths \{/);
+    expect(r.out).toMatch(/label="ROLE_BIND"/);
+  });
+
+  it('an unknown --from is a one-line error, exit 2', async () => {
+    const r = await run([fx('edges/role-bind.yaml'), '--from', 'ServiceAccount/nope/nope']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^ktm: --from: nothing in the attack graph matches/);
+    expect(r.err.split('\n').filter(Boolean)).toHaveLength(1);
+  });
+
+  it('escapes hostile names in every format', async () => {
+    const table = await run([fx('hostile.yaml')]);
+    expect(table.out).toContain('User/mallory\\x1b[31m');
+    expect(table.out).not.toContain('\u001b');
+    const dot = await run([fx('hostile.yaml'), '-o', 'dot']);
+    expect(dot.out).not.toContain('\u001b');
+    expect(dot.out).toContain('mallory\\\\x1b[31m\\"\\}\\<b\\>');
+    const json = await run([fx('hostile.yaml'), '-o', 'json']);
+    expect(() => JSON.parse(json.out) as unknown).not.toThrow();
+    expect(json.out).not.toContain('\u001b');
+  });
+});
