@@ -25,7 +25,13 @@ const fx = (f: string) => path.join(FIXTURES, f);
 
 describe('ktm paths', () => {
   it('prints each chain step by step with evidence and the control that cuts it', async () => {
-    const r = await run([fx('edges/pod-create.yaml'), '--from', 'ServiceAccount/app/deployer', '--to', 'Node/n1']);
+    const r = await run([
+      fx('edges/pod-create.yaml'),
+      '--from',
+      'ServiceAccount/app/deployer',
+      '--to',
+      'Node/n1',
+    ]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/ServiceAccount\/app\/deployer --POD_CREATE--> Namespace\/app/);
     expect(r.out).toMatch(/evidence: RoleBinding\/app\/deployer roleRef = Role\/deploy/);
@@ -100,5 +106,28 @@ describe('ktm paths', () => {
     const json = await run([fx('hostile.yaml'), '-o', 'json']);
     expect(() => JSON.parse(json.out) as unknown).not.toThrow();
     expect(json.out).not.toContain('\u001b');
+  });
+});
+
+describe('ktm paths on the example cluster', () => {
+  it('shows the over-privileged CI service account reaching cluster-admin and, by a hostPath volume, a node', async () => {
+    const r = await run([
+      '--demo',
+      '--from',
+      'ServiceAccount/ci/ci-deployer',
+      '-o',
+      'json',
+      '--edges',
+      'paths',
+    ]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out) as {
+      paths: { jewel: string; steps: { type: string; to: { kind: string; name: string } }[] }[];
+    };
+    const admin = doc.paths.find((p) => p.jewel === 'cluster-admin');
+    expect(admin?.steps.map((s) => s.type)).toContain('POD_CREATE');
+    expect(admin?.steps.at(-1)?.to).toEqual({ kind: 'PermissionSet', name: 'cluster-admin' });
+    const node = doc.paths.find((p) => p.jewel === 'control-plane-node');
+    expect(node?.steps.map((s) => s.type)).toEqual(['HOSTPATH_PV']);
   });
 });
