@@ -20,14 +20,12 @@ const CONCERNS_COPY = path.join(ROOT, 'test/rules/catalogue-concerns.json');
  */
 const PENDING: readonly string[] = [
   // seed and core, workload / RBAC / network (the workload engineer's part)
-  'hostpath-persistent-volume',
   'credentials-in-environment',
   'resource-claim-abuse',
   'token-automount',
   'seccomp-disabled',
   'dns-cross-namespace',
   'probe-host-enumeration',
-  'nodes-proxy-escalation',
   // extended (the criticality issue)
   'privileged-workload',
   'sensitive-host-mount',

@@ -10,6 +10,12 @@ import { parseBool, parseList, settingEvidence } from '../framework/setting-valu
 const ANONYMOUS_SUBJECTS = new Set(['User/system:anonymous', 'Group/system:unauthenticated']);
 /** The one role Kubernetes binds to system:unauthenticated by default: /healthz, /livez, /readyz, /version. */
 const HEALTH_ONLY_ROLES = new Set(['system:public-info-viewer']);
+/**
+ * kubeadm lets anonymous clients read the kube-public/cluster-info ConfigMap (the CA certificate and the server
+ * address, public by design) for `kubeadm join` discovery:
+ * https://kubernetes.io/docs/reference/setup-tools/kubeadm/implementation-details/#allow-anonymous-access-to-cluster-info-configmap
+ */
+const PUBLIC_DISCOVERY_ROLES = new Set(['kube-public/Role/kubeadm:bootstrap-signer-clusterinfo']);
 
 interface AnonymousGrant {
   readonly binding: string;
@@ -28,6 +34,11 @@ function anonymousGrants(inv: Inventory): AnonymousGrant[] {
         if (!ANONYMOUS_SUBJECTS.has(`${s.kind}/${s.name}`)) return;
         const role = b.roleRef.name;
         if (b.roleRef.kind === 'ClusterRole' && HEALTH_ONLY_ROLES.has(role)) return;
+        if (
+          kind === 'RoleBinding' &&
+          PUBLIC_DISCOVERY_ROLES.has(`${b.metadata?.namespace ?? ''}/${b.roleRef.kind}/${role}`)
+        )
+          return;
         const binding = `${kind} ${b.metadata?.namespace === undefined ? '' : `${b.metadata.namespace}/`}${b.metadata?.name ?? ''}`;
         out.push({
           binding,
@@ -71,7 +82,7 @@ export default defineRule({
       'Reads kube-apiserver --anonymous-auth (default true), --authorization-mode (default AlwaysAllow) and ' +
       '--profiling (default true). anonymous-access fails when anonymous authentication is on and either the ' +
       'authorizer allows everything or a (Cluster)RoleBinding binds system:anonymous or system:unauthenticated to ' +
-      'any role but system:public-info-viewer; it is unverifiable when role bindings were not collected. ' +
+      "any role but system:public-info-viewer (and kubeadm's kube-public cluster-info discovery role); it is unverifiable when role bindings were not collected. " +
       'always-allow, no-node-authorizer and no-rbac read the authorization modes; with --authorization-config ' +
       '(structured authorization) they are unverifiable, since that file is not collected.',
     falsePositives:

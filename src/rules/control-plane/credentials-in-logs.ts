@@ -87,8 +87,9 @@ export default defineRule({
       'Reads --v of kube-apiserver, the controller managers, kube-scheduler, the kubelets and kube-proxy (8 or ' +
       'more logs request headers). Reads the audit policy named by --audit-policy-file from the node files and ' +
       'finds, for secrets, configmaps, serviceaccounts/token, tokenreviews and certificatesigningrequests, the ' +
-      'first rule that matches: level Request or RequestResponse fails. Lists pods outside the control plane ' +
-      'whose hostPath volumes contain the --audit-log-path directory. Unverifiable when the policy file was not ' +
+      'first rule that matches: level Request or RequestResponse fails. Lists pods outside the control plane, on ' +
+      "the API server's node (or not yet scheduled), whose hostPath volumes contain the --audit-log-path " +
+      'directory. Unverifiable when the policy file was not ' +
       'collected or the control plane is managed.',
     falsePositives:
       'A first matching rule restricted to some users or verbs still records bodies for those; ktm does not ' +
@@ -182,6 +183,9 @@ export default defineRule({
         const ns = pod.metadata?.namespace ?? '';
         // The API server's own static pod writes the log; other kube-system control-plane pods are trusted alike.
         if (ns === 'kube-system' && pod.metadata?.labels?.['tier'] === 'control-plane') continue;
+        // The log is on the API server's node: pods elsewhere mount another host's /var/log.
+        const podNode = pod.spec?.nodeName;
+        if (s.node !== undefined && podNode !== undefined && podNode !== s.node) continue;
         (pod.spec?.volumes ?? []).forEach((vol, i) => {
           const hostPath = vol.hostPath?.path;
           if (hostPath === undefined) return;
