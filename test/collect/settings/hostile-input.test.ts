@@ -1,7 +1,7 @@
 // Hostile or malformed cluster data never makes settings derivation throw, and evidence paths point at real words.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { InventoryItem, KubeObject } from '../../../src/collect/inventory.js';
+import type { InventoryItem } from '../../../src/collect/inventory.js';
 import { parseFlags, splitShellWords } from '../../../src/collect/settings/command-line.js';
 import { deriveSettings } from '../../../src/collect/settings/derive-settings.js';
 
