@@ -13,6 +13,8 @@ import secretsNotEncryptedAtRest from './control-plane/secrets-not-encrypted-at-
 import weakTls from './control-plane/weak-tls.js';
 import hostLogAccess from './node/host-log-access.js';
 import kubeletUnauthenticated from './node/kubelet-unauthenticated.js';
+import hostpathPersistentVolume from './rbac/hostpath-persistent-volume.js';
+import nodesProxyEscalation from './rbac/nodes-proxy-escalation.js';
 import rbacDangerousRights from './rbac/rbac-dangerous-rights.js';
 
 /** Every rule ktm runs. Findings are sorted by rule id, so the order here only decides the summary order. */
@@ -33,5 +35,7 @@ export const RULES: readonly AnyRule[] = [
   hostLogAccess,
   kubeletUnauthenticated,
   // rbac
+  hostpathPersistentVolume,
+  nodesProxyEscalation,
   rbacDangerousRights,
 ];
