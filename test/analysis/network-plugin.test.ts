@@ -209,3 +209,60 @@ describe('declared and effective views', () => {
     expect(reach.isolated(y.workload, 'ingress')).toBe(true);
   });
 });
+
+describe('effective view details', () => {
+  it('keeps class ids aligned when the policies are inert and selectors split classes', () => {
+    const objs = [
+      ns('a'),
+      pod('a', 'x', { labels: { app: 'x' } }),
+      pod('a', 'y', { labels: { app: 'y' } }),
+      pod('a', 'z', { labels: { app: 'z' } }),
+      netpol('a', 'p', { podSelector: { matchLabels: { app: 'y' } } }),
+      netpol('a', 'q', { podSelector: { matchLabels: { app: 'z' } } }),
+    ];
+    const reach = computeReachability(inventoryOf(objs), {
+      plugin: { plugin: 'flannel', enforces: 'no', evidence: [], detected: [] },
+    });
+    const inA = reach
+      .connections('effective')
+      .filter((c) => c.src.kind === 'workload' && c.dst.kind === 'workload');
+    expect(inA).toHaveLength(6);
+    expect(
+      reach.connections('declared').filter((c) => c.src.kind === 'workload' && c.dst.kind === 'workload'),
+    ).toHaveLength(2);
+  });
+
+  it('hostNetwork pods escape pod selectors in the effective view (the most common implementation)', () => {
+    const apiserver: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'kube-apiserver-cp',
+        namespace: 'kube-system',
+        labels: { component: 'kube-apiserver' },
+      },
+      spec: {
+        hostNetwork: true,
+        containers: [{ name: 'kube-apiserver', image: 'registry.k8s.io/kube-apiserver:v1.30.0' }],
+      },
+    };
+    const objs = [
+      ns('kube-system'),
+      ns('a'),
+      apiserver,
+      pod('a', 'client'),
+      netpol('kube-system', 'deny', { podSelector: {} }),
+    ];
+    const reach = computeReachability(inventoryOf(objs), {
+      plugin: { plugin: 'calico', enforces: 'yes', evidence: [], detected: [] },
+    });
+    const client = { kind: 'workload', workload: { namespace: 'a', name: 'client', kind: 'Pod' } } as const;
+    const api = {
+      kind: 'workload',
+      workload: { namespace: 'kube-system', name: 'kube-apiserver-cp', kind: 'Pod' },
+    } as const;
+    expect(reach.hasHostNetworkPods).toBe(true);
+    expect(reach.allowed(client, api, 'declared').TCP).toEqual([]);
+    expect(reach.allowed(client, api, 'effective').TCP).toEqual([[1, 65535]]);
+  });
+});

@@ -24,6 +24,8 @@ export interface Endpoint {
   /** The Pod's name, or the workload's for a template. */
   readonly name: string;
   readonly fromTemplate: boolean;
+  /** spec.hostNetwork: the pod shares its node's network namespace and addresses. */
+  readonly hostNetwork: boolean;
 }
 
 export const TEMPLATE_KINDS = [
@@ -167,6 +169,7 @@ export function collectEndpoints(inv: Inventory): EndpointSet {
       ports: portsOf(o['spec']),
       name: o.metadata.name,
       fromTemplate: false,
+      hostNetwork: isRecord(o['spec']) && o['spec']['hostNetwork'] === true,
     });
   }
   // A workload owned by another workload in the input (a Deployment's ReplicaSet, a CronJob's Job) is not a
@@ -185,6 +188,7 @@ export function collectEndpoints(inv: Inventory): EndpointSet {
       ports: portsOf(tpl.spec),
       name: o.metadata.name,
       fromTemplate: true,
+      hostNetwork: isRecord(tpl.spec) && tpl.spec['hostNetwork'] === true,
     });
   }
 

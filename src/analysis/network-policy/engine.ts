@@ -20,6 +20,7 @@ export interface EngineEndpoint {
   readonly namespace: string;
   readonly labels: Labels;
   readonly ports: readonly ContainerPort[];
+  readonly hostNetwork?: boolean;
 }
 
 /** Pods every selector in the cluster treats alike: same namespace, same labels on the keys selectors read, same ports. */
@@ -29,6 +30,7 @@ export interface EndpointClass {
   /** Only the label keys some selector reads. */
   readonly labels: Labels;
   readonly ports: readonly ContainerPort[];
+  readonly hostNetwork: boolean;
   readonly size: number;
 }
 
@@ -48,6 +50,18 @@ export interface EngineInput {
   readonly policies: readonly CompiledPolicy[];
   /** Selectors outside policies whose label keys must survive class folding (Services' selectors). */
   readonly extraSelectors?: readonly Selector[];
+  /**
+   * Policies whose selectors shape the classes without being applied (an unrestricted engine built beside the
+   * real one keeps the same classes, so class ids are shared).
+   */
+  readonly foldingPolicies?: readonly CompiledPolicy[];
+  /**
+   * Whether podSelector/namespaceSelector can select hostNetwork pods. The API leaves it undefined; most
+   * plugins cannot tell such pods from their node and ignore them (they are neither isolated nor matched
+   * as peers): https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-and-hostnetwork-pods.
+   * Default true, as netpol-analyzer evaluates them.
+   */
+  readonly hostNetworkSelectable?: boolean;
 }
 
 function sortPorts(ports: readonly ContainerPort[]): ContainerPort[] {
@@ -76,13 +90,15 @@ export class PolicyEngine {
   private readonly classIndex: LabelIndex;
   private readonly peerSets = new Map<string, Set<number>>();
   private readonly staticPorts = new WeakMap<Rule, ConnSet>();
+  private readonly hostNetworkSelectable: boolean;
 
   constructor(input: EngineInput) {
+    this.hostNetworkSelectable = input.hostNetworkSelectable ?? true;
     const keys = new Set<string>();
     const addKeys = (sel: Selector | undefined): void => {
       if (sel !== undefined) for (const k of selectorKeys(sel)) keys.add(k);
     };
-    for (const p of input.policies) {
+    for (const p of [...input.policies, ...(input.foldingPolicies ?? [])]) {
       addKeys(p.subject.podSelector);
       for (const peer of [...podPeers(p.ingress), ...podPeers(p.egress)]) addKeys(peer.podSelector);
     }
@@ -108,7 +124,8 @@ export class PolicyEngine {
           .join(',');
         portKeys.set(e.ports, pk);
       }
-      const key = `${e.namespace}\u0000${lk}\u0000${pk}`;
+      const host = e.hostNetwork === true;
+      const key = `${e.namespace}\u0000${lk}\u0000${pk}${host ? '\u0000host' : ''}`;
       let id = byKey.get(key);
       if (id === undefined) {
         id = this.classes.length;
@@ -118,7 +135,14 @@ export class PolicyEngine {
           const v = Object.prototype.hasOwnProperty.call(e.labels, k) ? e.labels[k] : undefined;
           if (v !== undefined) labels[k] = v;
         }
-        this.classes.push({ id, namespace: e.namespace, labels, ports: sortPorts(e.ports), size: 0 });
+        this.classes.push({
+          id,
+          namespace: e.namespace,
+          labels,
+          ports: sortPorts(e.ports),
+          hostNetwork: host,
+          size: 0,
+        });
         sizes.push(0);
         const list = this.classesByNs.get(e.namespace);
         if (list === undefined) this.classesByNs.set(e.namespace, [id]);
@@ -175,6 +199,7 @@ export class PolicyEngine {
         for (const id of this.classesByNs.get(ns) ?? [])
           if (matches(pod, this.classes[id]!.labels)) out.add(id);
     }
+    if (!this.hostNetworkSelectable) for (const id of out) if (this.classes[id]!.hostNetwork) out.delete(id);
     this.peerSets.set(key, out);
     return out;
   }

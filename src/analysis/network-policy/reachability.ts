@@ -77,6 +77,10 @@ export class Reachability {
   readonly endpointCount: number;
   private readonly engine: PolicyEngine;
   private openEngine: PolicyEngine | undefined;
+  private hostAwareEngine: PolicyEngine | undefined;
+  private readonly hostAwareInput: ConstructorParameters<typeof PolicyEngine>[0];
+  /** Some pod uses hostNetwork: the effective view then lets policies ignore it (see PolicyEngine). */
+  readonly hasHostNetworkPods: boolean;
   private readonly openInput: ConstructorParameters<typeof PolicyEngine>[0];
   private readonly byKey = new Map<string, WorkloadEntry>();
   private readonly entries: WorkloadEntry[];
@@ -111,7 +115,9 @@ export class Reachability {
       extraSelectors: serviceSelectors(inv),
     };
     this.engine = new PolicyEngine({ ...input, policies });
-    this.openInput = { ...input, policies: [] };
+    this.openInput = { ...input, policies: [], foldingPolicies: policies };
+    this.hostAwareInput = { ...input, policies, hostNetworkSelectable: false };
+    this.hasHostNetworkPods = endpoints.some((e) => e.hostNetwork);
     this.classCount = this.engine.classes.length;
     this.endpointCount = endpoints.length;
     this.ingressClass = withController ? this.engine.classOfEndpoint[endpoints.length] : undefined;
@@ -164,6 +170,11 @@ export class Reachability {
       // Built on first use: the unrestricted engine only matters when the plugin enforces nothing.
       this.openEngine ??= new PolicyEngine(this.openInput);
       return this.openEngine;
+    }
+    if (view === 'effective' && this.hasHostNetworkPods) {
+      // Most plugins cannot select hostNetwork pods: they are neither isolated nor matched by pod selectors.
+      this.hostAwareEngine ??= new PolicyEngine(this.hostAwareInput);
+      return this.hostAwareEngine;
     }
     return this.engine;
   }
