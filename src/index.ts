@@ -3,6 +3,11 @@ export { loadInventory, type InputSpec, type LoadOptions } from './collect/load.
 export { Inventory, type InventoryItem, type KubeObject, type ClusterInfo } from './collect/inventory.js';
 export type { Coverage, ResourceCoverage, FactCoverage, CoverageState } from './collect/coverage.js';
 export type { ComponentSettings, Setting, ComponentName } from './collect/settings/types.js';
+export { readNodeFiles } from './collect/node-files/read-node-files.js';
+export type { NodeFileSet } from './collect/node-files/types.js';
+export { deriveSettings, featureGateEnabled, type SettingsInput } from './collect/settings/derive-settings.js';
+export { MANAGED_SETTINGS, managedSettingHint } from './collect/settings/managed-settings.js';
+export { detectProvider } from './collect/provider.js';
 export { RESOURCE_TYPES } from './collect/resource-types.js';
 export { collectLive, type LiveOptions } from './collect/live/collect-live.js';
 export { writeSnapshot, type SnapshotWriteSummary } from './collect/snapshot/write-snapshot.js';
