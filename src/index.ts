@@ -5,7 +5,11 @@ export type { Coverage, ResourceCoverage, FactCoverage, CoverageState } from './
 export type { ComponentSettings, Setting, ComponentName } from './collect/settings/types.js';
 export { readNodeFiles } from './collect/node-files/read-node-files.js';
 export type { NodeFileSet } from './collect/node-files/types.js';
-export { deriveSettings, featureGateEnabled, type SettingsInput } from './collect/settings/derive-settings.js';
+export {
+  deriveSettings,
+  featureGateEnabled,
+  type SettingsInput,
+} from './collect/settings/derive-settings.js';
 export { MANAGED_SETTINGS, managedSettingHint } from './collect/settings/managed-settings.js';
 export { detectProvider } from './collect/provider.js';
 export { RESOURCE_TYPES } from './collect/resource-types.js';
