@@ -236,24 +236,37 @@ export function applyExceptions(
   now: Date,
 ): ExceptionOutcome {
   const expired = exceptions.filter((e) => isExpired(e, now));
-  const active = exceptions
-    .filter((e) => !isExpired(e, now))
-    .map((e) => ({ e, match: subjectMatcher(e.subject) }));
+  // Exact subjects (every annotation, most file entries) are looked up by key; only patterns are scanned,
+  // so thousands of annotated objects do not make this quadratic.
+  const exact = new Map<string, RuleException[]>();
+  const patterns: { e: RuleException; match: (s: string) => boolean }[] = [];
+  for (const e of exceptions) {
+    if (isExpired(e, now)) continue;
+    if (e.subject.includes('*')) patterns.push({ e, match: subjectMatcher(e.subject) });
+    else {
+      const key = `${e.rule}\u0000${e.subject}`;
+      const list = exact.get(key);
+      if (list === undefined) exact.set(key, [e]);
+      else list.push(e);
+    }
+  }
+  const applies = (e: RuleException, f: Finding): boolean =>
+    e.rule === f.rule && (e.variant === undefined || e.variant === f.variant);
   const used = new Set<RuleException>();
   const kept: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
   for (const f of findings) {
     const subject = refToString(f.subject);
-    const hit = active.find(
-      (a) =>
-        a.e.rule === f.rule && (a.e.variant === undefined || a.e.variant === f.variant) && a.match(subject),
-    );
+    const hit =
+      exact.get(`${f.rule}\u0000${subject}`)?.find((e) => applies(e, f)) ??
+      patterns.find((p) => applies(p.e, f) && p.match(subject))?.e;
     if (hit === undefined) kept.push(f);
     else {
-      used.add(hit.e);
-      suppressed.push({ finding: f, exception: hit.e });
+      used.add(hit);
+      suppressed.push({ finding: f, exception: hit });
     }
   }
-  const unused = exceptions.filter((e) => e.origin.kind === 'file' && !used.has(e) && !expired.includes(e));
+  const expiredSet = new Set(expired);
+  const unused = exceptions.filter((e) => e.origin.kind === 'file' && !used.has(e) && !expiredSet.has(e));
   return { kept, suppressed, expired, unused };
 }

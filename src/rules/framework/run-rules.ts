@@ -67,6 +67,17 @@ function merge(a: Finding, b: Finding): Finding {
   return { ...first, status, evidence };
 }
 
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const t of items) {
+    const k = key(t);
+    const list = out.get(k);
+    if (list === undefined) out.set(k, [t]);
+    else list.push(t);
+  }
+  return out;
+}
+
 /** Runs `rules` (already selected, registry order) over the inventory. Never throws for a rule's bug. */
 export function runRules(inv: Inventory, rules: readonly AnyRule[], options: RunOptions = {}): RuleRun {
   const cache = options.cache ?? new AnalysisCache(inv);
@@ -108,15 +119,17 @@ export function runRules(inv: Inventory, rules: readonly AnyRule[], options: Run
       message: `exception for ${e.rule}${e.variant ? `#${e.variant}` : ''} on ${e.subject} expired on ${e.expires ?? ''}; it no longer suppresses findings`,
     });
 
+  const keptByRule = groupBy(outcome.kept, (f) => f.rule);
+  const suppressedByRule = groupBy(outcome.suppressed, (s) => s.finding.rule);
   const results = rules.map((rule): RuleResult => {
     const c = perRule.get(rule.meta.id)!;
-    const kept = outcome.kept.filter((f) => f.rule === rule.meta.id);
+    const kept = keptByRule.get(rule.meta.id) ?? [];
     const failed = new Set(kept.filter((f) => f.status === 'fail').map((f) => refToString(f.subject)));
     const unverifiable = new Set(
       kept.filter((f) => f.status === 'unverifiable').map((f) => refToString(f.subject)),
     );
     for (const s of failed) unverifiable.delete(s);
-    const suppressed = outcome.suppressed.filter((s) => s.finding.rule === rule.meta.id);
+    const suppressed = suppressedByRule.get(rule.meta.id) ?? [];
     const examined = new Set([...c.examined, ...[...c.findings.values()].map((f) => refToString(f.subject))]);
     const suppressedSubjects = new Set(suppressed.map((s) => refToString(s.finding.subject)));
     const pass = [...examined].filter(
