@@ -20,6 +20,7 @@ export interface ModelFlags extends InputFlags {
   zone?: string;
   zonesFile?: string;
   tenantLabel?: string;
+  reachability?: boolean;
 }
 
 /** The model options of the flags: the zones file read and validated, the tenant label. */
@@ -58,7 +59,8 @@ export function addModelOptions(cmd: Command): Command {
     .option('--detail', 'draw every workload, Service and node (default: collapsed per namespace and pool)')
     .option('--zone <name>', 'focus on one trust zone (id or name) and the flows crossing it')
     .option('--zones-file <file>', 'a zones file that renames, merges or assigns zones (YAML)')
-    .option('--tenant-label <label>', 'group namespaces into tenant zones by this namespace label');
+    .option('--tenant-label <label>', 'group namespaces into tenant zones by this namespace label')
+    .option('--reachability', 'also draw network reachability between workloads (what NetworkPolicy allows)');
 }
 
 export function register(program: Command, io: CliIo, result: CommandResult): void {
@@ -75,6 +77,7 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       const view = {
         ...(flags.detail === true ? { detail: true } : {}),
         ...(flags.zone === undefined ? {} : { zone: flags.zone }),
+        ...(flags.reachability === true ? { reachability: true } : {}),
       };
       switch (flags.output) {
         case 'json':

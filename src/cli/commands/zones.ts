@@ -27,7 +27,11 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
         case 'svg':
           io.stdout(
             await dotToSvg(
-              renderZonesDot(model, { ...focus, ...(flags.detail === true ? { detail: true } : {}) }),
+              renderZonesDot(model, {
+                ...focus,
+                ...(flags.detail === true ? { detail: true } : {}),
+                ...(flags.reachability === true ? { reachability: true } : {}),
+              }),
             ),
           );
           break;

@@ -1,7 +1,7 @@
 // Graphviz DOT for the data-flow and zone diagrams: zones as nested clusters, insecure flows red, a legend.
-import { escapeDot } from '../escape.js';
+import { escapeDot, escapeHtml, escapeTerminal } from '../escape.js';
 import type { Model, TlsState, TrustZone } from '../../model/types.js';
-import { buildView, worstTls, type View, type ViewOptions, type ViewZone } from './view.js';
+import { buildView, REACH_PURPOSE, worstTls, type View, type ViewOptions, type ViewZone } from './view.js';
 
 /** Fill per top-level zone, so nested boxes keep their audit zone's colour family. */
 const ZONE_FILL: Readonly<Record<string, string>> = {
@@ -38,29 +38,32 @@ function header(name: string, title: string): string[] {
   ];
 }
 
+/**
+ * The legend: one HTML-like table node (sample strokes drawn as coloured glyphs). Its text is ktm's own except
+ * the notes, which may name a zone from the cluster: those go through escapeHtml.
+ */
 function legend(extra: readonly string[]): string[] {
-  const rows: [string, string][] = [
-    ['plaintext or unverified TLS', `color="${RED}", fontcolor="${RED}", penwidth=1.6`],
-    ['verified or mutual TLS', `color="${BLACK}", penwidth=1.6`],
-    ['TLS not visible (unknown)', `color="${GREY}", fontcolor="${GREY}", style=dashed`],
-    ['thick: crosses an audit zone boundary', `color="${BLACK}", penwidth=2.4`],
-    ['declared blocked by NetworkPolicy', `color="${GREY}", fontcolor="${GREY}", style=dotted`],
-    [
-      'network reachable (NetworkPolicy allows)',
-      `color="${BLUE}", fontcolor="${BLUE}", style=dashed, penwidth=0.8`,
-    ],
+  const rows: [string, string, string][] = [
+    [RED, '━━━▶', 'plaintext or unverified TLS'],
+    [BLACK, '━━━▶', 'verified or mutual TLS'],
+    [GREY, '─ ─ ▶', 'TLS not visible (unknown)'],
+    [BLACK, '▬▬▬▶', 'thick: crosses an audit zone boundary'],
+    [GREY, '· · · ▶', 'declared blocked by NetworkPolicy'],
+    [BLUE, '─ ─ ▶', 'network reachable (NetworkPolicy allows)'],
   ];
-  const out = [
+  const cells = rows.map(
+    ([color, glyph, text]) =>
+      `<tr><td align="left"><font color="${color}">${glyph}</font></td><td align="left">${escapeHtml(text)}</td></tr>`,
+  );
+  const notes = extra.map(
+    (n) => `<tr><td align="left" colspan="2"><i>${escapeHtml(escapeTerminal(n, 300))}</i></td></tr>`,
+  );
+  return [
     '  subgraph cluster_legend {',
     '    label="Legend"; style="rounded,dashed"; color="#999999"; fontsize=10;',
+    `    legend [shape=plaintext, style="", fontsize=9, label=<<table border="0" cellspacing="2">${[...cells, ...notes].join('')}</table>>];`,
+    '  }',
   ];
-  rows.forEach(([text, style], i) => {
-    out.push(`    lg${i}a [shape=point, width=0.05, label=""]; lg${i}b [shape=point, width=0.05, label=""];`);
-    out.push(`    lg${i}a -> lg${i}b [label="${escapeDot(text)}", ${style}];`);
-  });
-  extra.forEach((n, i) => out.push(`    lgn${i} [shape=plaintext, style="", label="${escapeDot(n)}"];`));
-  out.push('  }');
-  return out;
 }
 
 /** Writes zone clusters recursively; each zone's nodes go inside its cluster. */
@@ -178,6 +181,12 @@ export interface ZonesDiagramOptions {
   /** Draw node and namespace zones even in large clusters. */
   readonly detail?: boolean;
   readonly zone?: string;
+  /** Count network reachability between zones as boundary crossings (off by default, as in the data-flow diagram). */
+  readonly reachability?: boolean;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function controlLine(z: TrustZone): string[] {
@@ -254,8 +263,8 @@ export function renderZonesDot(model: Model, options: ZonesDiagramOptions = {}):
     if (z.members.length === 0 && hasShownChild.has(z.id) && z.kind !== 'top') continue;
     const folded = model.zones.filter((x) => x.parent === z.id && hidden.has(x.id)).length;
     const lines = [
-      `${z.members.length} components${folded > 0 ? ` + ${folded} folded zones` : ''}`,
-      ...(z.placement.length > 0 ? [`on ${z.placement.length} nodes`] : []),
+      `${plural(z.members.length, 'component')}${folded > 0 ? ` + ${plural(folded, 'folded zone')}` : ''}`,
+      ...(z.placement.length > 0 ? [`on ${plural(z.placement.length, 'node')}`] : []),
       ...controlLine(z),
     ];
     nodesByZone.set(z.id, [
@@ -270,6 +279,7 @@ export function renderZonesDot(model: Model, options: ZonesDiagramOptions = {}):
   >();
   for (const f of model.flows) {
     if (f.policy === 'blocked') continue;
+    if (options.reachability !== true && f.purpose === REACH_PURPOSE) continue;
     const fz = compZone.get(f.from);
     const tz = compZone.get(f.to);
     if (fz === undefined || tz === undefined) continue;

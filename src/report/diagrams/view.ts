@@ -8,6 +8,11 @@ export interface ViewOptions {
   readonly zone?: string;
   /** Above this many namespaces, namespaces collapse into their parent zone (default 40). */
   readonly maxNamespaces?: number;
+  /**
+   * Draw network reachability (what NetworkPolicy allows between workloads) next to the data flows. Off by default:
+   * in a cluster without policies every namespace reaches every other, which buries the data flows.
+   */
+  readonly reachability?: boolean;
 }
 
 export interface ViewZone {
@@ -69,6 +74,8 @@ export function worstAuthn(a: AuthnState, b: AuthnState): AuthnState {
   return AUTHN_ORDER.indexOf(a) <= AUTHN_ORDER.indexOf(b) ? a : b;
 }
 
+export { REACH_PURPOSE };
+
 export function findZone(model: Model, ref: string): TrustZone | undefined {
   const lower = ref.toLowerCase();
   return (
@@ -119,6 +126,13 @@ const PLURAL: Readonly<Record<Component['kind']['type'], string>> = {
   external: 'external actors',
 };
 
+const SINGULAR: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.values(PLURAL).map((p) => [
+    p,
+    p === 'ingresses' ? 'ingress' : p.replace(/s$/, '').replace(/ groups$/, ' group'),
+  ]),
+);
+
 /** Builds the diagram view of a model. Linear in components and flows. */
 export function buildView(model: Model, options: ViewOptions = {}): View {
   const zones = new Map(model.zones.map((z) => [z.id, z]));
@@ -154,6 +168,7 @@ export function buildView(model: Model, options: ViewOptions = {}): View {
     const inside = new Set(model.components.filter((c) => chain(c.zone).includes(focus.id)).map((c) => c.id));
     keep = new Set(inside);
     for (const f of model.flows) {
+      if (options.reachability !== true && f.purpose === REACH_PURPOSE) continue;
       if (inside.has(f.from)) keep.add(f.to);
       if (inside.has(f.to)) keep.add(f.from);
     }
@@ -192,8 +207,10 @@ export function buildView(model: Model, options: ViewOptions = {}): View {
     { label: string; zone: string; counts: Map<string, number>; namespaces: Set<string> }
   >();
   const nodeOf = new Map<string, string>();
+  const showReach = options.reachability === true;
   for (const c of model.components) {
     if (keep !== undefined && !keep.has(c.id)) continue;
+    if (!showReach && c.kind.type === 'namespace-workloads') continue;
     const g = groupOf(c);
     if (g === undefined) {
       nodes.set(c.id, {
@@ -219,7 +236,7 @@ export function buildView(model: Model, options: ViewOptions = {}): View {
     groupCounts.set(g.key, entry);
   }
   for (const [key, g] of groupCounts) {
-    const counts = [...g.counts.entries()].sort().map(([k, n]) => `${n} ${k}`);
+    const counts = [...g.counts.entries()].sort().map(([k, n]) => `${n} ${n === 1 ? (SINGULAR[k] ?? k) : k}`);
     const isAgent = g.counts.has('nodes');
     const lines = isAgent
       ? [
@@ -250,6 +267,7 @@ export function buildView(model: Model, options: ViewOptions = {}): View {
     }
   >();
   for (const f of model.flows) {
+    if (!showReach && f.purpose === REACH_PURPOSE) continue;
     const from = nodeOf.get(f.from);
     const to = nodeOf.get(f.to);
     if (from === undefined || to === undefined || from === to) continue;
@@ -286,6 +304,11 @@ export function buildView(model: Model, options: ViewOptions = {}): View {
     }
   }
 
+  // External addresses only reachability named are noise without its edges.
+  const connected = new Set([...edges.values()].flatMap((e) => [e.from, e.to]));
+  for (const key of [...nodes.keys()])
+    if (key.startsWith('external:address:') && !connected.has(key)) nodes.delete(key);
+
   const usedZones = new Set<string>();
   for (const n of nodes.values()) for (const z of chain(n.zone)) usedZones.add(z);
   const viewZones: ViewZone[] = model.zones
@@ -297,6 +320,8 @@ export function buildView(model: Model, options: ViewOptions = {}): View {
     .sort((a, b) => a.id.localeCompare(b.id));
   if (!detail && model.zones.some((z) => z.kind === 'node'))
     notes.push('workloads collapsed per namespace, node agents per pool (--detail draws each)');
+  if (!showReach && model.reachability.state === 'computed')
+    notes.push('network reachability between workloads not drawn (--reachability draws it)');
 
   return {
     zones: viewZones,
