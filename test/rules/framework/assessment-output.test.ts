@@ -4,7 +4,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { REPORT_FORMATS } from '../../../src/report/index.js';
+import { REPORTERS, REPORT_FORMATS } from '../../../src/report/index.js';
+import { assess } from '../../../src/assess.js';
+import { loadInventory } from '../../../src/collect/load.js';
+import { COMPONENT_NAMES } from '../../../src/collect/settings/types.js';
+import { defineRule } from '../../../src/rules/framework/define-rule.js';
+import { runRules } from '../../../src/rules/framework/run-rules.js';
+import { settingEvidence } from '../../../src/rules/framework/setting-values.js';
 import { runKtm } from '../../helpers/capture-io.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -49,6 +55,53 @@ describe('assessment output', () => {
       expect(r.code, `${format}: ${r.stderr}`).toBe(0);
       for (const value of planted)
         expect(r.stdout + r.stderr, `${format} prints ${value}`).not.toContain(value);
+    }
+  });
+
+  it('keeps planted values out of every format even when a rule puts every component flag in evidence', async () => {
+    // A deliberately careless rule: every explicit setting of every component, value in the message too.
+    const careless = defineRule({
+      meta: {
+        id: 'careless',
+        aliases: [],
+        sources: [],
+        tier: 'core',
+        title: 'Reports every flag',
+        description: 'Test rule.',
+        zone: 'API Server',
+        stride: ['information-disclosure'],
+        likelihood: 'low',
+        impact: 'low',
+        detection: 'n/a',
+        falsePositives: 'n/a',
+        remediation: { shortTerm: 'n/a', longTerm: 'n/a' },
+        references: ['https://example.invalid/'],
+        messages: { flag: '{{component}} has --{{name}}={{value}}' },
+      },
+      check(ctx) {
+        for (const component of COMPONENT_NAMES)
+          for (const s of ctx.component(component).visible)
+            for (const setting of s.explicit())
+              ctx.report({
+                messageId: 'flag',
+                data: { component, name: setting.name, value: setting.value ?? '' },
+                subject: { kind: 'Setting', name: `${component}/${setting.name}` },
+                evidence: [settingEvidence(setting, s)],
+              });
+      },
+    });
+    const inv = await loadInventory({ kind: 'paths', paths: [PLANTED] });
+    const run = runRules(inv, [careless]);
+    const names = run.findings.map((f) => f.subject.name);
+    expect(names).toContain('kube-apiserver/token');
+    expect(names).toContain('kube-apiserver/basic-auth-password');
+    const assessment = { ...assess(inv, { rules: [] }), findings: run.findings };
+    const planted = [...readFileSync(PLANTED, 'utf8').matchAll(/PLANTED-[a-z-]+-[0-9a-f]{4}/g)].map(
+      (m) => m[0],
+    );
+    for (const format of REPORT_FORMATS) {
+      const out = REPORTERS[format](assessment);
+      for (const value of planted) expect(out, `${format} prints ${value}`).not.toContain(value);
     }
   });
 
