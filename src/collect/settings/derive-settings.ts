@@ -418,7 +418,16 @@ function kubeletRecords(input: SettingsInput, ctx: Context): ComponentSettings[]
         `configuration from the cluster-wide ConfigMap kube-system/${cm.name} (kubeadm writes it to each node at join; a node's own file may differ)`,
       );
     }
-    const configFlag = flags === undefined ? undefined : parseFlags(flags.args).flags.get('config')?.value;
+    // Only kubeadm-flags.env was copied: kubeadm's systemd drop-in always adds --config=/var/lib/kubelet/config.yaml.
+    // https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/kubelet-integration/
+    const kubeadmEnvOnly = flags?.path === '/var/lib/kubelet/kubeadm-flags.env';
+    if (kubeadmEnvOnly)
+      notes.push(
+        'kubelet flags from kubeadm-flags.env; kubeadm runs the kubelet with --config=/var/lib/kubelet/config.yaml',
+      );
+    const configFlag =
+      (flags === undefined ? undefined : parseFlags(flags.args).flags.get('config')?.value) ??
+      (kubeadmEnvOnly ? '/var/lib/kubelet/config.yaml' : undefined);
     const hasConfigFlag = configFlag !== undefined;
     const unreadConfig =
       configFlag !== undefined &&

@@ -157,6 +157,21 @@ describe('kubelet flag defaults differ from config-file defaults', () => {
   });
 });
 
+describe('a kubeadm node whose folder holds only kubeadm-flags.env', () => {
+  it('knows kubeadm passes --config: settings are not-visible, not the insecure flag defaults', async () => {
+    const { sets } = await readNodeFiles([path.join(fixtures, 'node-files/kubeadm-cp')]);
+    const only = {
+      ...sets[0]!,
+      kubeletArgs: { path: '/var/lib/kubelet/kubeadm-flags.env', args: ['--container-runtime-endpoint=x'] },
+    };
+    const { kubeletConfig: _c, ...withoutConfig } = only;
+    const k = one(deriveSettings({ items: [], nodeFiles: [withoutConfig] }), 'kubelet', 'lab-cp');
+    expect(k.get('anonymous-auth').origin).toBe('not-visible');
+    const withConfig = one(deriveSettings({ items: [], nodeFiles: [only] }), 'kubelet', 'lab-cp');
+    expect(withConfig.get('read-only-port')).toMatchObject({ value: '0', origin: 'default' });
+  });
+});
+
 describe('deriveSettings on a kind cluster seen through the API', () => {
   const items = itemsOf(path.join(fixtures, 'settings/kind-cluster.yaml'));
   const settings = deriveSettings({ items, nodeFiles: [], serverVersion: v(23) });
