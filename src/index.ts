@@ -26,6 +26,26 @@ export {
   type ReachView,
 } from './analysis/network-policy/reachability.js';
 export { detectNetworkPlugin, type NetworkPluginInfo, type Enforcement } from './analysis/network-plugin.js';
+export {
+  deriveModel,
+  parseZonesFile,
+  type DeriveOptions,
+  type ZonesFile,
+  type Model,
+  type Component,
+  type ComponentKind,
+  type Endpoint as ComponentEndpoint,
+  type Flow,
+  type TrustZone,
+  type Control,
+  type BoundaryFlow,
+  type AttributeEvidence,
+  type TlsState,
+  type AuthnState,
+} from './model/index.js';
+export { renderDataflowDot, renderZonesDot } from './report/diagrams/dot.js';
+export { renderDataflowMermaid } from './report/diagrams/mermaid.js';
+export { dotToSvg } from './report/diagrams/svg.js';
 export { REPORTERS, type ReportFormat } from './report/index.js';
 export { KtmError, type Diagnostic } from './errors.js';
 export type { Ref, Evidence, Severity, Source } from './types.js';
