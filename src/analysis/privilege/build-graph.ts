@@ -246,8 +246,9 @@ export function buildPrivilegeGraph(inventory: Inventory, options: BuildOptions 
     limits.push(`PodSecurity admission assumed on (${f.podSecurityAdmission.note})`);
   if (f.cloud !== undefined)
     limits.push(
-      'CLOUD_METADATA_CREDS assumes every pod reaches 169.254.169.254: egress NetworkPolicy is not evaluated yet',
+      'CLOUD_METADATA_CREDS: egress NetworkPolicy is applied as the detected network plugin enforces it; IMDS hop limits and metadata concealment are not visible',
     );
+
   limits.push(
     'admission webhooks and policy engines (Kyverno, Gatekeeper) that could reject privileged pods are not evaluated: POD_CREATE assumes only Pod Security labels restrict pods',
   );

@@ -6,6 +6,14 @@ import { controlPlaneProcessOfPod } from '../../model/roles.js';
 import type { Evidence, Ref, Source } from '../../types.js';
 import { AttackGraph, EXPAND, type VertexRef } from './attack-graph.js';
 import type { RbacIndex } from './rbac-index.js';
+import { computeReachability, type Reachability } from '../network-policy/reachability.js';
+import { collectEndpoints, workloadKey, type WorkloadRef } from '../network-policy/endpoints.js';
+import { formatConns, isEmpty } from '../network-policy/conn-set.js';
+
+/** The cloud instance metadata service. */
+export const METADATA_CIDR = '169.254.169.254/32';
+
+export type MetadataEgress = { readonly state: 'open' | 'blocked' | 'unverified'; readonly detail: string };
 
 export interface PodInfo {
   readonly object: KubeObject;
@@ -133,6 +141,52 @@ export class GraphContext {
 
   tokenVolumesOf(p: PodInfo): readonly { readonly name: string }[] {
     return this.tokenVols.get(p) ?? [];
+  }
+
+  private reach: Reachability | undefined;
+  private workloadOfPod: Map<string, WorkloadRef> | undefined;
+  private readonly metadataCache = new Map<string, MetadataEgress>();
+
+  /**
+   * Whether NetworkPolicy lets a pod reach the metadata service: `open` with the allowed connections, `blocked`
+   * when policies block it and the network plugin is known to enforce them, `unverified` when policies block it
+   * but the plugin's enforcement is unknown. Built on first use (cloud clusters only).
+   */
+  metadataEgress(pod: PodInfo): MetadataEgress {
+    if (this.reach === undefined) {
+      this.reach = computeReachability(this.inventory);
+      this.workloadOfPod = new Map(
+        collectEndpoints(this.inventory)
+          .endpoints.filter((e) => !e.fromTemplate)
+          .map((e) => [`${e.namespace}/${e.name}`, e.workload]),
+      );
+    }
+    const w = this.workloadOfPod!.get(`${pod.namespace}/${pod.name}`) ?? {
+      namespace: pod.namespace,
+      name: pod.name,
+      kind: 'Pod',
+    };
+    const key = workloadKey(w);
+    let r = this.metadataCache.get(key);
+    if (r === undefined) {
+      const c = this.reach.allowedToAddress(w, METADATA_CIDR);
+      const plugin = this.reach.plugin;
+      const unknown =
+        plugin.plugin === 'unknown'
+          ? 'the network plugin was not recognised'
+          : `${plugin.plugin} enforcement is ${plugin.enforces}`;
+      r =
+        c !== undefined && !isEmpty(c)
+          ? { state: 'open', detail: formatConns(c) }
+          : plugin.enforces === 'yes'
+            ? {
+                state: 'blocked',
+                detail: `egress NetworkPolicy blocks it (${plugin.plugin} enforces policies)`,
+              }
+            : { state: 'unverified', detail: `egress NetworkPolicy would block it, but ${unknown}` };
+      this.metadataCache.set(key, r);
+    }
+    return r;
   }
 
   constructor(

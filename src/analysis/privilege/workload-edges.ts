@@ -408,19 +408,32 @@ export function addPodEdges(ctx: GraphContext, pod: PodInfo, tokens: readonly Vo
   }
   if (N !== undefined && ctx.facts.cloud !== undefined) {
     const hostNetwork = pod.spec['hostNetwork'] === true;
-    const CI = ctx.v({ kind: 'CloudIdentity', name: pod.node! });
-    for (const cname of names)
-      g.edge(
-        'CLOUD_METADATA_CREDS',
-        containerVertex(ctx, pod, cname),
-        CI,
-        [
-          podEv(pod, 'spec.nodeName', pod.node),
-          ...(hostNetwork ? [podEv(pod, 'spec.hostNetwork', 'true')] : []),
-        ],
-        'block egress to 169.254.169.254 (NetworkPolicy egress, IMDSv2 with hop limit 1, GKE metadata server / workload identity)',
-        'the pod reaches the metadata service (egress policy not evaluated: the reachability engine is not wired in)',
-      );
+    // Egress NetworkPolicy (as the plugin enforces it) can cut the step; hostNetwork pods are never selected.
+    const egress = ctx.metadataEgress(pod);
+    if (egress.state !== 'blocked') {
+      const CI = ctx.v({ kind: 'CloudIdentity', name: pod.node! });
+      for (const cname of names)
+        g.edge(
+          'CLOUD_METADATA_CREDS',
+          containerVertex(ctx, pod, cname),
+          CI,
+          [
+            podEv(pod, 'spec.nodeName', pod.node),
+            {
+              ref: pod.ref,
+              value:
+                egress.state === 'open'
+                  ? `egress to 169.254.169.254 allowed: ${egress.detail}`
+                  : egress.detail,
+            },
+            ...(hostNetwork ? [podEv(pod, 'spec.hostNetwork', 'true')] : []),
+          ],
+          'block egress to 169.254.169.254 (NetworkPolicy egress, IMDSv2 with hop limit 1, GKE metadata server / workload identity)',
+          egress.state === 'unverified'
+            ? `the network plugin does not enforce the egress policy (${egress.detail})`
+            : undefined,
+        );
+    }
   }
 }
 

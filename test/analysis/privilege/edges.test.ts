@@ -217,12 +217,20 @@ describe('exposure, nodes and the cloud', () => {
       'ENDPOINT_EXPLOIT Zone/Internet -> Container/web/frontend-1/web',
     ]);
   });
-  it('cloud nodes: CLOUD_METADATA_CREDS with its assumption stated', async () => {
+  it('cloud nodes: CLOUD_METADATA_CREDS unless an enforced egress policy blocks the metadata service', async () => {
     const pg = await graphOf('edges/cloud-metadata.yaml');
     expect(hasEdge(pg, 'CLOUD_METADATA_CREDS', 'Container/app/web/c', 'CloudIdentity/n1')).toBe(true);
-    expect(pg.graph.edges.find((e) => e.type === 'CLOUD_METADATA_CREDS')?.assumption).toMatch(
-      /not evaluated/,
+    const e = pg.graph.edges.find((x) => x.type === 'CLOUD_METADATA_CREDS')!;
+    expect(e.evidence.some((x) => /egress to 169\.254\.169\.254 allowed/.test(x.value ?? ''))).toBe(true);
+    const denied = await graphOf('edges/cloud-metadata-denied.yaml');
+    expect(edgeStrings(denied, 'CLOUD_METADATA_CREDS')).toEqual([
+      'CLOUD_METADATA_CREDS Container/other/open/c -> CloudIdentity/n1',
+    ]);
+    const unverified = await graphOf('edges/cloud-metadata-unverified.yaml');
+    const blockedIfEnforced = unverified.graph.edges.find(
+      (x) => x.type === 'CLOUD_METADATA_CREDS' && unverified.graph.vertices[x.from]!.name === 'web/c',
     );
+    expect(blockedIfEnforced?.assumption).toMatch(/not recognised/);
     const plain = await graphOf('edges/plain-pod.yaml');
     expect(edgeStrings(plain, 'CLOUD_METADATA_CREDS')).toEqual([]);
   });
