@@ -275,6 +275,7 @@ export const DEFAULTS: readonly DefaultEntry[] = [
     component: 'kube-proxy',
     name: 'metrics-bind-address',
     value: '127.0.0.1:10249',
+    note: 'loopback since the flag appeared in 1.7 (kubernetes/kubernetes#48625); kubeadm leaves it empty, which means this default',
     reference: KUBE_PROXY_CONFIG,
   },
   {
