@@ -13,6 +13,15 @@ import secretsNotEncryptedAtRest from './control-plane/secrets-not-encrypted-at-
 import weakTls from './control-plane/weak-tls.js';
 import hostLogAccess from './node/host-log-access.js';
 import kubeletUnauthenticated from './node/kubelet-unauthenticated.js';
+import credentialsInEnvironment from './workload/credentials-in-environment.js';
+import podSecurityNotEnforced from './workload/pod-security-not-enforced.js';
+import privilegedWorkload from './workload/privileged-workload.js';
+import probeHostEnumeration from './workload/probe-host-enumeration.js';
+import resourceClaimAbuse from './workload/resource-claim-abuse.js';
+import seccompDisabled from './workload/seccomp-disabled.js';
+import secretMountedWorkload from './workload/secret-mounted-workload.js';
+import sensitiveHostMount from './workload/sensitive-host-mount.js';
+import tokenAutomount from './workload/token-automount.js';
 import hostpathPersistentVolume from './rbac/hostpath-persistent-volume.js';
 import nodesProxyEscalation from './rbac/nodes-proxy-escalation.js';
 import rbacDangerousRights from './rbac/rbac-dangerous-rights.js';
@@ -34,6 +43,16 @@ export const RULES: readonly AnyRule[] = [
   // node
   hostLogAccess,
   kubeletUnauthenticated,
+  // workload
+  credentialsInEnvironment,
+  podSecurityNotEnforced,
+  privilegedWorkload,
+  probeHostEnumeration,
+  resourceClaimAbuse,
+  seccompDisabled,
+  secretMountedWorkload,
+  sensitiveHostMount,
+  tokenAutomount,
   // rbac
   hostpathPersistentVolume,
   nodesProxyEscalation,

@@ -20,19 +20,10 @@ const CONCERNS_COPY = path.join(ROOT, 'test/rules/catalogue-concerns.json');
  */
 const PENDING: readonly string[] = [
   // seed and core, workload / RBAC / network (the workload engineer's part)
-  'credentials-in-environment',
-  'resource-claim-abuse',
-  'token-automount',
-  'seccomp-disabled',
   'dns-cross-namespace',
-  'probe-host-enumeration',
   // extended (the criticality issue)
-  'privileged-workload',
-  'sensitive-host-mount',
-  'pod-security-not-enforced',
   'unrestricted-network',
   'internet-exposure',
-  'secret-mounted-workload',
   'control-plane-colocation',
   'single-point-of-failure',
   'admission-webhook-cascade',
