@@ -97,7 +97,12 @@ export function buildPrivilegeGraph(inventory: Inventory, options: BuildOptions 
   for (const n of ctx.nodes) addIdentity({ kind: 'User', name: `system:node:${n}` });
   addIdentity({ kind: 'Group', name: SYSTEM_MASTERS });
   const admin = ctx.clusterAdmin();
-  for (const s of identities) {
+  // Groups first: an identity's own steps are drawn only where its groups do not already draw them.
+  const ordered = [
+    ...identities.filter((s) => s.kind === 'Group'),
+    ...identities.filter((s) => s.kind !== 'Group'),
+  ];
+  for (const s of ordered) {
     const id = g.vertex(
       s.kind === 'ServiceAccount'
         ? { kind: s.kind, namespace: s.namespace, name: s.name }
@@ -106,6 +111,8 @@ export function buildPrivilegeGraph(inventory: Inventory, options: BuildOptions 
     const ui = userInfoOf(s);
     const own = s.kind === 'Group' ? { groups: ui.groups } : { name: ui.name!, groups: [] };
     const adminEv = rbac.clusterAdminEvidence(own);
+    const groups = s.kind === 'Group' ? [] : groupsWithGrants(ctx, { groups: ui.groups });
+    const groupIds = groups.map((group) => g.vertex({ kind: 'Group', name: group }));
     // A cluster-admin-equivalent identity is a crown jewel itself; its lesser steps add nothing.
     if (adminEv !== undefined)
       g.edge(
@@ -115,22 +122,29 @@ export function buildPrivilegeGraph(inventory: Inventory, options: BuildOptions 
         adminEv,
         'remove the cluster-wide binding to a role holding every right',
       );
-    else deriver.derive(id, rbac.grantsOf(own));
-    if (s.kind !== 'Group')
-      for (const group of groupsWithGrants(ctx, { groups: ui.groups })) {
-        const ev: Evidence[] = [
-          { ref: { kind: 'Group', name: group }, value: `${ui.name ?? ''} is a member of ${group}` },
-        ];
-        g.edge(
-          'PERMISSION_DISCOVER',
-          id,
-          g.vertex({ kind: 'Group', name: group }),
-          ev,
-          group === AUTHENTICATED
-            ? `remove the bindings that grant rights to ${group} (every authenticated identity holds them)`
-            : `remove the bindings that grant rights to ${group}`,
-        );
-      }
+    else if (groupIds.length === 0) deriver.derive(id, rbac.grantsOf(own));
+    else if (rbac.grantsOf(own).length > 0 || groupIds.length > 1)
+      // Rights combine across the identity's own bindings and its groups' (create rolebindings from one,
+      // bind from another), so derive from all of them and keep what no group already gives.
+      deriver.derive(id, rbac.grantsOf(ui), {
+        edge: (type, to, ev, control) => {
+          if (!groupIds.some((gid) => g.hasEdge(type, gid, to))) g.edge(type, id, to, ev, control);
+        },
+      });
+    groups.forEach((group, i) => {
+      const ev: Evidence[] = [
+        { ref: { kind: 'Group', name: group }, value: `${ui.name ?? ''} is a member of ${group}` },
+      ];
+      g.edge(
+        'PERMISSION_DISCOVER',
+        id,
+        groupIds[i]!,
+        ev,
+        group === AUTHENTICATED
+          ? `remove the bindings that grant rights to ${group} (every authenticated identity holds them)`
+          : `remove the bindings that grant rights to ${group}`,
+      );
+    });
   }
   // Anonymous requests: the Internet is system:anonymous when anonymous auth is on and the API server is reachable.
   const anonymousBound = rbac
@@ -251,9 +265,6 @@ export function buildPrivilegeGraph(inventory: Inventory, options: BuildOptions 
 
   limits.push(
     'admission webhooks and policy engines (Kyverno, Gatekeeper) that could reject privileged pods are not evaluated: POD_CREATE assumes only Pod Security labels restrict pods',
-  );
-  limits.push(
-    'rights that only combine across an identity and one of its groups (e.g. create rolebindings from one, bind from the other) are not combined',
   );
   if (rbac.diagnostics.length > 0)
     limits.push(

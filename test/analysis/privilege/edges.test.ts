@@ -1,7 +1,8 @@
 // One scenario per attack step, read from manifests: the step appears where it should and nowhere else.
 import { describe, expect, it } from 'vitest';
 import { findAttackPaths, resolveSelector } from '../../../src/analysis/privilege/attack-paths.js';
-import { edgeStrings, graphOf, hasEdge, reaches } from './helpers.js';
+import { buildPrivilegeGraph } from '../../../src/analysis/privilege/build-graph.js';
+import { edgeStrings, graphOf, hasEdge, inventoryOf, k, reaches } from './helpers.js';
 
 describe('container escapes', () => {
   it('privileged: CE_PRIV_MOUNT and CE_MODULE_LOAD, no CE_NSENTER without hostPID', async () => {
@@ -262,5 +263,40 @@ describe('paths', () => {
     expect(r.paths).toHaveLength(1);
     expect(r.paths[0]!.steps.map((s) => s.type)).toEqual(['ROLE_BIND']);
     expect(resolveSelector(pg, 'Nope/x')).toBeUndefined();
+  });
+});
+
+describe('rights that combine across an identity and its groups', () => {
+  it('create rolebindings (own binding) + bind clusterroles (its namespace group): ROLE_BIND from the service account', () => {
+    const pg = buildPrivilegeGraph(
+      inventoryOf([
+        k.sa('app', 'ci'),
+        k.clusterRole('admin', [{ apiGroups: [''], resources: ['pods', 'secrets'], verbs: ['*'] }]),
+        k.role('app', 'rb-writer', [
+          { apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['create'] },
+        ]),
+        k.role('app', 'binder', [
+          { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'] },
+        ]),
+        k.roleBinding('app', 'ci-writes', 'Role', 'rb-writer', [k.saSubject('app', 'ci')]),
+        k.roleBinding('app', 'all-bind', 'Role', 'binder', [k.group('system:serviceaccounts:app')]),
+      ]),
+    );
+    expect(edgeStrings(pg, 'ROLE_BIND')).toEqual([
+      'ROLE_BIND ServiceAccount/app/ci -> PermissionSet/app/namespace-admin',
+    ]);
+  });
+  it('a right the group already gives is not drawn again from the member', () => {
+    const pg = buildPrivilegeGraph(
+      inventoryOf([
+        k.sa('app', 'ci'),
+        k.role('app', 'lister', [{ apiGroups: [''], resources: ['secrets'], verbs: ['list'] }]),
+        k.roleBinding('app', 'own', 'Role', 'lister', [k.saSubject('app', 'ci')]),
+        k.roleBinding('app', 'group', 'Role', 'lister', [k.group('system:serviceaccounts:app')]),
+      ]),
+    );
+    expect(edgeStrings(pg, 'TOKEN_LIST')).toEqual([
+      'TOKEN_LIST Group/system:serviceaccounts:app -> Secret/app/*',
+    ]);
   });
 });
