@@ -1,4 +1,5 @@
 // Control-plane and node-agent components and the flows between them, with TLS and authentication from settings.
+import { byCodeUnit } from './order.js';
 import type { Inventory } from '../collect/inventory.js';
 import type { ComponentName, ComponentSettings } from '../collect/settings/types.js';
 import type { Evidence, Ref } from '../types.js';
@@ -308,7 +309,7 @@ export function addControlPlane(b: ModelBuilder, inv: Inventory, nodes: readonly
         : 'etcd not seen in the input (external or managed): its settings are unknown',
     );
   } else {
-    for (const i of [...etcdInst].sort((a, c) => (a.node ?? '').localeCompare(c.node ?? ''))) {
+    for (const i of [...etcdInst].sort((a, c) => byCodeUnit(a.node ?? '', c.node ?? ''))) {
       etcdIds.push({
         id: i.node === undefined ? `etcd:${i.ref.name}` : `etcd:${i.node}`,
         ...(i.node ? { node: i.node } : {}),

@@ -1,4 +1,5 @@
 // deriveModel: the derive stage, a pure function from an Inventory to components, flows and nested trust zones.
+import { byCodeUnit } from './order.js';
 import type { Inventory } from '../collect/inventory.js';
 import { ModelBuilder } from './builder.js';
 import { addControlPlane } from './control-plane.js';
@@ -54,8 +55,8 @@ export function deriveModel(inventory: Inventory, options: DeriveOptions = {}): 
 
   const reachability = addReachability(b, inventory, plugin, options);
 
-  const components = [...b.components.values()].sort((x, y) => x.id.localeCompare(y.id));
-  const flows = [...b.flows.values()].sort((x, y) => x.id.localeCompare(y.id));
+  const components = [...b.components.values()].sort((x, y) => byCodeUnit(x.id, y.id));
+  const flows = [...b.flows.values()].sort((x, y) => byCodeUnit(x.id, y.id));
   const built = buildZones(
     inventory,
     nodes,

@@ -1,4 +1,5 @@
 // Nodes and node pools: which pool each node belongs to, from provider pool labels, node-role labels or taints.
+import { byCodeUnit } from './order.js';
 import type { Inventory } from '../collect/inventory.js';
 import type { Ref } from '../types.js';
 
@@ -91,7 +92,7 @@ export function collectNodes(inv: Inventory, extraNames: Iterable<string>): Node
       controlPlane: false,
     });
   }
-  return [...out.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...out.values()].sort((a, b) => byCodeUnit(a.name, b.name));
 }
 
 /** A cloud provider whose instances answer on 169.254.169.254, from the cluster's provider or nodes' providerID. */

@@ -1,4 +1,5 @@
 // Reading one component setting for the model: its value with evidence, or why it is not known.
+import { byCodeUnit } from './order.js';
 import type { Inventory } from '../collect/inventory.js';
 import type { ComponentName, ComponentSettings } from '../collect/settings/types.js';
 import type { Evidence } from '../types.js';
@@ -12,15 +13,39 @@ export interface SettingLookup {
   readonly note: string;
 }
 
+interface SettingsIndex {
+  readonly first: Map<ComponentName, ComponentSettings>;
+  readonly byNode: Map<string, ComponentSettings>;
+}
+
+// Indexed once per inventory: 5,000 kubelets must not be found by scanning 5,000 settings each.
+const indexes = new WeakMap<Inventory, SettingsIndex>();
+
+function indexOf(inventory: Inventory): SettingsIndex {
+  let idx = indexes.get(inventory);
+  if (idx !== undefined) return idx;
+  idx = { first: new Map(), byNode: new Map() };
+  const sorted = [...inventory.settings].sort((a, b) => byCodeUnit(a.node ?? '', b.node ?? ''));
+  for (const s of sorted) {
+    if (!idx.first.has(s.component)) idx.first.set(s.component, s);
+    if (s.node !== undefined) {
+      const key = `${s.component}\u0000${s.node}`;
+      if (!idx.byNode.has(key)) idx.byNode.set(key, s);
+    }
+  }
+  indexes.set(inventory, idx);
+  return idx;
+}
+
 /** The settings instance the model reads for a component: the one on the node, else the first by node name. */
 export function settingsFor(
   inventory: Inventory,
   component: ComponentName,
   node?: string,
 ): ComponentSettings | undefined {
-  const all = [...inventory.settingsOf(component)].sort((a, b) => (a.node ?? '').localeCompare(b.node ?? ''));
-  if (node !== undefined) return all.find((s) => s.node === node) ?? undefined;
-  return all[0];
+  const idx = indexOf(inventory);
+  if (node !== undefined) return idx.byNode.get(`${component}\u0000${node}`);
+  return idx.first.get(component);
 }
 
 export function lookupSetting(

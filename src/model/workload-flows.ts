@@ -1,4 +1,5 @@
 // Workloads, Services, Ingresses, Gateways, webhooks and aggregated APIs, and the flows that reach or leave pods.
+import { byCodeUnit } from './order.js';
 import type * as k8s from '@kubernetes/client-node';
 import type { Inventory, InventoryItem, KubeObject } from '../collect/inventory.js';
 import type { Evidence, Source } from '../types.js';
@@ -81,7 +82,8 @@ export function addWorkloads(b: ModelBuilder, inv: Inventory, cloud: string | un
     byNamespace.set(w.namespace, list);
   }
   const services = [...inv.ofKind('Service')].sort((a, c) =>
-    serviceId(a.object.metadata.namespace ?? 'default', a.object.metadata.name).localeCompare(
+    byCodeUnit(
+      serviceId(a.object.metadata.namespace ?? 'default', a.object.metadata.name),
       serviceId(c.object.metadata.namespace ?? 'default', c.object.metadata.name),
     ),
   );
@@ -163,7 +165,7 @@ export function addWorkloads(b: ModelBuilder, inv: Inventory, cloud: string | un
       nodes: [...w.nodes].sort(),
       refs: [w.ref],
       listens: containerPorts
-        .sort((a, c) => a.port - c.port || a.protocol.localeCompare(c.protocol))
+        .sort((a, c) => a.port - c.port || byCodeUnit(a.protocol, c.protocol))
         .map((p) => ({
           port: p.port,
           protocol: p.protocol,

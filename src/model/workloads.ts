@@ -1,4 +1,5 @@
 // Workloads grouped by owner (Deployment, StatefulSet, DaemonSet, CronJob, Job, bare Pod), and label selectors.
+import { byCodeUnit } from './order.js';
 import type * as k8s from '@kubernetes/client-node';
 import type { Inventory, InventoryItem, KubeObject } from '../collect/inventory.js';
 import type { Ref, Source } from '../types.js';
@@ -98,7 +99,7 @@ export function groupWorkloads(inv: Inventory): WorkloadRecord[] {
     const node = p.object.spec?.nodeName;
     if (node !== undefined && node !== '') w.nodes.add(node);
   }
-  return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
+  return [...byId.values()].sort((a, b) => byCodeUnit(a.id, b.id));
 }
 
 function resolvePodOwner(

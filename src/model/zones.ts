@@ -1,4 +1,5 @@
 // Nested trust zones: the audit's six top-level zones, node pools and nodes under Worker, tenants and namespaces under Container.
+import { byCodeUnit } from './order.js';
 import type { Inventory } from '../collect/inventory.js';
 import type { Evidence, Ref } from '../types.js';
 import type { NodeRecord } from './nodes.js';
@@ -127,7 +128,7 @@ export function buildZones(
   for (const d of drafts.values()) {
     members.set(d.id, []);
     placement.set(d.id, new Set(d.nodes ?? []));
-    if (d.parent !== undefined) children.set(d.parent, [...(children.get(d.parent) ?? []), d.id]);
+    if (d.parent !== undefined) push(children, d.parent, d.id);
   }
   for (const c of finalComponents) {
     members.get(c.zone)?.push(c.id);
@@ -162,8 +163,9 @@ export function buildZones(
   }
 
   const nsControls = namespaceControls(inv, options);
+  const nodeByName = new Map(nodes.map((n) => [n.name, n]));
   const zones: TrustZone[] = [];
-  for (const d of [...drafts.values()].sort((x, y) => x.id.localeCompare(y.id))) {
+  for (const d of [...drafts.values()].sort((x, y) => byCodeUnit(x.id, y.id))) {
     const controls: Control[] = [...flowControls(inboundFlows.get(d.id) ?? [])];
     let policies: Ref[] = [];
     if (d.kind === 'namespace' && d.namespace !== undefined) {
@@ -171,7 +173,7 @@ export function buildZones(
       controls.push(...c.controls);
       policies = c.policies;
     }
-    if (d.kind === 'node-pool' || d.kind === 'node') controls.push(nodeIsolation(nodes, d));
+    if (d.kind === 'node-pool' || d.kind === 'node') controls.push(nodeIsolation(nodeByName, d));
     zones.push({
       id: d.id,
       name: d.name,
@@ -183,7 +185,7 @@ export function buildZones(
       policies,
       placement: [...(placement.get(d.id) ?? [])].sort(),
       boundaryFlows: (boundary.get(d.id) ?? []).sort(
-        (x, y) => x.flow.localeCompare(y.flow) || x.direction.localeCompare(y.direction),
+        (x, y) => byCodeUnit(x.flow, y.flow) || byCodeUnit(x.direction, y.direction),
       ),
     });
   }
@@ -242,8 +244,11 @@ function flowControls(inbound: readonly Flow[]): Control[] {
   ];
 }
 
-function nodeIsolation(nodes: readonly NodeRecord[], d: ZoneDraft): Control {
-  const members = nodes.filter((n) => (d.nodes ?? []).includes(n.name));
+function nodeIsolation(nodes: ReadonlyMap<string, NodeRecord>, d: ZoneDraft): Control {
+  const members = (d.nodes ?? []).flatMap((name) => {
+    const n = nodes.get(name);
+    return n === undefined ? [] : [n];
+  });
   const tainted = members.filter((n) => n.taints.length > 0);
   const taints = [...new Set(tainted.flatMap((n) => n.taints))].sort();
   return {
@@ -381,7 +386,7 @@ function namespaceControls(
       ...q.map((p) => ({ kind: 'ResourceQuota', namespace: ns, name: p.object.metadata.name })),
       ...l.map((p) => ({ kind: 'LimitRange', namespace: ns, name: p.object.metadata.name })),
       ...rb.map((p) => ({ kind: 'RoleBinding', namespace: ns, name: p.object.metadata.name })),
-    ].sort((a, c) => a.kind.localeCompare(c.kind) || a.name.localeCompare(c.name));
+    ].sort((a, c) => byCodeUnit(a.kind, c.kind) || byCodeUnit(a.name, c.name));
     return { controls, policies: refs };
   };
 }

@@ -1,4 +1,5 @@
 // deriveModel over a manifest fixture holding every flow kind: components, flows, evidence, workload grouping.
+import { byCodeUnit } from '../../src/model/order.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../../src/collect/load.js';
 import { deriveModel, type Flow, type Model } from '../../src/model/index.js';
@@ -165,7 +166,7 @@ describe('flows', () => {
     }
     const ids = model.flows.map((f) => f.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids).toEqual([...ids].sort((a, b) => a.localeCompare(b)));
+    expect(ids).toEqual([...ids].sort((a, b) => byCodeUnit(a, b)));
   });
 
   it('draws workload → workload reachability per namespace pair, none into default-deny namespaces', () => {

@@ -1,4 +1,5 @@
 // Graphviz DOT for the data-flow and zone diagrams: zones as nested clusters, insecure flows red, a legend.
+import { byCodeUnit } from '../../model/order.js';
 import { escapeDot, escapeHtml, escapeTerminal } from '../escape.js';
 import type { Model, TlsState, TrustZone } from '../../model/types.js';
 import { buildView, REACH_PURPOSE, worstTls, type View, type ViewOptions, type ViewZone } from './view.js';
@@ -95,7 +96,7 @@ function clusters(
   const order = ['internet', 'api-server', 'master-components', 'master-data', 'worker', 'container'];
   const rank = (id: string): number => (order.includes(id) ? order.indexOf(id) : order.length);
   for (const z of [...(children.get(undefined) ?? [])].sort(
-    (a, b) => rank(a.id) - rank(b.id) || a.id.localeCompare(b.id),
+    (a, b) => rank(a.id) - rank(b.id) || byCodeUnit(a.id, b.id),
   ))
     walk(z, 0);
   return out;
@@ -299,9 +300,7 @@ export function renderZonesDot(model: Model, options: ZonesDiagramOptions = {}):
   }
   const topOf = (id: string): string => chain(id).at(-1) ?? id;
   const out = [...header('zones', 'Trust zones'), ...clusters(viewZones, nodesByZone, topOf)];
-  for (const e of [...edges.values()].sort(
-    (x, y) => x.from.localeCompare(y.from) || x.to.localeCompare(y.to),
-  )) {
+  for (const e of [...edges.values()].sort((x, y) => byCodeUnit(x.from, y.from) || byCodeUnit(x.to, y.to))) {
     const lines = [
       `${e.n} flow${e.n === 1 ? '' : 's'}`,
       e.tls === undefined ? 'local IPC' : `weakest TLS: ${e.tls}`,

@@ -1,4 +1,5 @@
 // What a data-flow diagram shows: components collapsed per namespace and per node pool, focus on one zone, flows aggregated.
+import { byCodeUnit } from '../../model/order.js';
 import type { AuthnState, Component, Flow, Model, TlsState, TrustZone } from '../../model/types.js';
 
 export interface ViewOptions {
@@ -317,7 +318,7 @@ export function buildView(model: Model, options: ViewOptions = {}): View {
       const p = z.parent === undefined ? undefined : visibleZone(z.parent);
       return { id: z.id, name: z.name, kind: z.kind, ...(p === undefined ? {} : { parent: p }) };
     })
-    .sort((a, b) => a.id.localeCompare(b.id));
+    .sort((a, b) => byCodeUnit(a.id, b.id));
   if (!detail && model.zones.some((z) => z.kind === 'node'))
     notes.push('workloads collapsed per namespace, node agents per pool (--detail draws each)');
   if (!showReach && model.reachability.state === 'computed')
@@ -325,7 +326,7 @@ export function buildView(model: Model, options: ViewOptions = {}): View {
 
   return {
     zones: viewZones,
-    nodes: [...nodes.values()].sort((a, b) => a.key.localeCompare(b.key)),
+    nodes: [...nodes.values()].sort((a, b) => byCodeUnit(a.key, b.key)),
     edges: [...edges.values()]
       .map((e) => {
         const labels = [...e.labels].sort();
@@ -344,7 +345,7 @@ export function buildView(model: Model, options: ViewOptions = {}): View {
           reach: e.reach,
         };
       })
-      .sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to)),
+      .sort((a, b) => byCodeUnit(a.from, b.from) || byCodeUnit(a.to, b.to)),
     notes,
   };
 }

@@ -1,4 +1,5 @@
 // `ktm zones -o table`: the zone tree with members, placement, boundary flows and controls, for a terminal.
+import { byCodeUnit } from '../../model/order.js';
 import { escapeTerminal } from '../escape.js';
 import type { Model, TrustZone } from '../../model/types.js';
 
@@ -18,7 +19,7 @@ export function renderZonesTable(model: Model, options: { readonly zone?: string
   // The audit's order of the top-level zones, then ids.
   const order = ['internet', 'api-server', 'master-components', 'master-data', 'worker', 'container'];
   const roots = (byParent.get(undefined) ?? []).sort(
-    (a, b) => (order.indexOf(a.id) + 1 || 99) - (order.indexOf(b.id) + 1 || 99) || a.id.localeCompare(b.id),
+    (a, b) => (order.indexOf(a.id) + 1 || 99) - (order.indexOf(b.id) + 1 || 99) || byCodeUnit(a.id, b.id),
   );
   const rows: string[][] = [['ZONE', 'KIND', 'MEMBERS', 'NODES', 'IN', 'OUT', 'CONTROLS']];
   const walk = (z: TrustZone, depth: number, show: boolean): void => {
@@ -35,7 +36,7 @@ export function renderZonesTable(model: Model, options: { readonly zone?: string
         z.controls.map((c) => `${SHORT[c.kind] ?? c.kind}:${c.status}`).join(' '),
       ]);
     }
-    for (const c of (byParent.get(z.id) ?? []).sort((a, b) => a.id.localeCompare(b.id)))
+    for (const c of (byParent.get(z.id) ?? []).sort((a, b) => byCodeUnit(a.id, b.id)))
       walk(c, depth + 1, match && options.zone !== undefined);
   };
   for (const r of roots) walk(r, 0, false);
