@@ -43,14 +43,18 @@ export default defineRule({
     likelihood: 'medium',
     impact: 'medium',
     variants: {
-      'no-audit': { title: 'no audit backend or no audit policy', likelihood: 'high' },
+      'no-audit': { title: 'no audit backend (neither a log file nor a webhook)', likelihood: 'high' },
+      'no-policy': {
+        title: 'an audit backend without an audit policy (nothing is recorded)',
+        likelihood: 'high',
+      },
       retention: { title: 'audit log kept for less than 30 days, or unbounded', likelihood: 'low' },
       'policy-drops-groups': { title: 'audit policy drops whole API groups' },
     },
     detection:
       'Reads kube-apiserver --audit-policy-file, --audit-log-path, --audit-webhook-config-file and ' +
-      '--audit-log-maxage. no-audit fails without a backend (log path or webhook) or without a policy (no events ' +
-      'are recorded without one). retention fails when a log file is written with --audit-log-maxage unset, 0 or ' +
+      '--audit-log-maxage. no-audit fails without a backend (log path or webhook); no-policy fails when a ' +
+      'backend is set without --audit-policy-file (no events are recorded without one). retention fails when a log file is written with --audit-log-maxage unset, 0 or ' +
       'below 30. policy-drops-groups reads the policy from the node files: a level None rule with no user, group, ' +
       'verb, namespace or URL restriction whose resources name a group without resources (or nothing at all). ' +
       'Unverifiable when the policy file was not collected or the control plane is managed.',
@@ -97,7 +101,7 @@ export default defineRule({
         ctx.report({
           messageId: 'noPolicy',
           subject: s.ref,
-          variant: 'no-audit',
+          variant: 'no-policy',
           evidence: [settingEvidence(policy, s)],
         });
       }

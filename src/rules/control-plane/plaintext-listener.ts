@@ -1,7 +1,7 @@
 // Rule plaintext-listener: a control-plane or node component accepts plain HTTP, or exposes an endpoint meant for localhost.
 import type { ComponentSettings, Setting } from '../../collect/settings/types.js';
 import { defineRule, type Zone } from '../framework/define-rule.js';
-import { parseList, settingEvidence } from '../framework/setting-values.js';
+import { hasValue, parseBool, parseList, settingEvidence } from '../framework/setting-values.js';
 
 /** True for an address only the host itself can reach. */
 function isLoopback(host: string): boolean {
@@ -60,7 +60,8 @@ export default defineRule({
     detection:
       'Reads, with the defaults of the detected Kubernetes version: kube-apiserver --insecure-port (8080 by ' +
       'default before 1.20, removed in 1.24); etcd --listen-client-urls and --listen-peer-urls (http://localhost ' +
-      'by default); the kubelet read-only-port (10255 by flag default, 0 by configuration-file default); ' +
+      'by default), and their certificates (--cert-file/--key-file, --peer-cert-file/--peer-key-file, unless ' +
+      'auto-tls); the kubelet read-only-port (10255 by flag default, 0 by configuration-file default); ' +
       'kube-scheduler and kube-controller-manager --port (the insecure port, removed in 1.23/1.24) and ' +
       '--bind-address (0.0.0.0 by default); kube-proxy metrics-bind-address. Unverifiable when the component ' +
       'settings were not collected or the control plane is managed.',
@@ -90,6 +91,7 @@ export default defineRule({
     messages: {
       insecurePort: 'kube-apiserver serves unauthenticated, unauthorised HTTP on insecure port {{port}}',
       etcdHttp: 'etcd serves {{which}} over plain HTTP: {{urls}}',
+      etcdNoCert: 'etcd has no certificate for {{which}} ({{flags}} unset): that listener cannot serve TLS',
       readOnlyPort: 'the kubelet on {{node}} serves plain HTTP on read-only port {{port}}',
       legacyPort: '{{component}} serves plain HTTP on insecure port {{port}}',
       allAddresses:
@@ -111,13 +113,20 @@ export default defineRule({
     });
 
     ctx.eachInstance('etcd', { setting: 'listen-client-urls' }, (s) => {
-      for (const [name, which, variant] of [
-        ['listen-client-urls', 'client requests', 'etcd-client-http'],
-        ['listen-peer-urls', 'peer traffic', 'etcd-peer-http'],
+      for (const [name, which, variant, cert, key, auto] of [
+        ['listen-client-urls', 'client requests', 'etcd-client-http', 'cert-file', 'key-file', 'auto-tls'],
+        [
+          'listen-peer-urls',
+          'peer traffic',
+          'etcd-peer-http',
+          'peer-cert-file',
+          'peer-key-file',
+          'peer-auto-tls',
+        ],
       ] as const) {
         const setting = s.get(name);
         const urls = plainUrls(setting);
-        if (urls.length > 0)
+        if (urls.length > 0) {
           ctx.report({
             messageId: 'etcdHttp',
             data: { which, urls: urls.join(', ') },
@@ -125,6 +134,19 @@ export default defineRule({
             variant,
             zone: 'Master Data',
             evidence: [settingEvidence(setting, s)],
+          });
+          continue;
+        }
+        // https:// URLs need a certificate: without one (and without auto-tls) etcd cannot serve TLS there.
+        const missing = [cert, key].filter((f) => !hasValue(s.get(f)));
+        if (missing.length > 0 && parseBool(s.get(auto).value) !== true)
+          ctx.report({
+            messageId: 'etcdNoCert',
+            data: { which, flags: missing.map((f) => `--${f}`).join(' and ') },
+            subject: s.ref,
+            variant,
+            zone: 'Master Data',
+            evidence: [settingEvidence(setting, s), ...missing.map((f) => settingEvidence(s.get(f), s))],
           });
       }
     });

@@ -5,22 +5,34 @@ import { objectEvidence } from '../framework/evidence.js';
 import { hasValue, parseBool, parseList, settingEvidence } from '../framework/setting-values.js';
 
 /**
- * The cipher suites the CIS Kubernetes Benchmark accepts (1.2.29 / 4.2.12): AEAD ciphers with forward secrecy.
- * Anything else (CBC, RSA key exchange, 3DES, RC4) is outside the strong set (TOB-K8S-037).
+ * The strong set: TLS 1.3 suites and ECDHE (forward-secret) suites with AEAD or AES-CBC-SHA, as the CIS
+ * Kubernetes Benchmark 1.10 lists them (1.2.29 / 4.2.13). Everything else is weak: 3DES and RC4, the suites
+ * Kubernetes' own --tls-cipher-suites help marks insecure (the CBC-SHA256 ones), and RSA key exchange without
+ * forward secrecy (TOB-K8S-037 found such suites accepted by the kubelet).
  */
 export const STRONG_CIPHERS: ReadonlySet<string> = new Set([
   'TLS_AES_128_GCM_SHA256',
   'TLS_AES_256_GCM_SHA384',
   'TLS_CHACHA20_POLY1305_SHA256',
+  'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA',
   'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+  'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA',
   'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
   'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305',
   'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
+  'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA',
   'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+  'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA',
   'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
   'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305',
   'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
 ]);
+
+/**
+ * The first minor version built with Go 1.23, whose default suites are all in the strong set (Go 1.22 dropped
+ * RSA key exchange from the defaults, Go 1.23 dropped 3DES): https://go.dev/doc/go1.23#cryptotlspkgcryptotls
+ */
+const STRONG_DEFAULT_CIPHERS_SINCE = 32;
 
 /** Minimum versions below TLS 1.2, in the spellings of Kubernetes components (VersionTLS10) and etcd (TLS1.0). */
 const WEAK_MIN_VERSION = /^(VersionTLS1[01]|TLS1\.[01]|VersionSSL30)$/i;
@@ -81,7 +93,9 @@ export default defineRule({
       '--kubelet-certificate-authority, --tls-cert-file and --tls-private-key-file; etcd --auto-tls, ' +
       '--peer-auto-tls and --trusted-ca-file against kube-apiserver --client-ca-file; APIService ' +
       'spec.insecureSkipTLSVerify; webhook clientConfig.caBundle (unless cert-manager injects it). An unset ' +
-      'minimum version fails only on Kubernetes older than 1.29, whose Go runtime still accepted TLS 1.0.',
+      'minimum version fails only on Kubernetes older than 1.29, whose Go runtime still accepted TLS 1.0; unset ' +
+      'cipher suites fail unless the cluster is known to run 1.32 or later (Go defaults without 3DES or RSA key ' +
+      'exchange). The strong set is the CIS Benchmark 1.10 list: TLS 1.3 and ECDHE suites.',
     falsePositives:
       'A webhook whose caBundle another controller injects after apply (not cert-manager) shows as missing in ' +
       'manifests. Kubelet serving certificates signed by the cluster CA through serverTLSBootstrap still need ' +
@@ -111,6 +125,7 @@ export default defineRule({
       minVersionDefault:
         '{{component}} on Kubernetes 1.{{minor}} accepts TLS 1.0: --tls-min-version is unset and its Go runtime defaults to TLS 1.0',
       ciphers: '{{component}} allows cipher suites outside the strong set: {{weak}}',
+      ciphersDefault: '{{component}} does not restrict its cipher suites (--{{flag}} is unset): {{why}}',
       kubeletCa:
         "kube-apiserver does not verify kubelets' serving certificates (--kubelet-certificate-authority is unset)",
       servingCert: '{{component}} has no {{flags}}: it serves a self-signed certificate generated at start',
@@ -151,7 +166,26 @@ export default defineRule({
           });
         const ciphers = s.get(cipherFlag);
         const weak = parseList(ciphers.value).filter((c) => !STRONG_CIPHERS.has(c));
-        if (weak.length > 0)
+        if (
+          !hasValue(ciphers) &&
+          (ctx.minorVersion === undefined || ctx.minorVersion < STRONG_DEFAULT_CIPHERS_SINCE)
+        )
+          ctx.report({
+            messageId: 'ciphersDefault',
+            data: {
+              component,
+              flag: cipherFlag,
+              why:
+                ctx.minorVersion === undefined
+                  ? 'the cluster version is unknown, and before Kubernetes 1.32 the Go defaults include 3DES and RSA key exchange'
+                  : `on Kubernetes 1.${ctx.minorVersion} the Go defaults include 3DES${ctx.minorVersion < 30 ? ' and RSA key exchange' : ''}`,
+            },
+            subject: s.ref,
+            variant: 'cipher-suites',
+            zone: zoneOf(component),
+            evidence: [settingEvidence(ciphers, s)],
+          });
+        else if (weak.length > 0)
           ctx.report({
             messageId: 'ciphers',
             data: { component, weak: weak.join(', ') },

@@ -67,6 +67,10 @@ function merge(a: Finding, b: Finding): Finding {
   return { ...first, status, evidence };
 }
 
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const t of items) {
@@ -110,7 +114,8 @@ export function runRules(inv: Inventory, rules: readonly AnyRule[], options: Run
 
   const all = [...perRule.values()]
     .flatMap((c) => [...c.findings.values()])
-    .sort((a, b) => a.rule.localeCompare(b.rule) || a.id.localeCompare(b.id));
+    // Code-unit order, not localeCompare: the same on every machine and an order of magnitude faster on 10⁵ findings.
+    .sort((a, b) => byCodeUnits(a.rule, b.rule) || byCodeUnits(a.id, b.id));
   const outcome = applyExceptions(all, options.exceptions ?? [], options.now ?? new Date());
   for (const e of outcome.expired)
     diagnostics.push({
