@@ -25,6 +25,7 @@ import tokenAutomount from './workload/token-automount.js';
 import hostpathPersistentVolume from './rbac/hostpath-persistent-volume.js';
 import nodesProxyEscalation from './rbac/nodes-proxy-escalation.js';
 import rbacDangerousRights from './rbac/rbac-dangerous-rights.js';
+import unrestrictedNetwork from './network/unrestricted-network.js';
 
 /** Every rule ktm runs. Findings are sorted by rule id, so the order here only decides the summary order. */
 export const RULES: readonly AnyRule[] = [
@@ -57,4 +58,6 @@ export const RULES: readonly AnyRule[] = [
   hostpathPersistentVolume,
   nodesProxyEscalation,
   rbacDangerousRights,
+  // network
+  unrestrictedNetwork,
 ];

@@ -1,0 +1,240 @@
+// Rule unrestricted-network: namespaces and workloads no NetworkPolicy selects, policies that select nothing, open metadata egress.
+import type { KubeObject } from '../../collect/inventory.js';
+import { namespaceLabels, type WorkloadRef } from '../../analysis/network-policy/endpoints.js';
+import { isEmpty, formatConns } from '../../analysis/network-policy/conn-set.js';
+import {
+  labelSelectorSchema,
+  matches,
+  parseSelector,
+  type Labels,
+} from '../../analysis/network-policy/label-selector.js';
+import type { Evidence, Ref } from '../../types.js';
+import { defineRule } from '../framework/define-rule.js';
+import { objectEvidence } from '../framework/evidence.js';
+import { endpointsOf, reachabilityOf, rec, workloadRef } from './support/network-analyses.js';
+
+/** The cloud metadata service (AWS, GCP, Azure, OpenStack and most others answer on this link-local address). */
+const METADATA = '169.254.169.254/32';
+
+/** Namespaces that hold no workloads by design (they carry cluster-info and node leases). */
+const EMPTY_BY_DESIGN = new Set(['kube-public', 'kube-node-lease']);
+
+/** Namespaced policy kinds of plugins ktm cannot evaluate but that still isolate pods (Cilium, Calico, Antrea). */
+const PLUGIN_POLICY_KINDS = ['CiliumNetworkPolicy', 'NetworkPolicy'];
+/** Cluster-wide plugin policies: they cover a namespace when their selector selects every pod. */
+const CLUSTER_POLICY_KINDS = [
+  'CiliumClusterwideNetworkPolicy',
+  'GlobalNetworkPolicy',
+  'ClusterNetworkPolicy',
+];
+
+function selectorMatches(raw: unknown, labels: Labels): boolean {
+  const parsed = labelSelectorSchema.safeParse(raw ?? {});
+  return parsed.success && matches(parseSelector(parsed.data), labels);
+}
+
+/** Whether a cluster-wide policy selects every pod: an empty endpointSelector / selector. */
+function selectsEverything(o: KubeObject): boolean {
+  const spec = rec(o['spec']);
+  const sel = spec['endpointSelector'] ?? spec['podSelector'];
+  if (typeof spec['selector'] === 'string') return spec['selector'].trim() === 'all()';
+  const s = rec(sel);
+  const labels = rec(s['matchLabels']);
+  const exprs = s['matchExpressions'];
+  return (
+    sel !== undefined && Object.keys(labels).length === 0 && (!Array.isArray(exprs) || exprs.length === 0)
+  );
+}
+
+export default defineRule({
+  meta: {
+    id: 'unrestricted-network',
+    aliases: ['CIS-5.3.2'],
+    sources: ['CIS 5.3'],
+    tier: 'extended',
+    title: 'Pods accept traffic from any other pod',
+    description:
+      'Kubernetes networking is flat: until a NetworkPolicy selects a pod, every pod of every namespace may ' +
+      'connect to it and it may connect anywhere, including the cloud metadata service that hands out node ' +
+      'credentials. One compromised pod then reaches every other workload, across every trust zone. A policy ' +
+      'whose selector matches no pod protects nothing while suggesting it does.',
+    zone: 'Container',
+    stride: ['elevation-of-privilege', 'information-disclosure'],
+    likelihood: 'medium',
+    impact: 'medium',
+    attack: ['ENDPOINT_EXPLOIT', 'CLOUD_METADATA_CREDS'],
+    variants: {
+      'no-policy': { title: 'a namespace or workload selected by no NetworkPolicy' },
+      'dangling-policy': { title: 'a NetworkPolicy whose pod selector matches no pod', likelihood: 'low' },
+      'metadata-egress': { title: 'egress to the cloud metadata address is allowed', impact: 'high' },
+    },
+    detection:
+      'Uses the reachability engine (src/analysis/network-policy/). no-policy: a namespace (Namespace objects ' +
+      'and namespaces of workloads, except kube-public and kube-node-lease) with no NetworkPolicy, no plugin ' +
+      'policy (CiliumNetworkPolicy, Calico/Antrea NetworkPolicy) and no cluster-wide policy selecting it ' +
+      '(AdminNetworkPolicy or BaselineAdminNetworkPolicy subject; a Cilium/Calico cluster-wide policy that selects ' +
+      'every pod); in namespaces that do have Kubernetes NetworkPolicies, each workload whose pods no policy ' +
+      'isolates for ingress. dangling-policy: a NetworkPolicy with a non-empty podSelector that selects no pod or ' +
+      'pod template of the input (an empty selector applies to future pods and is never dangling). ' +
+      'metadata-egress: per namespace, the workloads allowed by the declared policies to open connections to ' +
+      '169.254.169.254. Whether the plugin enforces policies at all is the policy-not-enforced rule.',
+    falsePositives:
+      'Plugin policies ktm cannot evaluate (Cilium, Calico) count as covering their namespace, but their ' +
+      'workload-level coverage is not checked. metadata-egress does not matter on nodes without a metadata ' +
+      'service (bare metal) or where the cloud blocks it for pods (GKE Workload Identity metadata server, IMDSv2 ' +
+      'with hop limit 1 answers only host-network pods).',
+    remediation: {
+      shortTerm:
+        'Add a default-deny NetworkPolicy (podSelector: {}, policyTypes [Ingress, Egress]) to every namespace, ' +
+        'then allow the flows each workload needs; deny egress to 169.254.169.254/32 with an ipBlock except; fix ' +
+        'or delete policies whose selectors match nothing.',
+      longTerm:
+        'Derive policies from the data-flow model (ktm model) per trust zone, enforce cluster-wide defaults with ' +
+        'AdminNetworkPolicy, and block metadata access at the node (IMDSv2 hop limit 1, workload identity).',
+    },
+    references: [
+      'https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies',
+      'https://network-policy-api.sigs.k8s.io/api-overview/',
+      'https://www.cisecurity.org/benchmark/kubernetes',
+    ],
+    messages: {
+      namespace:
+        'namespace {{namespace}} has no network policy: every pod may reach its pods and they may reach anything',
+      workload:
+        '{{workload}} is selected by no NetworkPolicy of namespace {{namespace}}: it accepts traffic from any pod',
+      dangling:
+        'NetworkPolicy {{policy}} selects no pod: its podSelector {{selector}} matches nothing in namespace {{namespace}}',
+      metadata:
+        '{{count}} workload(s) of namespace {{namespace}} may connect to the cloud metadata address 169.254.169.254 ({{conns}}), e.g. {{example}}',
+    },
+  },
+  check(ctx) {
+    const inv = ctx.inventory;
+    const r = reachabilityOf(ctx);
+    const set = endpointsOf(ctx);
+    const byNamespace = new Map<string, WorkloadRef[]>();
+    for (const w of r.workloads) {
+      const l = byNamespace.get(w.namespace) ?? [];
+      l.push(w);
+      byNamespace.set(w.namespace, l);
+    }
+    const namespaces = new Set<string>([
+      ...inv.ofKind('Namespace').map((n) => n.object.metadata.name),
+      ...byNamespace.keys(),
+    ]);
+    const k8sPolicyNs = new Set<string>();
+    const pluginPolicyNs = new Set<string>();
+    for (const kind of PLUGIN_POLICY_KINDS)
+      for (const it of inv.ofKind(kind)) {
+        const ns = it.object.metadata.namespace ?? 'default';
+        if (kind === 'NetworkPolicy' && (it.object.apiVersion ?? '').startsWith('networking.k8s.io/'))
+          k8sPolicyNs.add(ns);
+        else pluginPolicyNs.add(ns);
+      }
+    const admin = ['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'].flatMap((k) => inv.ofKind(k));
+    const clusterWide = CLUSTER_POLICY_KINDS.flatMap((k) => inv.ofKind(k)).filter((it) =>
+      selectsEverything(it.object),
+    );
+    const namespaceRef = (ns: string): Ref => ({ kind: 'Namespace', name: ns });
+    const nsItem = (ns: string) => inv.get('Namespace', undefined, ns);
+
+    for (const ns of [...namespaces].sort()) {
+      if (EMPTY_BY_DESIGN.has(ns) && !byNamespace.has(ns)) continue;
+      ctx.examined(namespaceRef(ns));
+      if (k8sPolicyNs.has(ns) || pluginPolicyNs.has(ns)) continue;
+      const labels = namespaceLabels(set, ns);
+      const byAdmin = admin.find((it) => {
+        const subject = rec(rec(it.object['spec'])['subject']);
+        if (subject['namespaces'] !== undefined) return selectorMatches(subject['namespaces'], labels);
+        const pods = rec(subject['pods']);
+        return pods['namespaceSelector'] !== undefined && selectorMatches(pods['namespaceSelector'], labels);
+      });
+      if (byAdmin !== undefined || clusterWide.length > 0) continue;
+      const item = nsItem(ns);
+      const evidence: Evidence[] = [
+        item === undefined
+          ? {
+              ref: namespaceRef(ns),
+              value: `${String(byNamespace.get(ns)?.length ?? 0)} workload(s), no NetworkPolicy`,
+            }
+          : objectEvidence(item, 'metadata.name', ns),
+        ...(byNamespace.get(ns) ?? [])
+          .slice(0, 3)
+          .map((w): Evidence => ({ ref: workloadRef(w), value: 'selected by no policy' })),
+      ];
+      ctx.report({
+        messageId: 'namespace',
+        data: { namespace: ns },
+        subject: namespaceRef(ns),
+        variant: 'no-policy',
+        evidence,
+      });
+    }
+
+    for (const w of r.workloads) {
+      if (!k8sPolicyNs.has(w.namespace)) continue;
+      const ref = workloadRef(w);
+      ctx.examined(ref);
+      if (r.isolated(w, 'ingress')) continue;
+      const item = inv.get(w.kind, w.namespace, w.name);
+      ctx.report({
+        messageId: 'workload',
+        data: { workload: `${w.kind} ${w.namespace}/${w.name}`, namespace: w.namespace },
+        subject: ref,
+        variant: 'no-policy',
+        evidence: [
+          item === undefined
+            ? { ref, value: 'selected by no NetworkPolicy' }
+            : objectEvidence(item, 'metadata.labels', JSON.stringify(item.object.metadata.labels ?? {})),
+        ],
+      });
+    }
+
+    const subjects = new Map(r.policies.map((p) => [`${p.ref.namespace ?? ''}/${p.ref.name}`, p.subjects]));
+    for (const it of inv.ofKind('NetworkPolicy')) {
+      const o = it.object;
+      if (!(o.apiVersion ?? '').startsWith('networking.k8s.io/')) continue;
+      const sel = rec(rec(o['spec'])['podSelector']);
+      const empty =
+        Object.keys(rec(sel['matchLabels'])).length === 0 &&
+        !(Array.isArray(sel['matchExpressions']) && sel['matchExpressions'].length > 0);
+      const ns = o.metadata.namespace ?? 'default';
+      const n =
+        subjects.get(`${o.metadata.namespace ?? ''}/${o.metadata.name}`) ??
+        subjects.get(`${ns}/${o.metadata.name}`);
+      if (empty || n === undefined || n > 0) continue;
+      const selector = JSON.stringify(sel);
+      ctx.report({
+        messageId: 'dangling',
+        data: { policy: `${ns}/${o.metadata.name}`, selector, namespace: ns },
+        subject: { kind: 'NetworkPolicy', namespace: ns, name: o.metadata.name },
+        variant: 'dangling-policy',
+        evidence: [objectEvidence(it, 'spec.podSelector', selector)],
+      });
+    }
+
+    for (const [ns, ws] of [...byNamespace.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      const open = ws
+        .map((w) => ({ w, c: r.allowedToAddress(w, METADATA, 'declared') }))
+        .filter((x) => x.c !== undefined && !isEmpty(x.c));
+      if (open.length === 0) continue;
+      const first = open[0]!;
+      ctx.report({
+        messageId: 'metadata',
+        data: {
+          count: open.length,
+          namespace: ns,
+          conns: first.c === undefined ? '' : formatConns(first.c),
+          example: `${first.w.kind} ${first.w.name}`,
+        },
+        subject: namespaceRef(ns),
+        variant: 'metadata-egress',
+        evidence: open.slice(0, 5).map((x): Evidence => ({
+          ref: workloadRef(x.w),
+          path: 'egress',
+          value: `169.254.169.254: ${x.c === undefined ? '' : formatConns(x.c)}`,
+        })),
+      });
+    }
+  },
+});
