@@ -652,7 +652,10 @@ export function rateCriticality(input: CriticalityInput): Criticality {
 
 export interface SeverityRaise {
   readonly from: Severity;
+  /** Zone id and name whose Critical rating raised it, and the dimension rated Critical. */
   readonly zone: string;
+  readonly zoneName: string;
+  readonly dimension: Dimension;
   readonly reason: string;
 }
 
@@ -712,6 +715,8 @@ export function raiseForCriticality(finding: Finding, model: Model, criticality:
     severityRaise: {
       from: finding.severity,
       zone: zoneId,
+      zoneName: rating.name,
+      dimension: dim,
       reason: `zone ${rating.name} is rated Critical for ${dim}${first === undefined ? '' : `: ${first.text}`}`,
     },
   };

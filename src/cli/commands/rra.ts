@@ -1,0 +1,56 @@
+// `ktm rra [COMPONENT|ZONE] -o md`: the audit's Rapid Risk Assessment per component, filled from the cluster.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import { assess } from '../../assess.js';
+import { KtmError } from '../../errors.js';
+import { deriveModel } from '../../model/index.js';
+import { escapeTerminal } from '../../report/escape.js';
+import { buildRraContext, renderRraMarkdown, resolveRraTargets } from '../../report/rra/rra-markdown.js';
+import { addInputOptions, readInput } from '../input.js';
+import { EXIT, type CliIo } from '../io.js';
+import type { CommandResult } from '../main.js';
+import { deriveOptions, type ModelFlags } from './dataflow.js';
+
+export const RRA_FORMATS = ['md'] as const;
+
+export function register(program: Command, io: CliIo, result: CommandResult): void {
+  const cmd = program
+    .command('rra')
+    .description(
+      "fill the audit's Rapid Risk Assessment for a component or zone (default: every control-plane component)",
+    )
+    .argument(
+      '[target]',
+      'a component (kube-apiserver, etcd, kubelet, a component id) or a zone (id or name)',
+    )
+    .argument('[paths...]', 'manifest files or folders (recursively), snapshot folders, or - for stdin');
+  addInputOptions(cmd)
+    .option('--zones-file <file>', 'a zones file that renames, merges or assigns zones (YAML)')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(RRA_FORMATS).default('md'))
+    .action(async (target: string | undefined, rest: string[], flags: ModelFlags & { output: 'md' }) => {
+      const options = await deriveOptions(flags, io);
+      // `ktm rra ./snapshot`: a first argument that is a path on disk and not a name is an input path.
+      let paths = rest;
+      let wanted = target;
+      const looksLikePath = (t: string): boolean => t === '-' || existsSync(path.resolve(io.cwd, t));
+      const inventory = await (async () => {
+        if (target !== undefined && flags.demo !== true && rest.length === 0 && looksLikePath(target)) {
+          paths = [target];
+          wanted = undefined;
+        }
+        return readInput(paths, flags, io);
+      })();
+      const model = deriveModel(inventory, options);
+      const subjects = resolveRraTargets(model, wanted);
+      if (subjects === undefined || subjects.length === 0)
+        throw new KtmError(
+          `nothing named '${escapeTerminal(wanted ?? '')}'`,
+          'rra',
+          'give a component (kube-apiserver, etcd, kubelet, a component id from `ktm dataflow -o json`) or a zone from `ktm zones`',
+        );
+      const findings = assess(inventory).findings;
+      io.stdout(renderRraMarkdown(buildRraContext(inventory, model, findings), subjects));
+      result.code = EXIT.ok;
+    });
+}
