@@ -14,6 +14,7 @@ import * as dataflowCmd from './commands/dataflow.js';
 import * as zonesCmd from './commands/zones.js';
 import * as pathsCmd from './commands/paths.js';
 import * as whatIfCmd from './commands/what-if.js';
+import * as rraCmd from './commands/rra.js';
 
 /** Commands set the exit code here; main returns it. */
 export interface CommandResult {
@@ -30,6 +31,7 @@ const COMMANDS: readonly { register(program: Command, io: CliIo, result: Command
   zonesCmd,
   pathsCmd,
   whatIfCmd,
+  rraCmd,
 ];
 
 /** The command name as invoked: `ktm`, or `kubectl ktm` when installed as the kubectl plugin `kubectl-ktm`. */
