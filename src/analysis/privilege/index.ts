@@ -49,6 +49,7 @@ export {
 export {
   renderPathsTable,
   renderPathsJson,
+  renderPathsJsonChunks,
   renderPathsDot,
   pathsToJson,
   PATH_FORMATS,

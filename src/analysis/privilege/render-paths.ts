@@ -103,7 +103,55 @@ export function pathsToJson(pg: PrivilegeGraph, r: PathResult, edges: 'all' | 'p
 }
 
 export function renderPathsJson(pg: PrivilegeGraph, r: PathResult, edges: 'all' | 'paths' = 'all'): string {
-  return `${JSON.stringify(pathsToJson(pg, r, edges), null, 2)}\n`;
+  return [...renderPathsJsonChunks(pg, r, edges)].join('');
+}
+
+/**
+ * The same document in pieces, one edge per line, so a graph of millions of edges is written without
+ * building one string larger than Node can hold.
+ */
+export function* renderPathsJsonChunks(
+  pg: PrivilegeGraph,
+  r: PathResult,
+  edges: 'all' | 'paths' = 'all',
+): Generator<string> {
+  const onPaths = new Set<number>();
+  if (edges === 'paths') for (const p of r.paths) for (const id of p.edgeIds) onPaths.add(id);
+  yield `{\n  "schemaVersion": 1,\n  "attackGraph": {\n    "vertices": ${pg.graph.vertices.length},\n    "edges": [`;
+  let first = true;
+  let batch: string[] = [];
+  for (const e of pg.graph.edges) {
+    if (edges === 'paths' && !onPaths.has(e.id)) continue;
+    batch.push(
+      `${first ? '' : ','}\n      ${JSON.stringify({
+        type: e.type,
+        from: refOfVertex(pg, e.from),
+        to: refOfVertex(pg, e.to),
+        evidence: e.evidence,
+        control: e.control,
+        ...(e.assumption !== undefined ? { assumption: e.assumption } : {}),
+      })}`,
+    );
+    first = false;
+    if (batch.length >= 1000) {
+      yield batch.join('');
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch.join('');
+  const rest = {
+    entryPoints: pg.entries.map((e) => ({ kind: e.kind, vertex: refOfVertex(pg, e.vertex) })),
+    crownJewels: Object.fromEntries([...pg.jewels].map(([k, v]) => [k, v.map((id) => refOfVertex(pg, id))])),
+  };
+  yield `\n    ],\n    "entryPoints": ${JSON.stringify(rest.entryPoints)},\n    "crownJewels": ${JSON.stringify(rest.crownJewels)}\n  },\n`;
+  const tail = {
+    paths: r.paths.map(({ edgeIds: _ids, ...p }) => p),
+    total: r.total,
+    limits: pg.limits,
+    diagnostics: pg.rbac.diagnostics,
+  };
+  const body = JSON.stringify(tail, null, 2);
+  yield `${body.slice(body.indexOf('\n') + 1)}\n`;
 }
 
 /** DOT of the paths shown (the whole graph is too large to draw). */

@@ -7,7 +7,7 @@ import { findAttackPaths, resolveSelector } from '../../analysis/privilege/attac
 import {
   PATH_FORMATS,
   renderPathsDot,
-  renderPathsJson,
+  renderPathsJsonChunks,
   renderPathsTable,
   type PathFormat,
 } from '../../analysis/privilege/render-paths.js';
@@ -74,7 +74,7 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
         io.stderr(`ktm: ${d.severity}: ${escapeTerminal(d.where)}: ${escapeTerminal(d.message, 400)}\n`);
       switch (flags.output) {
         case 'json':
-          io.stdout(renderPathsJson(pg, r, flags.edges));
+          for (const chunk of renderPathsJsonChunks(pg, r, flags.edges)) io.stdout(chunk);
           break;
         case 'dot':
           io.stdout(renderPathsDot(r));

@@ -4,7 +4,9 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.js';
 import type { CliIo } from '../../../src/cli/io.js';
-import { FIXTURES } from './helpers.js';
+import { findAttackPaths } from '../../../src/analysis/privilege/attack-paths.js';
+import { pathsToJson, renderPathsJson } from '../../../src/analysis/privilege/render-paths.js';
+import { FIXTURES, graphOf } from './helpers.js';
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -129,5 +131,13 @@ describe('ktm paths on the example cluster', () => {
     expect(admin?.steps.at(-1)?.to).toEqual({ kind: 'PermissionSet', name: 'cluster-admin' });
     const node = doc.paths.find((p) => p.jewel === 'control-plane-node');
     expect(node?.steps.map((s) => s.type)).toEqual(['HOSTPATH_PV']);
+  });
+});
+
+describe('JSON written in chunks', () => {
+  it('is one valid document equal to the object form', async () => {
+    const pg = await graphOf('edges/exploit-host-traverse.yaml');
+    const r = findAttackPaths(pg);
+    expect(JSON.parse(renderPathsJson(pg, r))).toEqual(JSON.parse(JSON.stringify(pathsToJson(pg, r))));
   });
 });
