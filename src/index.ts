@@ -50,3 +50,21 @@ export { REPORTERS, type ReportFormat } from './report/index.js';
 export { KtmError, type Diagnostic } from './errors.js';
 export type { Ref, Evidence, Severity, Source } from './types.js';
 export { main } from './cli/main.js';
+export {
+  buildRbacIndex,
+  RbacIndex,
+  userInfoOf,
+  buildPrivilegeGraph,
+  findAttackPaths,
+  resolveSelector,
+  JEWEL_CLASSES,
+  EDGE_TYPES,
+  type Subject,
+  type UserInfo,
+  type RequestAttributes,
+  type PrivilegeGraph,
+  type AttackPath,
+  type PathStep,
+  type PathResult,
+  type EdgeType,
+} from './analysis/privilege/index.js';
