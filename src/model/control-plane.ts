@@ -1,5 +1,6 @@
 // Control-plane and node-agent components and the flows between them, with TLS and authentication from settings.
 import { byCodeUnit } from './order.js';
+import { parse } from 'yaml';
 import type { Inventory } from '../collect/inventory.js';
 import type { ComponentName, ComponentSettings } from '../collect/settings/types.js';
 import type { Evidence, Ref } from '../types.js';
@@ -81,7 +82,10 @@ function kubeconfigClient(
   kubeconfig: SettingLookup,
 ): { tls: TlsState; authn: AuthnState; evidence: Evidence[]; note: string } {
   if (!kubeconfig.known || kubeconfig.value === undefined) {
-    return { tls: 'unknown', authn: 'unknown', evidence: [...kubeconfig.evidence], note: kubeconfig.note };
+    const note = kubeconfig.known
+      ? `${kubeconfig.note}: no kubeconfig named, credentials unknown`
+      : kubeconfig.note;
+    return { tls: 'unknown', authn: 'unknown', evidence: [...kubeconfig.evidence], note };
   }
   const path = kubeconfig.value;
   const sets = inv.nodeFiles.filter((s) => node === undefined || s.node === node);
@@ -118,11 +122,78 @@ function kubeconfigClient(
       note: `kubeconfig ${kc.path}: credential ${kc.credential}${kc.insecureSkipTLSVerify ? ', insecure-skip-tls-verify' : ''}${kc.hasCertificateAuthority ? ', CA set' : ', no CA'}`,
     };
   }
+  const fromConfigMap = kubeconfigFromConfigMap(inv, path);
+  if (fromConfigMap !== undefined)
+    return { ...fromConfigMap, evidence: [...kubeconfig.evidence, ...fromConfigMap.evidence] };
   return {
     tls: 'unknown',
     authn: 'unknown',
     evidence: [...kubeconfig.evidence],
     note: `${kubeconfig.note}; the kubeconfig file itself was not read (give --node-files)`,
+  };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * kube-proxy's kubeconfig usually comes from the kube-system/kube-proxy ConfigMap (kubeadm mounts it at
+ * /var/lib/kube-proxy/kubeconfig.conf). Only the structure is read: token file or client certificate, CA,
+ * insecure-skip-tls-verify, server scheme; never a credential.
+ */
+function kubeconfigFromConfigMap(
+  inv: Inventory,
+  path: string,
+): { tls: TlsState; authn: AuthnState; evidence: Evidence[]; note: string } | undefined {
+  const file = path.split('/').at(-1) ?? '';
+  const cm = inv.get('ConfigMap', 'kube-system', 'kube-proxy');
+  const text = cm?.object.data?.[file];
+  if (cm === undefined || text === undefined) return undefined;
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(doc)) return undefined;
+  const first = (key: string, inner: string): Record<string, unknown> => {
+    const list = doc[key];
+    const item: unknown = Array.isArray(list) ? list[0] : undefined;
+    const v = isRecord(item) ? item[inner] : undefined;
+    return isRecord(v) ? v : {};
+  };
+  const cluster = first('clusters', 'cluster');
+  const user = first('users', 'user');
+  const authn: AuthnState =
+    user['client-certificate'] !== undefined || user['client-certificate-data'] !== undefined
+      ? 'certificate'
+      : user.tokenFile !== undefined || user.token !== undefined || user.exec !== undefined
+        ? 'token'
+        : 'anonymous';
+  const server = typeof cluster.server === 'string' ? cluster.server : '';
+  const hasCa =
+    cluster['certificate-authority'] !== undefined || cluster['certificate-authority-data'] !== undefined;
+  const tls: TlsState = server.startsWith('http://')
+    ? 'none'
+    : cluster['insecure-skip-tls-verify'] === true
+      ? 'unverified'
+      : hasCa
+        ? authn === 'certificate'
+          ? 'mutual'
+          : 'verified'
+        : 'unknown';
+  return {
+    tls,
+    authn,
+    evidence: [
+      {
+        ref: { kind: 'ConfigMap', namespace: 'kube-system', name: 'kube-proxy' },
+        path: `data['${file}']`,
+        source: cm.source,
+      },
+    ],
+    note: `kubeconfig from ConfigMap kube-system/kube-proxy: ${authn === 'token' ? 'service account token' : authn}, ${hasCa ? 'CA set' : 'no CA'}`,
   };
 }
 

@@ -398,7 +398,14 @@ function addIngresses(b: ModelBuilder, inv: Inventory): void {
     for (const { backend, path } of backends) {
       if (backend.service === undefined) continue;
       const target = ensureService(b, ns, backend.service.name);
-      const port = backend.service.port?.number;
+      const portName = backend.service.port?.name;
+      // A named backend port is the Service's port of that name.
+      const port =
+        backend.service.port?.number ??
+        (portName === undefined
+          ? undefined
+          : inv.get('Service', ns, backend.service.name)?.object.spec?.ports?.find((p) => p.name === portName)
+              ?.port);
       b.addFlow({
         from: id,
         to: target,

@@ -153,6 +153,42 @@ describe('kubelet listeners', () => {
   });
 });
 
+describe('kube-proxy → kube-apiserver', () => {
+  it('reads the kubeconfig kube-proxy mounts from the kube-proxy ConfigMap (never the credential)', () => {
+    const cm = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'kube-proxy', namespace: 'kube-system' },
+      data: {
+        'kubeconfig.conf': [
+          'apiVersion: v1',
+          'kind: Config',
+          'clusters:',
+          '- cluster:',
+          '    certificate-authority: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt',
+          '    server: https://10.0.0.10:6443',
+          '  name: default',
+          'users:',
+          '- name: default',
+          '  user:',
+          '    tokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token',
+        ].join('\n'),
+      },
+    };
+    const m = deriveModel(
+      inventoryOf(
+        [node('w-1'), cm],
+        [fakeSettings('kube-proxy', { kubeconfig: '/var/lib/kube-proxy/kubeconfig.conf' }, { node: 'w-1' })],
+      ),
+    );
+    const f = find(m, 'kube-proxy:w-1', 'kube-apiserver');
+    expect([f.tls, f.authn]).toEqual(['verified', 'token']);
+    expect(f.evidence.flatMap((e) => e.evidence).some((e) => e.path === "data['kubeconfig.conf']")).toBe(
+      true,
+    );
+  });
+});
+
 describe('webhooks named by flags and aggregated APIs', () => {
   it('adds authentication, authorization and audit webhook backends', () => {
     const m = modelWith({
