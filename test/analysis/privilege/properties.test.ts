@@ -188,3 +188,102 @@ describe('privilege graph properties', () => {
     );
   });
 });
+
+describe('hostile input', () => {
+  it('never crashes on malformed pods, roles, bindings, services and nodes', () => {
+    const kinds = [
+      'Pod',
+      'Role',
+      'ClusterRole',
+      'RoleBinding',
+      'ClusterRoleBinding',
+      'Service',
+      'Ingress',
+      'Node',
+      'Secret',
+      'ServiceAccount',
+      'PersistentVolume',
+      'PersistentVolumeClaim',
+      'Namespace',
+    ] as const;
+    const objArb = fc.record({
+      kind: fc.constantFrom(...kinds),
+      name: fc.string({ maxLength: 8 }),
+      namespace: fc.option(fc.constantFrom('a', 'b', 'kube-system'), { nil: undefined }),
+      body: fc.dictionary(
+        fc.constantFrom('spec', 'rules', 'subjects', 'roleRef', 'aggregationRule', 'status', 'type'),
+        fc.anything({ maxDepth: 3 }),
+      ),
+    });
+    fc.assert(
+      fc.property(fc.array(objArb, { maxLength: 12 }), (objs) => {
+        const objects = objs.map((o): KubeObject => ({
+          apiVersion: 'v1',
+          kind: o.kind,
+          metadata: { name: o.name, ...(o.namespace !== undefined ? { namespace: o.namespace } : {}) },
+          ...o.body,
+        }));
+        const pg = buildPrivilegeGraph(inventoryOf(objects));
+        expect(pg.graph.vertices.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('hostile pod specs', () => {
+  it('never crash on wrongly typed container, volume and security fields', () => {
+    const any = fc.anything({ maxDepth: 2 });
+    const containerArb = fc.record(
+      {
+        name: any,
+        securityContext: fc.oneof(any, fc.record({ privileged: any, capabilities: fc.record({ add: any }) })),
+        volumeMounts: fc.oneof(
+          any,
+          fc.array(fc.record({ name: fc.constantFrom('v', 'w'), readOnly: any, mountPath: any })),
+        ),
+        ports: fc.oneof(any, fc.array(fc.record({ hostPort: any, containerPort: any, name: any }))),
+      },
+      { requiredKeys: [] },
+    );
+    const specArb = fc.record(
+      {
+        nodeName: fc.oneof(any, fc.constant('n1')),
+        hostPID: any,
+        shareProcessNamespace: any,
+        serviceAccountName: any,
+        automountServiceAccountToken: any,
+        containers: fc.oneof(any, fc.array(containerArb, { maxLength: 3 })),
+        volumes: fc.oneof(
+          any,
+          fc.array(
+            fc.record({
+              name: fc.constantFrom('v', 'w'),
+              hostPath: fc.oneof(any, fc.record({ path: any })),
+              projected: any,
+              secret: any,
+              persistentVolumeClaim: any,
+            }),
+            { maxLength: 3 },
+          ),
+        ),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(fc.array(specArb, { maxLength: 4 }), (specs) => {
+        const objects: KubeObject[] = [
+          { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } },
+          ...specs.map((spec, i): KubeObject => ({
+            apiVersion: 'v1',
+            kind: 'Pod',
+            metadata: { name: `p${i}`, namespace: 'a' },
+            spec,
+          })),
+        ];
+        expect(() => buildPrivilegeGraph(inventoryOf(objects))).not.toThrow();
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
