@@ -36,13 +36,29 @@ describe('assessment output', () => {
     expect(a.rules.results.length).toBeGreaterThan(0);
   });
 
-  it('rejects an assessment whose finding lacks a required field or has a wrong status', async () => {
-    const r = await runKtm(['assess', CONTROLLER_FIXTURE, '-o', 'json']);
+  it('rejects findings of the wrong shape: missing fields, unknown status or severity, extra fields', async () => {
+    const r = await runKtm([
+      'assess',
+      CONTROLLER_FIXTURE,
+      '-o',
+      'json',
+      '--rules',
+      'controller-least-authority',
+    ]);
     const a = JSON.parse(r.stdout) as { findings: Record<string, unknown>[] };
-    const bad = structuredClone(a);
-    const f = { id: 'x@Pod/a/b', rule: 'x', status: 'maybe', severity: 'high', zone: 'Worker' };
-    bad.findings = [f];
-    expect(validator.safeParse(bad).success).toBe(false);
+    const good = a.findings[0]!;
+    expect(validator.safeParse(a).success).toBe(true);
+    for (const bad of [
+      { ...good, status: 'maybe' },
+      { ...good, severity: 'urgent' },
+      { ...good, subject: { kind: 'Pod' } },
+      { ...good, remediation: { shortTerm: 'only one' } },
+      { ...good, unexpected: true },
+      Object.fromEntries(Object.entries(good).filter(([k]) => k !== 'evidence')),
+    ])
+      expect(validator.safeParse({ ...a, findings: [bad] }).success, JSON.stringify(bad).slice(0, 80)).toBe(
+        false,
+      );
   });
 
   it('prints no planted credential value in any output format', async () => {
