@@ -60,6 +60,8 @@ const READ_SENSITIVE = [
   '/root',
   '/home',
   '/var/lib/etcd',
+  // KubeHound: SSH keys can be read from the ssh-agent's memory through a host /proc mount.
+  '/proc',
 ];
 
 const RUNTIME_SOCKETS = [
