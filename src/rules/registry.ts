@@ -25,6 +25,7 @@ import tokenAutomount from './workload/token-automount.js';
 import hostpathPersistentVolume from './rbac/hostpath-persistent-volume.js';
 import nodesProxyEscalation from './rbac/nodes-proxy-escalation.js';
 import rbacDangerousRights from './rbac/rbac-dangerous-rights.js';
+import internetExposure from './network/internet-exposure.js';
 import unrestrictedNetwork from './network/unrestricted-network.js';
 
 /** Every rule ktm runs. Findings are sorted by rule id, so the order here only decides the summary order. */
@@ -59,5 +60,6 @@ export const RULES: readonly AnyRule[] = [
   nodesProxyEscalation,
   rbacDangerousRights,
   // network
+  internetExposure,
   unrestrictedNetwork,
 ];

@@ -22,7 +22,6 @@ const PENDING: readonly string[] = [
   // seed and core, workload / RBAC / network (the workload engineer's part)
   'dns-cross-namespace',
   // extended (the criticality issue)
-  'internet-exposure',
   'control-plane-colocation',
   'single-point-of-failure',
   'admission-webhook-cascade',
