@@ -1,4 +1,5 @@
 // Mermaid flowchart for the data-flow diagram: zones as nested subgraphs, insecure flows red, a legend.
+import { byCodeUnit } from '../../model/order.js';
 import type { Model } from '../../model/types.js';
 import { buildView, type View, type ViewOptions, type ViewZone } from './view.js';
 
@@ -52,7 +53,12 @@ export function viewToMermaid(view: View): string {
     for (const c of children.get(z.id) ?? []) walk(c, depth + 1);
     out.push(`${pad}end`);
   };
-  for (const z of children.get(undefined) ?? []) walk(z, 0);
+  const order = ['internet', 'api-server', 'master-components', 'master-data', 'worker', 'container'];
+  const rank = (id: string): number => (order.includes(id) ? order.indexOf(id) : order.length);
+  const roots = [...(children.get(undefined) ?? [])].sort(
+    (a, b) => rank(a.id) - rank(b.id) || byCodeUnit(a.id, b.id),
+  );
+  for (const z of roots) walk(z, 0);
   out.push(...loose);
   const styles: string[] = [];
   view.edges.forEach((e, i) => {

@@ -114,6 +114,22 @@ describe('SVG rendering', () => {
     expect(zones).toContain('namespace shop');
   });
 
+  it('zone diagram: --zone keeps the zone, its ancestors and the zones its boundary flows reach', () => {
+    const dot = renderZonesDot(model, { zone: 'Master Data' });
+    expect(dot).toContain('label="Master Data"');
+    expect(dot).toContain('label="API Server"');
+    expect(dot).not.toContain('label="namespace shop"');
+    expect(dot).toContain('focused on zone Master Data');
+  });
+
+  it('Mermaid draws the audit zones first-to-last in the audit’s order', () => {
+    const mmd = renderDataflowMermaid(model);
+    const at = (name: string) => mmd.indexOf(`["${name}"]`);
+    expect(at('Internet')).toBeLessThan(at('API Server'));
+    expect(at('API Server')).toBeLessThan(at('Worker'));
+    expect(at('Worker')).toBeLessThan(at('Container'));
+  });
+
   it('is byte-identical across runs', async () => {
     const again = deriveModel(
       inventoryOf([
