@@ -25,6 +25,7 @@ import tokenAutomount from './workload/token-automount.js';
 import hostpathPersistentVolume from './rbac/hostpath-persistent-volume.js';
 import nodesProxyEscalation from './rbac/nodes-proxy-escalation.js';
 import rbacDangerousRights from './rbac/rbac-dangerous-rights.js';
+import dnsCrossNamespace from './network/dns-cross-namespace.js';
 import internetExposure from './network/internet-exposure.js';
 import unrestrictedNetwork from './network/unrestricted-network.js';
 
@@ -60,6 +61,7 @@ export const RULES: readonly AnyRule[] = [
   nodesProxyEscalation,
   rbacDangerousRights,
   // network
+  dnsCrossNamespace,
   internetExposure,
   unrestrictedNetwork,
 ];

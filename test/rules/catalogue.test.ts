@@ -20,7 +20,6 @@ const CONCERNS_COPY = path.join(ROOT, 'test/rules/catalogue-concerns.json');
  */
 const PENDING: readonly string[] = [
   // seed and core, workload / RBAC / network (the workload engineer's part)
-  'dns-cross-namespace',
   // extended (the criticality issue)
   'control-plane-colocation',
   'single-point-of-failure',
