@@ -28,6 +28,7 @@ import rbacDangerousRights from './rbac/rbac-dangerous-rights.js';
 import dnsCrossNamespace from './network/dns-cross-namespace.js';
 import internetExposure from './network/internet-exposure.js';
 import unrestrictedNetwork from './network/unrestricted-network.js';
+import attackPath from './placement/attack-path.js';
 
 /** Every rule ktm runs. Findings are sorted by rule id, so the order here only decides the summary order. */
 export const RULES: readonly AnyRule[] = [
@@ -64,4 +65,6 @@ export const RULES: readonly AnyRule[] = [
   dnsCrossNamespace,
   internetExposure,
   unrestrictedNetwork,
+  // placement and paths
+  attackPath,
 ];

@@ -24,7 +24,6 @@ const PENDING: readonly string[] = [
   'control-plane-colocation',
   'single-point-of-failure',
   'admission-webhook-cascade',
-  'attack-path',
 ];
 
 interface Concern {
