@@ -81,6 +81,9 @@ export interface CriticalityInput {
   readonly maxCascades?: number;
 }
 
+/** Flows plus components times cascades computed, by default: about ten seconds of cascades at any scale. */
+const CASCADE_WORK_BUDGET = 3_000_000;
+
 export function levelRank(l: Level): number {
   return LEVELS.indexOf(l);
 }
@@ -352,24 +355,60 @@ export function rateCriticality(input: CriticalityInput): Criticality {
     );
   }
 
-  // Cascades, bounded.
-  const maxCascades = input.maxCascades ?? 400;
+  // Cascades, bounded: each one is a pass over every flow and component, so the number computed shrinks as the
+  // cluster grows (a work budget), and the most consequential targets go first.
+  const size = model.flows.length + model.components.length;
+  const maxCascades =
+    input.maxCascades ?? Math.max(8, Math.min(400, Math.floor(CASCADE_WORK_BUDGET / Math.max(1, size))));
+  const ROLE_ORDER = [
+    'admission-webhook',
+    'cluster-dns',
+    'ingress-controller',
+    'gateway-controller',
+    'aggregated-api',
+  ];
+  const roleRank = (c: Component): number =>
+    c.kind.type === 'workload'
+      ? Math.min(...c.kind.roles.map((r) => ROLE_ORDER.indexOf(r)).filter((i) => i >= 0), 99)
+      : 99;
+  const roleWorkloads = model.components
+    .filter((c) => c.kind.type === 'workload' && c.kind.roles.length > 0)
+    .sort((a, b) => roleRank(a) - roleRank(b) || a.id.localeCompare(b.id));
+  const roleNamespaces = new Set(roleWorkloads.map((c) => c.zone));
+  const zonesOfKind = (k: string): string[] =>
+    model.zones.filter((z) => z.kind === k && z.id !== 'internet').map((z) => z.id);
+  const namespaceZones = zonesOfKind('namespace');
+  const cascadeTargets = [
+    ...zonesOfKind('top'),
+    ...zonesOfKind('node-pool'),
+    ...model.components
+      .filter((c) => c.kind.type === 'control-plane' && c.kind.process !== 'kube-apiserver')
+      .map((c) => c.id),
+    ...roleWorkloads.map((c) => c.id),
+    ...namespaceZones.filter((z) => roleNamespaces.has(z)),
+    ...namespaceZones.filter((z) => !roleNamespaces.has(z)),
+  ];
+  const cascades = new Map<string, CascadeResult>();
   let computed = 0;
   let skipped = 0;
-  const cascadeOf = (target: string): CascadeResult | undefined => {
-    const given = input.cascades?.get(target);
-    if (given !== undefined) return given;
+  for (const t of cascadeTargets) {
+    const given = input.cascades?.get(t);
+    if (given !== undefined) {
+      cascades.set(t, given);
+      continue;
+    }
     if (computed >= maxCascades) {
       skipped++;
-      return undefined;
+      continue;
     }
     computed++;
     try {
-      return computeCascade(model, inv, target);
+      cascades.set(t, computeCascade(model, inv, t));
     } catch {
-      return undefined;
+      // An unresolvable target has no blast radius to report.
     }
-  };
+  }
+  const cascadeOf = (target: string): CascadeResult | undefined => cascades.get(target);
 
   // ---- components ----
   const compRatings = new Map<string, CriticalityRating>();
@@ -612,7 +651,7 @@ export function rateCriticality(input: CriticalityInput): Criticality {
   }
   if (skipped > 0)
     limits.push(
-      `blast radius computed for the first ${String(maxCascades)} zones and components only; ${String(skipped)} more were not stopped in the cascade (raise maxCascades)`,
+      `blast radius computed for ${String(maxCascades)} zones and components only (top-level zones, node pools, control plane, webhooks/DNS/ingress first); ${String(skipped)} more were not stopped in the cascade (raise maxCascades)`,
     );
 
   // Roll up: a zone is at least as critical as its most critical member and child (innermost first).

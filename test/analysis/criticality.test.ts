@@ -137,7 +137,7 @@ describe('rateCriticality on the example cluster', () => {
 
   it('bounds the cascades and says so', () => {
     const bounded = rateCriticality({ inventory: inv, model, privilege: pg, placement, maxCascades: 2 });
-    expect(bounded.limits.join(' ')).toMatch(/blast radius computed for the first 2/);
+    expect(bounded.limits.join(' ')).toMatch(/blast radius computed for 2 zones and components only/);
     expect(crit.limits).toEqual([]);
   });
 });
