@@ -29,6 +29,7 @@ import dnsCrossNamespace from './network/dns-cross-namespace.js';
 import internetExposure from './network/internet-exposure.js';
 import unrestrictedNetwork from './network/unrestricted-network.js';
 import attackPath from './placement/attack-path.js';
+import controlPlaneColocation from './placement/control-plane-colocation.js';
 
 /** Every rule ktm runs. Findings are sorted by rule id, so the order here only decides the summary order. */
 export const RULES: readonly AnyRule[] = [
@@ -67,4 +68,5 @@ export const RULES: readonly AnyRule[] = [
   unrestrictedNetwork,
   // placement and paths
   attackPath,
+  controlPlaneColocation,
 ];
