@@ -30,6 +30,7 @@ import internetExposure from './network/internet-exposure.js';
 import unrestrictedNetwork from './network/unrestricted-network.js';
 import attackPath from './placement/attack-path.js';
 import controlPlaneColocation from './placement/control-plane-colocation.js';
+import singlePointOfFailure from './placement/single-point-of-failure.js';
 
 /** Every rule ktm runs. Findings are sorted by rule id, so the order here only decides the summary order. */
 export const RULES: readonly AnyRule[] = [
@@ -69,4 +70,5 @@ export const RULES: readonly AnyRule[] = [
   // placement and paths
   attackPath,
   controlPlaneColocation,
+  singlePointOfFailure,
 ];
