@@ -12,6 +12,17 @@ import {
   type SuppressedFinding,
 } from './rules/framework/exceptions.js';
 import { runRules, type ExceptionsSummary, type RulesSummary } from './rules/framework/run-rules.js';
+import { deriveModel, type DeriveOptions, type Model } from './model/index.js';
+import { buildPrivilegeGraph, type PrivilegeGraph } from './analysis/privilege/build-graph.js';
+import { findAttackPaths } from './analysis/privilege/attack-paths.js';
+import { pathsToJson } from './analysis/privilege/render-paths.js';
+import { detectNetworkPlugin } from './analysis/network-plugin.js';
+import type { ThreatModelFile } from './assumptions/threat-model-file.js';
+import { evaluateAssumptions } from './assumptions/evaluate.js';
+import type { AssumptionResult } from './assumptions/result.js';
+import { computeDrift, type DriftItem } from './assumptions/drift.js';
+import { privilegeAnswers } from './assumptions/privilege-answers.js';
+import { threatModelZonesFile, declaredOwners } from './assumptions/declared-zones.js';
 
 export const SCHEMA_VERSION = '1';
 
@@ -47,6 +58,33 @@ export interface Assessment {
   readonly rules: RulesSummary;
   /** Exceptions that expired (no longer suppress) or matched nothing. */
   readonly exceptions: ExceptionsSummary;
+  /** The data-flow model: components, flows and nested trust zones (zone names and members as declared, when a threat model is given). */
+  readonly model: Model;
+  /** Owning team per zone id, from the threat model (children inherit). */
+  readonly owners: Readonly<Record<string, string>>;
+  /** The privilege graph's edges (all of them up to ATTACK_GRAPH_EDGE_LIMIT, else the edges on the paths) and the worst paths. */
+  readonly attackGraph: AttackGraphJson;
+  /** The declared assumptions, each confirmed, contradicted or unverifiable (empty without a threat model). */
+  readonly assumptions: readonly AssumptionResult[];
+  /** Differences between the declared and the observed threat model (empty without a threat model). */
+  readonly drift: readonly DriftItem[];
+}
+
+/** Above this many edges the JSON carries only the edges on the reported paths (the count says so). */
+export const ATTACK_GRAPH_EDGE_LIMIT = 20_000;
+
+export interface AttackGraphJson {
+  readonly vertices: number;
+  readonly totalEdges: number;
+  /** 'all' or 'paths' (only the edges the reported paths follow). */
+  readonly edgesIncluded: 'all' | 'paths';
+  readonly edges: readonly unknown[];
+  readonly entryPoints: readonly unknown[];
+  readonly crownJewels: Readonly<Record<string, unknown>>;
+  readonly paths: readonly unknown[];
+  /** Paths found before the limit cut the list. */
+  readonly totalPaths: number;
+  readonly limits: readonly string[];
 }
 
 export interface AssessOptions {
@@ -58,6 +96,12 @@ export interface AssessOptions {
   readonly exceptions?: readonly RuleException[];
   /** The time exception expiry is judged against (default: now). */
   readonly now?: Date;
+  /** The declared threat model (threatmodel.yaml): its zones override the derived ones, its assumptions are checked. */
+  readonly threatModel?: ThreatModelFile;
+  /** Model options (a zones file, a tenant label); a threat model's zones are applied after them. */
+  readonly modelOptions?: DeriveOptions;
+  /** Attack paths reported (default 50). */
+  readonly pathLimit?: number;
 }
 
 export function summarizeInventory(inv: Inventory): InventorySummary {
@@ -85,6 +129,29 @@ export function assess(inv: Inventory, options: AssessOptions = {}): Assessment 
     exceptions: [...(options.exceptions ?? []), ...fromAnnotations.exceptions],
     ...(options.now === undefined ? {} : { now: options.now }),
   });
+  const tm = options.threatModel;
+  const zonesFile =
+    tm === undefined
+      ? options.modelOptions?.zonesFile
+      : threatModelZonesFile(tm, options.modelOptions?.zonesFile);
+  const model = deriveModel(inv, {
+    ...(options.modelOptions ?? {}),
+    ...(zonesFile === undefined ? {} : { zonesFile }),
+  });
+  const pg = buildPrivilegeGraph(inv);
+  const paths = findAttackPaths(pg, { limit: options.pathLimit ?? 50 });
+  const attackGraph = attackGraphJson(pg, paths);
+  const plugin = detectNetworkPlugin(inv);
+  const assumptions =
+    tm === undefined
+      ? []
+      : evaluateAssumptions(tm.assumptions, {
+          inventory: inv,
+          model,
+          findings: run.findings,
+          policyEnforcement: { enforces: plugin.enforces, plugin: plugin.plugin, evidence: plugin.evidence },
+          privilege: privilegeAnswers(pg, model),
+        });
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'ktm', version: ktmVersion() },
@@ -96,5 +163,36 @@ export function assess(inv: Inventory, options: AssessOptions = {}): Assessment 
     suppressed: run.suppressed,
     rules: run.rules,
     exceptions: run.exceptions,
+    model,
+    owners: tm === undefined ? {} : Object.fromEntries(declaredOwners(tm)),
+    attackGraph,
+    assumptions,
+    drift: tm === undefined ? [] : computeDrift(tm, model),
+  };
+}
+
+function attackGraphJson(pg: PrivilegeGraph, paths: ReturnType<typeof findAttackPaths>): AttackGraphJson {
+  const edgesIncluded = pg.graph.edges.length <= ATTACK_GRAPH_EDGE_LIMIT ? 'all' : 'paths';
+  const json = pathsToJson(pg, paths, edgesIncluded) as {
+    attackGraph: {
+      vertices: number;
+      edges: unknown[];
+      entryPoints: unknown[];
+      crownJewels: Record<string, unknown>;
+    };
+    paths: unknown[];
+    total: number;
+    limits: string[];
+  };
+  return {
+    vertices: json.attackGraph.vertices,
+    totalEdges: pg.graph.edges.length,
+    edgesIncluded,
+    edges: json.attackGraph.edges,
+    entryPoints: json.attackGraph.entryPoints,
+    crownJewels: json.attackGraph.crownJewels,
+    paths: json.paths,
+    totalPaths: json.total,
+    limits: json.limits,
   };
 }

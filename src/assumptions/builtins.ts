@@ -15,6 +15,8 @@ export interface Builtin<P = unknown> {
   /** Example parameters, shown by `ktm init` and the docs. */
   readonly example: Readonly<Record<string, unknown>>;
   readonly params: z.ZodType<P>;
+  /** What to do when the assumption is contradicted: make it hold, or correct the model. */
+  readonly remediation: { readonly shortTerm: string; readonly longTerm: string };
   verify(ctx: AssumptionContext, params: P): Verdict;
 }
 
@@ -55,8 +57,18 @@ function findingsIn(ctx: AssumptionContext, scope: Scope, rules: readonly string
   );
 }
 
-function fromFindings(ctx: AssumptionContext, scope: Scope, rules: readonly string[], what: string): Verdict {
-  const found = findingsIn(ctx, scope, rules);
+/** privileged-workload variants that are escapes by themselves (privilege escalation alone is not). */
+const ESCAPE_VARIANTS = new Set(['privileged', 'host-pid', 'dangerous-capability']);
+
+function fromFindings(
+  ctx: AssumptionContext,
+  scope: Scope,
+  rules: readonly string[],
+  what: string,
+  keep: (f: Finding) => boolean = () => true,
+): Verdict {
+  const all = findingsIn(ctx, scope, rules);
+  const found = typeof all === 'string' ? all : all.filter(keep);
   if (typeof found === 'string')
     return {
       result: 'unverifiable',
@@ -114,6 +126,12 @@ function apiserverSetting(
 export const BUILTINS: readonly Builtin[] = [
   define({
     name: 'network-policies-enforced',
+    remediation: {
+      shortTerm:
+        'Install or enable a network plugin (or its policy agent) that enforces NetworkPolicy, and test that a default-deny policy blocks traffic.',
+      longTerm:
+        'Make policy enforcement part of cluster provisioning and check it continuously, so no namespace relies on inert policies.',
+    },
     topic: 'networking',
     description: 'The network plugin enforces NetworkPolicy, so declared policies take effect.',
     example: {},
@@ -144,6 +162,12 @@ export const BUILTINS: readonly Builtin[] = [
   }),
   define({
     name: 'namespace-default-deny',
+    remediation: {
+      shortTerm:
+        'Apply a default-deny NetworkPolicy (podSelector: {}) for the direction in the namespace, then the allow rules it needs.',
+      longTerm:
+        'Create every namespace from a template that includes default-deny policies, on a plugin that enforces them.',
+    },
     topic: 'networking',
     description:
       'A namespace denies ingress (or egress) by default: a policy selects all its pods for that direction, and it is enforced.',
@@ -208,6 +232,12 @@ export const BUILTINS: readonly Builtin[] = [
   }),
   define({
     name: 'secrets-encrypted-at-rest',
+    remediation: {
+      shortTerm:
+        'Configure --encryption-provider-config with a KMS v2 (or secretbox) provider first for secrets, then rewrite all Secrets.',
+      longTerm:
+        'Use a KMS v2 provider backed by an external key manager, with key rotation, on every control plane.',
+    },
     topic: 'cryptography',
     description:
       'Secrets are encrypted in etcd: the first provider for secrets is an encrypting one (a KMS provider when `kms: true`).',
@@ -265,6 +295,12 @@ export const BUILTINS: readonly Builtin[] = [
   }),
   define({
     name: 'control-plane-tls-verified',
+    remediation: {
+      shortTerm:
+        'Give every control-plane client the CA it needs to verify its server (--kubelet-certificate-authority, --etcd-cafile, webhook caBundles).',
+      longTerm:
+        'Issue all control-plane certificates from managed CAs with rotation, and reject plaintext or unverified connections by configuration.',
+    },
     topic: 'cryptography',
     description:
       'Every flow between control-plane and node components uses TLS with the peer verified (or mutual TLS).',
@@ -307,6 +343,11 @@ export const BUILTINS: readonly Builtin[] = [
   }),
   define({
     name: 'apiserver-etcd-mutual-tls',
+    remediation: {
+      shortTerm:
+        'Set --etcd-certfile, --etcd-keyfile and --etcd-cafile on kube-apiserver and --client-cert-auth on etcd.',
+      longTerm: 'Give etcd its own CA and restrict its client port to the API servers.',
+    },
     topic: 'authentication',
     description: 'kube-apiserver and etcd authenticate each other with certificates.',
     example: {},
@@ -346,6 +387,12 @@ export const BUILTINS: readonly Builtin[] = [
   }),
   define({
     name: 'audit-logging',
+    remediation: {
+      shortTerm:
+        'Set --audit-policy-file and --audit-log-path (or an audit webhook) with --audit-log-maxage at least the required days.',
+      longTerm:
+        'Ship audit events to a central, tamper-evident store with the retention your incident response needs.',
+    },
     topic: 'logging',
     description:
       'kube-apiserver writes an audit log (file or webhook) with a policy, kept at least `days` days.',
@@ -402,6 +449,10 @@ export const BUILTINS: readonly Builtin[] = [
   }),
   define({
     name: 'no-credentials-in-environment',
+    remediation: {
+      shortTerm: 'Move the credentials into Secrets mounted as files, and rotate the exposed ones.',
+      longTerm: 'Use short-lived credentials fetched at run time (workload identity, a secrets manager).',
+    },
     topic: 'secrets-management',
     description: 'No workload in the scope carries credentials in environment variables or arguments.',
     example: { namespaces: ['shop'] },
@@ -416,6 +467,11 @@ export const BUILTINS: readonly Builtin[] = [
   }),
   define({
     name: 'no-node-escape',
+    remediation: {
+      shortTerm:
+        "Remove privileged settings, host namespaces and hostPath volumes from the zone's workloads.",
+      longTerm: "Enforce the restricted Pod Security level on the zone's namespaces.",
+    },
     topic: 'multi-tenancy',
     description:
       'No workload in the scope can reach its node: no privileged or host-namespace container, no sensitive hostPath.',
@@ -427,10 +483,16 @@ export const BUILTINS: readonly Builtin[] = [
         p,
         ['privileged-workload', 'sensitive-host-mount'],
         'workloads able to reach their node',
+        (f) => f.rule === 'sensitive-host-mount' || ESCAPE_VARIANTS.has(f.variant ?? ''),
       ),
   }),
   define({
     name: 'webhook-failure-policy',
+    remediation: {
+      shortTerm: "Set the webhook's failurePolicy to what the team expects, or correct the assumption.",
+      longTerm:
+        'Decide per webhook whether availability or enforcement wins, scope it with namespaceSelector, and run it with replicas and a PodDisruptionBudget.',
+    },
     topic: 'failure-modes',
     description: 'An admission webhook fails open (Ignore) or closed (Fail) as the team expects.',
     example: { webhook: 'policy.example.com', expect: 'closed' },
@@ -467,6 +529,10 @@ export const BUILTINS: readonly Builtin[] = [
   }),
   define({
     name: 'depends-only-on',
+    remediation: {
+      shortTerm: 'Remove the undeclared connections, or declare them in the threat model with their owners.',
+      longTerm: 'Restrict egress with NetworkPolicy to the declared dependencies.',
+    },
     topic: 'dependencies',
     description: 'A component talks only to the listed components (outbound flows in the data-flow model).',
     example: { component: 'workload:shop/Deployment/web', dependencies: ['kube-apiserver'] },
@@ -492,6 +558,10 @@ export const BUILTINS: readonly Builtin[] = [
   }),
   define({
     name: 'internet-reaches-only',
+    remediation: {
+      shortTerm: 'Remove the undeclared exposure (Service type, Ingress, hostPort), or declare it.',
+      longTerm: 'Publish services only through a reviewed ingress path with authentication and TLS.',
+    },
     topic: 'exposure',
     description:
       'The Internet reaches only the listed components (Services, Ingresses, Gateways, workloads).',
@@ -515,6 +585,11 @@ export const BUILTINS: readonly Builtin[] = [
   }),
   define({
     name: 'secret-readers',
+    remediation: {
+      shortTerm: "Remove the bindings that let other subjects read the namespace's Secrets.",
+      longTerm:
+        "Keep secret-reading rights in namespace-scoped Roles bound to the owning team's identities only.",
+    },
     topic: 'authorization',
     description: 'Only the listed subjects (and cluster administrators) can read secrets in a namespace.',
     example: { namespace: 'payments', subjects: ['ServiceAccount/payments/api'] },
@@ -545,6 +620,11 @@ export const BUILTINS: readonly Builtin[] = [
   }),
   define({
     name: 'no-path',
+    remediation: {
+      shortTerm:
+        'Cut the path at its cheapest step (each step in the evidence names the control that cuts it).',
+      longTerm: 'Separate the zones so no identity or pod in one holds a step into the other.',
+    },
     topic: 'multi-tenancy',
     description: 'No attack path leads from one zone (or component) to another.',
     example: { from: 'container', to: 'master-data' },

@@ -1,7 +1,6 @@
 // Writes the declared threat model from the observed one (`ktm init`) and brings it up to date (`ktm model update`),
 // keeping everything the teams wrote: owners, notes, assumptions and YAML comments.
-import type { YAMLMap } from 'yaml';
-import { Document, isMap, isSeq, parseDocument, YAMLSeq, type Node } from 'yaml';
+import { Document, isMap, isScalar, isSeq, parseDocument, YAMLSeq, type YAMLMap } from 'yaml';
 import type { Inventory } from '../collect/inventory.js';
 import type { Component, Flow, Model } from '../model/types.js';
 import { KtmError } from '../errors.js';
@@ -140,11 +139,17 @@ export function initThreatModel(
     apiVersion: 'ktm.dev/v1alpha1',
     kind: 'ThreatModel',
     metadata: { name: inventory.cluster.name, cluster: inventory.cluster.name },
-    zones: model.zones.map((z) => ({
-      id: z.id,
-      name: z.name,
-      ...(z.parent === undefined ? {} : { parent: z.parent }),
-    })),
+    zones: model.zones.map((z) => {
+      const controls = z.controls
+        .filter((c) => c.status !== 'unknown' && c.status !== 'absent')
+        .map((c) => ({ kind: c.kind, status: c.status }));
+      return {
+        id: z.id,
+        name: z.name,
+        ...(z.parent === undefined ? {} : { parent: z.parent }),
+        ...(controls.length > 0 ? { controls } : {}),
+      };
+    }),
     components: model.components.map((c) => declaredComponent(c, model.flows)),
     flows: model.flows.map(declaredFlow),
     assumptions: starterAssumptions(inventory, model),
@@ -156,8 +161,12 @@ export function initThreatModel(
     ' Fill in `owner` for each zone, edit the assumptions to say what your teams rely on.';
   const zones = doc.get('zones');
   if (isSeq(zones)) {
-    for (const z of zones.items)
-      if (isMap(z)) (z as YAMLMap & Node).comment = ' owner: TEAM  (fill in the team owning this zone)';
+    for (const z of zones.items) {
+      if (!isMap(z)) continue;
+      const name = z.items.find((pair) => isScalar(pair.key) && pair.key.value === 'name');
+      if (name !== undefined && isScalar(name.value))
+        name.value.comment = ' owner: TEAM (fill in the team owning this zone)';
+    }
   }
   return doc.toString({ lineWidth: 120 });
 }

@@ -65,7 +65,9 @@ export const ZoneSchema = z.strictObject({
         kind: z
           .string()
           .describe('a control kind as `ktm zones -o json` shows it, e.g. network-policy-default-deny'),
-        status: z.enum(['present', 'partial']).describe('the strength the team relies on'),
+        status: z
+          .enum(['present', 'partial', 'inert', 'absent'])
+          .describe('the strength the team relies on (ktm init writes what it observed)'),
       }),
     )
     .optional()

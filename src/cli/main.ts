@@ -14,6 +14,9 @@ import * as dataflowCmd from './commands/dataflow.js';
 import * as zonesCmd from './commands/zones.js';
 import * as pathsCmd from './commands/paths.js';
 import * as whatIfCmd from './commands/what-if.js';
+import * as initCmd from './commands/init.js';
+import * as modelCmd from './commands/model.js';
+import * as issuesCmd from './commands/issues.js';
 import * as rraCmd from './commands/rra.js';
 
 /** Commands set the exit code here; main returns it. */
@@ -31,6 +34,9 @@ const COMMANDS: readonly { register(program: Command, io: CliIo, result: Command
   zonesCmd,
   pathsCmd,
   whatIfCmd,
+  initCmd,
+  modelCmd,
+  issuesCmd,
   rraCmd,
 ];
 

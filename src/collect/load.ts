@@ -12,7 +12,7 @@ import { mergeStaticPods } from './node-files/merge-static-pods.js';
 import { deriveSettings } from './settings/derive-settings.js';
 import { detectProvider } from './provider.js';
 import type { Progress, SourceReadResult } from './source.js';
-import { demoPaths } from './demo.js';
+import { demoPaths, packageRoot } from './demo.js';
 
 export type InputSpec =
   | { readonly kind: 'paths'; readonly paths: readonly string[] }
@@ -33,7 +33,7 @@ export async function loadInventory(spec: InputSpec, options: LoadOptions = {}):
   switch (spec.kind) {
     case 'demo': {
       const demo = demoPaths();
-      result = await readSnapshot(demo.snapshot);
+      result = relativeTo(packageRoot(), await readSnapshot(demo.snapshot));
       nodeFileDirs = [...demo.nodeFiles, ...nodeFileDirs];
       break;
     }
@@ -47,7 +47,18 @@ export async function loadInventory(spec: InputSpec, options: LoadOptions = {}):
       result = await readPathsOrSnapshots(spec.paths, options.stdin);
       break;
   }
-  const nodes = await readNodeFiles(nodeFileDirs);
+  const read = await readNodeFiles(nodeFileDirs);
+  // The example cluster's sources are named relative to the package, so its output is the same on every machine.
+  const nodes =
+    spec.kind === 'demo'
+      ? {
+          ...read,
+          sets: read.sets.map((set) => ({
+            ...set,
+            staticPods: set.staticPods.map((item) => relativeItem(packageRoot(), item)),
+          })),
+        }
+      : read;
   const merged = mergeStaticPods(
     result.items,
     nodes.sets.flatMap((s) => s.staticPods),
@@ -134,4 +145,17 @@ function mergeResults(results: readonly SourceReadResult[], paths: readonly stri
     coverage: first.coverage,
     diagnostics,
   };
+}
+
+function relativeItem(base: string, item: InventoryItem): InventoryItem {
+  const file = item.source.file;
+  if (!file.startsWith(base + path.sep)) return item;
+  return {
+    object: item.object,
+    source: { ...item.source, file: path.relative(base, file).split(path.sep).join('/') },
+  };
+}
+
+function relativeTo(base: string, r: SourceReadResult): SourceReadResult {
+  return { ...r, items: r.items.map((item) => relativeItem(base, item)) };
 }

@@ -10,9 +10,14 @@ export function escapeTerminal(s: string, max = 200): string {
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
 
-/** Markdown inline text: escapes markup characters and folds control characters. */
+/**
+ * Markdown inline text: control characters folded (so no line break can start a heading or a list), inline
+ * markup (emphasis, code, links, images, HTML, tables) escaped, and a leading block marker (#, -, +, >, 1.) escaped.
+ */
 export function escapeMarkdown(s: string): string {
-  return escapeTerminal(s, 10_000).replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (c) => `\\${c}`);
+  return escapeTerminal(s, 10_000)
+    .replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`)
+    .replace(/^(\s*)([#+\-=>]|\d+[.)])/, (_m, space: string, marker: string) => `${space}\\${marker}`);
 }
 
 /** HTML text and attribute values. */

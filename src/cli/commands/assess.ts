@@ -6,6 +6,7 @@ import { assess } from '../../assess.js';
 import { KtmError } from '../../errors.js';
 import { RULES } from '../../rules/registry.js';
 import { parseExceptionsFile, type RuleException } from '../../rules/framework/exceptions.js';
+import { loadThreatModel } from '../../assumptions/evaluate.js';
 import { selectRules, splitList } from '../../rules/framework/select.js';
 import { REPORTERS, REPORT_FORMATS, type ReportFormat } from '../../report/index.js';
 import { SEVERITIES, severityRank, type Severity } from '../../types.js';
@@ -19,6 +20,7 @@ interface AssessFlags extends InputFlags {
   rules?: string[];
   skipRules?: string[];
   exceptions?: string;
+  model?: string;
 }
 
 const collectList = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -59,15 +61,22 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       collectList,
     )
     .option(
+      '--model <file>',
+      'the declared threat model (threatmodel.yaml): zones and owners, assumptions to confirm, drift',
+    )
+    .option(
       '--exceptions <file>',
       'YAML file of accepted risks (rule, subject, justification, owner, expires)',
     )
     .action(async (paths: string[], flags: AssessFlags) => {
       const exceptions = flags.exceptions === undefined ? [] : await readExceptions(flags.exceptions, io.cwd);
+      const threatModel =
+        flags.model === undefined ? undefined : await loadThreatModel(path.resolve(io.cwd, flags.model));
       const options = {
         rules: splitList(flags.rules),
         skipRules: splitList(flags.skipRules),
         exceptions,
+        ...(threatModel === undefined ? {} : { threatModel }),
       };
       // Validate rule ids before reading a (possibly large or live) input.
       selectRules(RULES, options.rules, options.skipRules);

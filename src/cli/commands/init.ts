@@ -1,0 +1,49 @@
+// `ktm init`: write threatmodel.yaml (prefilled from the observed cluster) and its JSON Schema beside it.
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { initThreatModel } from '../../assumptions/declare.js';
+import { threatModelJsonSchema } from '../../assumptions/threat-model-file.js';
+import { KtmError } from '../../errors.js';
+import { deriveModel } from '../../model/index.js';
+import { addInputOptions, readInput } from '../input.js';
+import { EXIT, type CliIo } from '../io.js';
+import type { CommandResult } from '../main.js';
+import { deriveOptions, type ModelFlags } from './dataflow.js';
+
+export function register(program: Command, io: CliIo, result: CommandResult): void {
+  const cmd = program
+    .command('init')
+    .description(
+      'write threatmodel.yaml from the observed cluster: zones (owners to fill in), components, flows, starter assumptions',
+    )
+    .argument('[paths...]', 'manifest files or folders (recursively), snapshot folders, or - for stdin');
+  addInputOptions(cmd)
+    .option('--out <file>', 'where to write the threat model', 'threatmodel.yaml')
+    .option('--force', 'overwrite an existing file')
+    .option('--zones-file <file>', 'a zones file that renames, merges or assigns zones (YAML)')
+    .action(async (paths: string[], flags: ModelFlags & { out: string; force?: boolean }) => {
+      const file = path.resolve(io.cwd, flags.out);
+      if (existsSync(file) && flags.force !== true) {
+        throw new KtmError(
+          'already exists',
+          flags.out,
+          'use `ktm model update` to refresh it, or --force to overwrite',
+        );
+      }
+      const options = await deriveOptions(flags, io);
+      const inventory = await readInput(paths, flags, io);
+      const model = deriveModel(inventory, options);
+      const schemaFile = path.join(path.dirname(file), 'threatmodel.schema.json');
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, initThreatModel(inventory, model, `./${path.basename(schemaFile)}`));
+      await writeFile(schemaFile, `${JSON.stringify(threatModelJsonSchema(), null, 2)}\n`);
+      io.stdout(
+        `wrote ${flags.out} (${model.zones.length} zones, ${model.components.length} components, ${model.flows.length} flows) and ${path.relative(io.cwd, schemaFile)}\n` +
+          'next: fill in each zone’s owner and edit the assumptions, then run `ktm assess --model ' +
+          `${flags.out}\`\n`,
+      );
+      result.code = EXIT.ok;
+    });
+}

@@ -1,0 +1,105 @@
+// `ktm issues`: one issue per discrepancy (contradicted assumption, drift item, failed finding at or above a threshold),
+// written as files in a tracker's import format, or filed on GitHub idempotently.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import { assess } from '../../assess.js';
+import { loadThreatModel } from '../../assumptions/evaluate.js';
+import { KtmError } from '../../errors.js';
+import { buildDiscrepancies, Ownership } from '../../issues/discrepancies.js';
+import { draftIssues } from '../../issues/drafts.js';
+import { ISSUE_FORMATS, renderIssues, type IssueFormat } from '../../issues/formats.js';
+import { fileOnGitHub } from '../../issues/github.js';
+import { SEVERITIES, type Severity } from '../../types.js';
+import { addInputOptions, readInput, type InputFlags } from '../input.js';
+import { EXIT, type CliIo } from '../io.js';
+import type { CommandResult } from '../main.js';
+
+interface IssuesFlags extends InputFlags {
+  out?: string;
+  format: IssueFormat;
+  model?: string;
+  threshold: Severity;
+  create?: 'github';
+  repo?: string;
+  closeResolved?: boolean;
+}
+
+export function register(program: Command, io: CliIo, result: CommandResult): void {
+  const cmd = program
+    .command('issues')
+    .description(
+      'write an issue for every discrepancy: contradicted assumptions, drift, findings at or above --threshold',
+    )
+    .argument('[paths...]', 'manifest files or folders (recursively), snapshot folders, or - for stdin');
+  addInputOptions(cmd)
+    .option('-o, --out <dir>', 'write the issues into this folder')
+    .addOption(new Option('--format <format>', 'file format').choices(ISSUE_FORMATS).default('markdown'))
+    .option('--model <file>', 'the declared threat model (owners, assumptions, declared flows)')
+    .addOption(
+      new Option('--threshold <severity>', 'lowest severity of a finding that becomes an issue')
+        .choices(SEVERITIES)
+        .default('high'),
+    )
+    .addOption(
+      new Option(
+        '--create <tracker>',
+        'file the issues on a tracker (GITHUB_TOKEN; GITHUB_API_URL for GHES)',
+      ).choices(['github']),
+    )
+    .option('--repo <owner/name>', 'the repository to file on (with --create github)')
+    .option('--close-resolved', 'close open ktm issues whose discrepancy is gone, with a comment')
+    .action(async (paths: string[], flags: IssuesFlags) => {
+      if (flags.out === undefined && flags.create === undefined)
+        throw new KtmError(
+          'nowhere to write',
+          'arguments',
+          'give -o DIR or --create github --repo OWNER/NAME',
+        );
+      if (flags.create === 'github' && flags.repo === undefined)
+        throw new KtmError('no repository', '--repo', 'give --repo OWNER/NAME');
+      const token = io.env['GITHUB_TOKEN'];
+      if (flags.create === 'github' && (token === undefined || token === ''))
+        throw new KtmError(
+          'GITHUB_TOKEN is not set',
+          '--create github',
+          'export a token with issues: write on the repository',
+        );
+      const threatModel =
+        flags.model === undefined ? undefined : await loadThreatModel(path.resolve(io.cwd, flags.model));
+      const inventory = await readInput(paths, flags, io);
+      const assessment = assess(inventory, threatModel === undefined ? {} : { threatModel });
+      const ownership = new Ownership({
+        model: assessment.model,
+        owners: new Map(Object.entries(assessment.owners)),
+      });
+      const discrepancies = buildDiscrepancies({
+        findings: assessment.findings,
+        assumptions: assessment.assumptions,
+        drift: assessment.drift,
+        ownership,
+        threshold: flags.threshold,
+      });
+      const drafts = draftIssues(discrepancies);
+      if (flags.out !== undefined) {
+        const dir = path.resolve(io.cwd, flags.out);
+        await mkdir(dir, { recursive: true });
+        const files = renderIssues(drafts, flags.format);
+        for (const f of files) await writeFile(path.join(dir, f.path), f.content);
+        io.stdout(`wrote ${drafts.length} issues (${flags.format}) to ${flags.out}: ${files.length} files\n`);
+      }
+      if (flags.create === 'github') {
+        const outcome = await fileOnGitHub(drafts, {
+          repo: flags.repo!,
+          token: token!,
+          ...(io.env['GITHUB_API_URL'] ? { apiUrl: io.env['GITHUB_API_URL'] } : {}),
+          ...(flags.closeResolved === true ? { closeResolved: true } : {}),
+          log: (line) => { io.stderr(`${line}\n`); },
+        });
+        io.stdout(
+          `github ${flags.repo!}: ${outcome.created.length} created, ${outcome.updated.length} updated, ${outcome.unchanged.length} unchanged, ${outcome.closed.length} closed\n`,
+        );
+      }
+      result.code = EXIT.ok;
+    });
+}
