@@ -28,6 +28,7 @@ import rbacDangerousRights from './rbac/rbac-dangerous-rights.js';
 import dnsCrossNamespace from './network/dns-cross-namespace.js';
 import internetExposure from './network/internet-exposure.js';
 import unrestrictedNetwork from './network/unrestricted-network.js';
+import admissionWebhookCascade from './placement/admission-webhook-cascade.js';
 import attackPath from './placement/attack-path.js';
 import controlPlaneColocation from './placement/control-plane-colocation.js';
 import singlePointOfFailure from './placement/single-point-of-failure.js';
@@ -68,6 +69,7 @@ export const RULES: readonly AnyRule[] = [
   internetExposure,
   unrestrictedNetwork,
   // placement and paths
+  admissionWebhookCascade,
   attackPath,
   controlPlaneColocation,
   singlePointOfFailure,

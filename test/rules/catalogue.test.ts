@@ -21,7 +21,6 @@ const CONCERNS_COPY = path.join(ROOT, 'test/rules/catalogue-concerns.json');
 const PENDING: readonly string[] = [
   // seed and core, workload / RBAC / network (the workload engineer's part)
   // extended (the criticality issue)
-  'admission-webhook-cascade',
 ];
 
 interface Concern {
