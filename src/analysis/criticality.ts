@@ -74,12 +74,15 @@ export interface CriticalityInput {
   readonly model: Model;
   readonly privilege: PrivilegeGraph;
   readonly placement: Placement;
+  /** Rule findings: credentials exposed in environment variables, arguments or logs count as credentials held. */
   readonly findings?: readonly Finding[];
   /** Precomputed cascades by target (zone or component id); the rest are computed here, within the bound. */
   readonly cascades?: ReadonlyMap<string, CascadeResult>;
   /** Most cascades computed (default 400): each is linear in flows. */
   readonly maxCascades?: number;
 }
+
+const CREDENTIAL_RULES = new Set(['credentials-in-environment', 'credentials-in-logs']);
 
 /** Flows plus components times cascades computed, by default: about ten seconds of cascades at any scale. */
 const CASCADE_WORK_BUDGET = 3_000_000;
@@ -534,6 +537,13 @@ export function rateCriticality(input: CriticalityInput): Criticality {
     compRatings.set(c.id, finish(c.id, c.name, 'component', componentDrafts.get(c.id)!));
 
   // ---- zones ----
+  // Findings that show credentials lying in the open (TOB-K8S-001, TOB-K8S-005): the zone holds them.
+  const exposedCredentials = new Map<string, Finding[]>();
+  for (const f of input.findings ?? []) {
+    if (f.status !== 'fail' || !CREDENTIAL_RULES.has(f.rule)) continue;
+    const z = zoneOfSubject(model, f.subject);
+    if (z !== undefined) (exposedCredentials.get(z) ?? exposedCredentials.set(z, []).get(z)!).push(f);
+  }
   const zoneDrafts = new Map<string, Draft>();
   const cascadeKinds = new Set(['top', 'node-pool', 'namespace']);
   const cascadeZones = model.zones.filter((z) => cascadeKinds.has(z.kind) && z.id !== 'internet');
@@ -640,6 +650,14 @@ export function rateCriticality(input: CriticalityInput): Criticality {
           evidence: [{ ref: { kind: 'Node', name: nodes[0]! } }],
         });
     }
+    const exposed = exposedCredentials.get(z.id);
+    if (exposed !== undefined)
+      add(d, ['confidentiality'], {
+        kind: 'credentials-held',
+        level: 'Medium',
+        text: `credentials are exposed in the zone (${[...new Set(exposed.map((f) => f.id))].sort().slice(0, 3).join(', ')}${exposed.length > 3 ? ` and ${String(exposed.length - 3)} more` : ''})`,
+        evidence: exposed.flatMap((f) => f.evidence.slice(0, 1)).slice(0, 4),
+      });
     zoneDrafts.set(z.id, d);
   }
   for (const z of cascadeZones) {

@@ -1,6 +1,7 @@
 // Zone criticality on the example cluster: ratings with their reasons, the cascade bound, and the severity raise.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { assess } from '../../src/assess.js';
 import { loadInventory } from '../../src/collect/load.js';
 import type { Inventory } from '../../src/collect/inventory.js';
 import { deriveModel } from '../../src/model/index.js';
@@ -128,6 +129,24 @@ describe('rateCriticality on the example cluster', () => {
     const container = zone('container');
     expect(container.confidentiality.level).toBe('Critical');
     expect(container.confidentiality.reasons.some((r) => r.kind === 'contains')).toBe(true);
+  });
+
+  it('counts credentials the rules found lying in the open as held by the zone', () => {
+    const withFindings = rateCriticality({
+      inventory: inv,
+      model,
+      privilege: pg,
+      placement,
+      findings: assess(inv).findings,
+    });
+    const shop = withFindings.zones.find((z) => z.id === 'namespace:shop');
+    const held = shop?.confidentiality.reasons.find(
+      (r) => r.kind === 'credentials-held' && r.text.includes('credentials-in-environment@'),
+    );
+    expect(held?.level).toBe('Medium');
+    expect(zone('namespace:shop').confidentiality.reasons.some((r) => r.kind === 'credentials-held')).toBe(
+      false,
+    );
   });
 
   it('is deterministic', () => {

@@ -1,5 +1,6 @@
 // `ktm rra` end to end on the example cluster: the default set, one component, a zone, and a one-line error.
 import { describe, expect, it } from 'vitest';
+import { escapeMarkdown as e } from '../../src/report/escape.js';
 import { runKtm } from '../helpers/capture-io.js';
 
 describe('ktm rra', () => {
@@ -7,9 +8,12 @@ describe('ktm rra', () => {
     const r = await runKtm(['rra', 'kube-apiserver', '--demo', '-o', 'md']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    expect(r.stdout.startsWith('# Rapid Risk Assessment: kube\\-apiserver\n')).toBe(true);
+    expect(r.stdout.startsWith(`# Rapid Risk Assessment: ${e('kube-apiserver')}\n`)).toBe(true);
     expect(r.stdout).toContain('## 4. Control families');
     expect(r.stdout.match(/^# Rapid Risk Assessment/gm)?.length).toBe(1);
+    // Source files are cited relative to the working directory: the same bytes in any checkout.
+    expect(r.stdout).toContain(e('in examples/demo-cluster/node-files/lab-cp-1/etc/kubernetes/manifests/'));
+    expect(r.stdout).not.toContain(process.cwd());
   }, 60_000);
 
   it('defaults to every control-plane component, the same bytes every run', async () => {
@@ -17,10 +21,10 @@ describe('ktm rra', () => {
     const b = await runKtm(['rra', '--demo']);
     expect(a.code).toBe(0);
     expect(a.stdout.match(/^# Rapid Risk Assessment: .*$/gm)).toEqual([
-      '# Rapid Risk Assessment: etcd \\(lab\\-cp\\-1\\)',
-      '# Rapid Risk Assessment: kube\\-apiserver',
-      '# Rapid Risk Assessment: kube\\-controller\\-manager',
-      '# Rapid Risk Assessment: kube\\-scheduler',
+      `# Rapid Risk Assessment: ${e('etcd (lab-cp-1)')}`,
+      `# Rapid Risk Assessment: ${e('kube-apiserver')}`,
+      `# Rapid Risk Assessment: ${e('kube-controller-manager')}`,
+      `# Rapid Risk Assessment: ${e('kube-scheduler')}`,
     ]);
     expect(b.stdout).toBe(a.stdout);
   }, 60_000);

@@ -50,7 +50,9 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
           'give a component (kube-apiserver, etcd, kubelet, a component id from `ktm dataflow -o json`) or a zone from `ktm zones`',
         );
       const findings = assess(inventory).findings;
-      io.stdout(renderRraMarkdown(buildRraContext(inventory, model, findings), subjects));
+      io.stdout(
+        renderRraMarkdown(buildRraContext(inventory, model, findings, { basePath: io.cwd }), subjects),
+      );
       result.code = EXIT.ok;
     });
 }

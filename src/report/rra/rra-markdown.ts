@@ -49,6 +49,8 @@ export interface RraContext {
   readonly paths: readonly AttackPath[];
   /** Owners by component or zone id, from a threat-model file when one is given. */
   readonly owners: ReadonlyMap<string, string>;
+  /** Source files under this folder are shown relative to it, so output does not depend on the checkout. */
+  readonly basePath?: string;
   /** Pod key (`ns/name`) → workload component id. */
   readonly podWorkload: ReadonlyMap<string, string>;
 }
@@ -58,7 +60,7 @@ export function buildRraContext(
   inventory: Inventory,
   model: Model,
   findings: readonly Finding[],
-  owners: ReadonlyMap<string, string> = new Map(),
+  options: { readonly owners?: ReadonlyMap<string, string>; readonly basePath?: string } = {},
 ): RraContext {
   const privilege = buildPrivilegeGraph(inventory);
   const placement = analysePlacement(inventory, privilege);
@@ -74,7 +76,8 @@ export function buildRraContext(
     criticality,
     findings: findings.map((f) => raiseForCriticality(f, model, criticality)),
     paths: findAttackPaths(privilege, { limit: 1000 }).paths,
-    owners,
+    owners: options.owners ?? new Map(),
+    ...(options.basePath === undefined ? {} : { basePath: options.basePath }),
     podWorkload,
   };
 }
@@ -298,10 +301,16 @@ const SEVERITY_WORD = {
   critical: 'Critical',
 } as const;
 
-function evidenceText(ev: Evidence): string {
+function displayPath(file: string, base: string | undefined): string {
+  if (base === undefined || base === '') return file;
+  const prefix = base.endsWith('/') ? base : `${base}/`;
+  return file.startsWith(prefix) ? file.slice(prefix.length) : file;
+}
+
+function evidenceText(ev: Evidence, base: string | undefined): string {
   const where =
     ev.source?.file !== undefined
-      ? ` (${ev.source.file}${ev.source.line === undefined ? '' : `:${String(ev.source.line)}`})`
+      ? ` (${displayPath(ev.source.file, base)}${ev.source.line === undefined ? '' : `:${String(ev.source.line)}`})`
       : '';
   return `${refToString(ev.ref)}${ev.path === undefined ? '' : ` ${ev.path}`}${ev.value === undefined ? '' : ` = ${ev.value}`}${where}`;
 }
@@ -310,12 +319,12 @@ function cell(s: string): string {
   return e(s);
 }
 
-function settingLine(s: ComponentSettings, name: string): string {
+function settingLine(s: ComponentSettings, name: string, base: string | undefined): string {
   const v = s.get(name);
   const value = v.value === undefined ? '(unset)' : v.value;
   const where =
     v.origin === 'flag' || v.origin === 'config-file' || v.origin === 'configz'
-      ? `${v.origin}${v.evidence.path === undefined ? '' : ` ${v.evidence.path}`}${v.evidence.source?.file === undefined ? '' : ` in ${v.evidence.source.file}`}`
+      ? `${v.origin}${v.evidence.path === undefined ? '' : ` ${v.evidence.path}`}${v.evidence.source?.file === undefined ? '' : ` in ${displayPath(v.evidence.source.file, base)}`}`
       : v.origin === 'not-visible'
         ? `not visible${v.evidence.value === undefined ? '' : `: ${v.evidence.value}`}`
         : `${v.origin} for Kubernetes 1.${String(s.minorVersion ?? '?')}`;
@@ -535,7 +544,8 @@ export function renderRraSection(ctx: RraContext, subject: RraSubject): string {
   } else push('No data flows observed.', '');
   push('### Where and how it stores data', '');
   if (s.notes.storage !== '') push(s.notes.storage, '');
-  if (s.settings !== undefined) for (const n of s.notes.storageSettings) push(settingLine(s.settings, n));
+  if (s.settings !== undefined)
+    for (const n of s.notes.storageSettings) push(settingLine(s.settings, n, ctx.basePath));
   if (s.notes.storage === '')
     push(`${QUESTION} where does it keep data (volumes, external databases), and is it encrypted there?`);
   push('', '### Most sensitive data', '');
@@ -578,7 +588,7 @@ export function renderRraSection(ctx: RraContext, subject: RraSubject): string {
     push(`- **What it does:** ${n.does}`);
     if (s.settings !== undefined && n.settings.length > 0) {
       push('- **Observed settings:**');
-      for (const name of n.settings) push(`  ${settingLine(s.settings, name)}`);
+      for (const name of n.settings) push(`  ${settingLine(s.settings, name, ctx.basePath)}`);
     }
     if (fam === 'cryptography' || fam === 'authentication' || fam === 'networking') {
       const counts = new Map<string, number>();
@@ -615,7 +625,7 @@ export function renderRraSection(ctx: RraContext, subject: RraSubject): string {
       const top = ff[0]!;
       push(`- **What an attacker can do with access / the simplest attack:** ${e(top.message)}`);
       const ev = top.evidence[0];
-      if (ev !== undefined) push(`  - evidence: ${e(evidenceText(ev))}`);
+      if (ev !== undefined) push(`  - evidence: ${e(evidenceText(ev, ctx.basePath))}`);
       push(
         `- **Recommended mitigations:** ${[...new Set(ff.map((f) => f.remediation.shortTerm))].slice(0, 3).map(e).join(' ')}`,
       );
@@ -641,7 +651,8 @@ export function renderRraSection(ctx: RraContext, subject: RraSubject): string {
   const otherFindings = s.findings.filter((f) => RULE_FAMILIES[f.rule] === undefined);
   if (others.length > 0 || otherFindings.length > 0) {
     push('### Other families the audit kept in view (auditing and logging, configuration)', '');
-    if (s.settings !== undefined) for (const name of others) push(settingLine(s.settings, name));
+    if (s.settings !== undefined)
+      for (const name of others) push(settingLine(s.settings, name, ctx.basePath));
     for (const f of otherFindings) push(findingLine(f));
     push('');
   }
