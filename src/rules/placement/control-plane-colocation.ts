@@ -1,10 +1,18 @@
 // Rule control-plane-colocation: control-plane nodes open to workloads, workloads tolerating them, escape-capable pods beside more trusted ones.
 import { analysePlacement, type Placement } from '../../analysis/placement.js';
+import type { Inventory } from '../../collect/inventory.js';
 import type { Ref } from '../../types.js';
 import { defineRule } from '../framework/define-rule.js';
 import { privilegeGraphOf } from './attack-path.js';
 
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
+
+/** A static control-plane pod (kube-system mirror pod): the control plane sharing a node with itself is not colocation. */
+function isControlPlanePod(inv: Inventory, ref: Ref): boolean {
+  if (ref.kind !== 'Pod' || ref.namespace !== 'kube-system') return false;
+  const o = inv.get('Pod', ref.namespace, ref.name)?.object;
+  return o?.metadata.annotations?.['kubernetes.io/config.mirror'] !== undefined;
+}
 
 export function placementOf(ctx: Parameters<typeof privilegeGraphOf>[0]): Placement {
   const graph = privilegeGraphOf(ctx);
@@ -43,7 +51,8 @@ export default defineRule({
       'node-role.kubernetes.io/control-plane or master) without a NoSchedule/NoExecute control-plane taint; ' +
       'workloads outside kube-system that tolerate the control-plane taint (or every taint) or have pods on a ' +
       'control-plane node; workloads with an escape edge to their node (privileged, hostPath, host namespaces, ' +
-      'dangerous capabilities) whose node also runs workloads of other namespaces or is a control-plane node. ' +
+      'dangerous capabilities) whose node also runs workloads of other namespaces or is a control-plane node ' +
+      '(static control-plane pods themselves excepted). ' +
       'Unverifiable when the input has pods but no Node objects.',
     falsePositives:
       'Single-node clusters (minikube, kind, k3s) run everything on the control-plane node by design. Node ' +
@@ -116,7 +125,7 @@ export default defineRule({
     const reported = new Set<string>();
     for (const c of pl.colocations) {
       const w = byId.get(c.workload);
-      if (w === undefined || reported.has(w.id)) continue;
+      if (w === undefined || reported.has(w.id) || isControlPlanePod(ctx.inventory, w.ref)) continue;
       reported.add(w.id);
       const others = pl.colocations.filter((x) => x.workload === c.workload);
       const names = [...new Set(others.flatMap((x) => x.neighbours))].map(

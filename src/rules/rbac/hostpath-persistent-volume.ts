@@ -7,7 +7,13 @@ import {
 } from '../../analysis/privilege/workload-edges.js';
 import { defineRule } from '../framework/define-rule.js';
 import { itemRef, objectEvidence } from '../framework/evidence.js';
-import { boundSubjects, rbacIndexOf, subjectRef, systemExclusion } from './support/rbac-subjects.js';
+import {
+  boundSubjects,
+  isClusterAdminSubject,
+  rbacIndexOf,
+  subjectRef,
+  systemExclusion,
+} from './support/rbac-subjects.js';
 
 /** Host trees whose read yields credentials or other tenants' data, beyond those where a write takes the node. */
 const READ_SENSITIVE = ['/var/lib/etcd', '/var/log', '/var/lib/kubelet', '/etc/kubernetes'];
@@ -49,7 +55,7 @@ export default defineRule({
       'kubelet, /var/lib/etcd, /var/log, runtime sockets, /proc, /sys, /dev and kin). The message says whether it ' +
       'is bound (claimRef) or bindable (Available). Identities allowed create on persistentvolumes (cluster-wide, ' +
       "from the privilege graph's RBAC index, aggregation and wildcards resolved) are reported as create-pv, " +
-      'excluding system:masters, the kubelets, the control-plane identities and kube-system service accounts ' +
+      'excluding cluster-admin-equivalent subjects (reported by rbac-dangerous-rights), system:masters, the kubelets, the control-plane identities and kube-system service accounts ' +
       'bound only by the bootstrap policy.',
     falsePositives:
       'Single-node development clusters (minikube, kind) provision hostPath volumes by design; the ' +
@@ -115,7 +121,7 @@ export default defineRule({
       }
     }
     for (const b of boundSubjects(rbacIndexOf(ctx))) {
-      if (systemExclusion(ctx.inventory, b) !== undefined) continue;
+      if (systemExclusion(ctx.inventory, b) !== undefined || isClusterAdminSubject(b)) continue;
       const v = capsOf(b.grants).get('*')?.get('pvCreate');
       if (v === undefined) continue;
       const ref = subjectRef(b.subject);

@@ -1,7 +1,13 @@
 // Rule nodes-proxy-escalation: identities allowed get/create on nodes/proxy reach every kubelet API directly.
 import { capsOf } from '../../analysis/privilege/rbac-edges.js';
 import { defineRule } from '../framework/define-rule.js';
-import { boundSubjects, rbacIndexOf, subjectRef, systemExclusion } from './support/rbac-subjects.js';
+import {
+  boundSubjects,
+  isClusterAdminSubject,
+  rbacIndexOf,
+  subjectRef,
+  systemExclusion,
+} from './support/rbac-subjects.js';
 
 export default defineRule({
   meta: {
@@ -24,7 +30,7 @@ export default defineRule({
     detection:
       "Uses the privilege graph's RBAC index: every subject named by a ClusterRoleBinding whose (aggregated, " +
       'wildcard-resolved) rules allow get or create on nodes/proxy. RoleBindings cannot grant it (nodes are ' +
-      'cluster-scoped). Excludes system:masters, the kubelets, system:kube-controller-manager, ' +
+      'cluster-scoped). Excludes cluster-admin-equivalent subjects (reported once by rbac-dangerous-rights), system:masters, the kubelets, system:kube-controller-manager, ' +
       'system:kube-scheduler and kube-system service accounts bound only by the bootstrap policy. ' +
       'kube-apiserver itself reaches the kubelet with its own client certificate, not through RBAC.',
     falsePositives:
@@ -50,7 +56,7 @@ export default defineRule({
   check(ctx) {
     const rbac = rbacIndexOf(ctx);
     for (const b of boundSubjects(rbac)) {
-      if (systemExclusion(ctx.inventory, b) !== undefined) continue;
+      if (systemExclusion(ctx.inventory, b) !== undefined || isClusterAdminSubject(b)) continue;
       const ref = subjectRef(b.subject);
       ctx.examined(ref);
       const v = capsOf(b.grants).get('*')?.get('nodesProxy');

@@ -7,6 +7,7 @@ import {
   type RbacIndex,
   type Subject,
 } from '../../../analysis/privilege/rbac-index.js';
+import { isWildcardRule } from '../../../analysis/privilege/rbac-match.js';
 import type { Ref } from '../../../types.js';
 
 /** The RBAC index, built once per run and shared by every rule (and the privilege graph's key). */
@@ -72,4 +73,12 @@ export function systemExclusion(inv: Inventory, b: BoundSubject): string | undef
 export function isBootstrap(inv: Inventory, g: Grant): boolean {
   const o = inv.get(g.binding.kind, g.binding.namespace, g.binding.name);
   return o?.object.metadata.labels?.['kubernetes.io/bootstrapping'] === 'rbac-defaults';
+}
+
+/**
+ * Cluster-admin-equivalent through its own grants (a cluster-wide `*` on `*` of `*`): rbac-dangerous-rights reports
+ * it once as cluster-admin, so the narrower rules (nodes/proxy, create PersistentVolumes) do not repeat it.
+ */
+export function isClusterAdminSubject(b: BoundSubject): boolean {
+  return b.grants.some((g) => g.namespace === undefined && g.rules.some((r) => isWildcardRule(r.rule)));
 }
