@@ -11,7 +11,14 @@ const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-leas
 function isControlPlanePod(inv: Inventory, ref: Ref): boolean {
   if (ref.kind !== 'Pod' || ref.namespace !== 'kube-system') return false;
   const o = inv.get('Pod', ref.namespace, ref.name)?.object;
-  return o?.metadata.annotations?.['kubernetes.io/config.mirror'] !== undefined;
+  if (o === undefined) return false;
+  const a = o.metadata.annotations ?? {};
+  // Mirror pods carry config.mirror; static pods merged from node files carry ktm's static-pod-node annotation.
+  return (
+    a['kubernetes.io/config.mirror'] !== undefined ||
+    a['ktm.dev/static-pod-node'] !== undefined ||
+    (o.metadata.ownerReferences ?? []).some((r) => r.kind === 'Node')
+  );
 }
 
 export function placementOf(ctx: Parameters<typeof privilegeGraphOf>[0]): Placement {
