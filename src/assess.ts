@@ -23,6 +23,8 @@ import type { AssumptionResult } from './assumptions/result.js';
 import { computeDrift, type DriftItem } from './assumptions/drift.js';
 import { privilegeAnswers } from './assumptions/privilege-answers.js';
 import { threatModelZonesFile, declaredOwners } from './assumptions/declared-zones.js';
+import { analysePlacement, type Placement } from './analysis/placement.js';
+import { rateCriticality, raiseForCriticality, type Criticality } from './analysis/criticality.js';
 
 export const SCHEMA_VERSION = '1';
 
@@ -68,6 +70,10 @@ export interface Assessment {
   readonly assumptions: readonly AssumptionResult[];
   /** Differences between the declared and the observed threat model (empty without a threat model). */
   readonly drift: readonly DriftItem[];
+  /** Confidentiality, integrity and availability of every zone and component, each with its reasons. */
+  readonly criticality: Criticality;
+  /** What runs next to what: control-plane nodes, replica spread, escape-capable neighbours, capacity. */
+  readonly placement: Placement;
 }
 
 /** Above this many edges the JSON carries only the edges on the reported paths (the count says so). */
@@ -139,6 +145,16 @@ export function assess(inv: Inventory, options: AssessOptions = {}): Assessment 
     ...(zonesFile === undefined ? {} : { zonesFile }),
   });
   const pg = buildPrivilegeGraph(inv);
+  const placement = analysePlacement(inv, pg);
+  const criticality = rateCriticality({
+    inventory: inv,
+    model,
+    privilege: pg,
+    placement,
+    findings: run.findings,
+  });
+  // Findings in zones rated Critical rise one level (never fall): the same weakness matters more there.
+  const findings = run.findings.map((f) => raiseForCriticality(f, model, criticality));
   const paths = findAttackPaths(pg, { limit: options.pathLimit ?? 50 });
   const attackGraph = attackGraphJson(pg, paths);
   const plugin = detectNetworkPlugin(inv);
@@ -148,7 +164,7 @@ export function assess(inv: Inventory, options: AssessOptions = {}): Assessment 
       : evaluateAssumptions(tm.assumptions, {
           inventory: inv,
           model,
-          findings: run.findings,
+          findings,
           policyEnforcement: { enforces: plugin.enforces, plugin: plugin.plugin, evidence: plugin.evidence },
           privilege: privilegeAnswers(pg, model),
         });
@@ -159,7 +175,7 @@ export function assess(inv: Inventory, options: AssessOptions = {}): Assessment 
     inventory: summarizeInventory(inv),
     coverage: inv.coverage,
     diagnostics: [...inv.diagnostics, ...fromAnnotations.diagnostics, ...run.diagnostics],
-    findings: run.findings,
+    findings,
     suppressed: run.suppressed,
     rules: run.rules,
     exceptions: run.exceptions,
@@ -168,6 +184,8 @@ export function assess(inv: Inventory, options: AssessOptions = {}): Assessment 
     attackGraph,
     assumptions,
     drift: tm === undefined ? [] : computeDrift(tm, model),
+    criticality,
+    placement,
   };
 }
 

@@ -30,7 +30,7 @@ export function podSpecs(inv: Inventory): readonly PodSpecAt[] {
   const out: PodSpecAt[] = [];
   for (const w of groupWorkloads(inv)) {
     const spec = w.spec;
-    if (spec === undefined) continue;
+    if (spec === undefined || isStaticPod(w)) continue;
     const containers: ContainerAt[] = [];
     (spec.initContainers ?? []).forEach((c, i) =>
       containers.push({ container: c, path: `${w.specPath}.initContainers[${i}]`, kind: 'initContainer' }),
@@ -60,6 +60,24 @@ export function podSpecs(inv: Inventory): readonly PodSpecAt[] {
   }
   cache.set(inv, out);
   return out;
+}
+
+/**
+ * A static pod (its mirror pod is owned by the Node and annotated kubernetes.io/config.mirror, or it was read from a
+ * node's manifests folder): the kubelet runs it from a file, outside admission and without a service-account token.
+ * The control plane's static pods are judged by the control-plane rules (their flags), not as workloads.
+ */
+export function isStaticPod(w: WorkloadRecord): boolean {
+  if (w.owner !== 'Pod') return false;
+  const meta = w.pods[0]?.object.metadata;
+  if (meta === undefined) return false;
+  const annotations = meta.annotations ?? {};
+  return (
+    'kubernetes.io/config.mirror' in annotations ||
+    annotations['kubernetes.io/config.source'] === 'file' ||
+    'ktm.dev/static-pod-node' in annotations ||
+    (meta.ownerReferences ?? []).some((o) => o.kind === 'Node')
+  );
 }
 
 /** `Deployment shop/web` for messages. */

@@ -3,6 +3,8 @@ import type * as k8s from '@kubernetes/client-node';
 import { defineRule } from '../framework/define-rule.js';
 import { podSpecs, workloadName } from './pod-specs.js';
 
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
 type Handler = { httpGet?: k8s.V1HTTPGetAction; tcpSocket?: k8s.V1TCPSocketAction };
 
 export default defineRule({
@@ -22,7 +24,8 @@ export default defineRule({
     impact: 'medium',
     detection:
       'liveness, readiness and startup probes and postStart/preStop hooks with httpGet.host or tcpSocket.host set ' +
-      '(any value: the pod IP is the default; an explicit host is by definition somewhere else).',
+      '(any value: the pod IP is the default; an explicit host is by definition somewhere else), except a ' +
+      'hostNetwork pod probing its own loopback address, which is itself. Static pods are not workloads here.',
     falsePositives:
       'A probe that targets localhost on a hostNetwork pod on purpose; accept it with an exception.',
     remediation: {
@@ -54,6 +57,8 @@ export default defineRule({
             ['tcpSocket', h?.tcpSocket?.host],
           ] as const) {
             if (host === undefined || host === '') continue;
+            // A hostNetwork pod probing its own node's loopback is probing itself (the pod IP is the node IP).
+            if (p.spec.hostNetwork === true && LOOPBACK.has(host)) continue;
             ctx.report({
               messageId: 'probe',
               data: {
