@@ -75,6 +75,8 @@ export default defineRule({
     const seen = new Set<string>();
     for (const p of result.paths) {
       if (p.jewel === 'target') continue;
+      // A kube-system pod already runs with kube-system credentials: reaching them is no escalation.
+      if (p.jewel === 'kube-system-credentials' && p.entry.namespace === 'kube-system') continue;
       const subject: Ref = {
         kind: p.entry.kind,
         ...(p.entry.namespace === undefined ? {} : { namespace: p.entry.namespace }),
