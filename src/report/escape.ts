@@ -17,7 +17,10 @@ export function escapeTerminal(s: string, max = 200): string {
 export function escapeMarkdown(s: string): string {
   return escapeTerminal(s, 10_000)
     .replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`)
-    .replace(/^(\s*)([#+\-=>]|\d+[.)])/, (_m, space: string, marker: string) => `${space}\\${marker}`);
+    .replace(
+      /^(\s*)(#{1,6}(?=\s|$)|[-+=](?=\s|$)|>|\d+[.)](?=\s|$))/,
+      (_m, space: string, marker: string) => `${space}\\${marker}`,
+    );
 }
 
 /** HTML text and attribute values. */

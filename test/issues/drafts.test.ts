@@ -44,9 +44,9 @@ describe('issue drafts', () => {
     expect(d.body).not.toContain('<script>');
     expect(d.body).not.toContain('\u001b');
     expect(d.body).not.toMatch(/^# heading/m);
-    expect(d.body).toContain('**Short term:** Drop privileged\\.');
+    expect(d.body).toContain('**Short term:** Drop privileged.');
     expect(d.body).toContain('**Long term:**');
-    expect(d.body).toContain('team\\-shop');
+    expect(d.body).toContain('Owning team: team-shop');
   });
 
   it('orders drafts by severity then fingerprint', () => {
