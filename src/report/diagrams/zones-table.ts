@@ -2,6 +2,7 @@
 import { byCodeUnit } from '../../model/order.js';
 import { escapeTerminal } from '../escape.js';
 import type { Model, TrustZone } from '../../model/types.js';
+import type { Criticality } from '../../analysis/criticality.js';
 
 const SHORT: Readonly<Record<string, string>> = {
   'inbound-authentication': 'authn',
@@ -13,7 +14,19 @@ const SHORT: Readonly<Record<string, string>> = {
   'node-isolation': 'isolation',
 };
 
-export function renderZonesTable(model: Model, options: { readonly zone?: string } = {}): string {
+/** C/I/A as initials: `C:Critical I:High A:Low` shortened to `C I A = Crit High Low`. */
+const LEVEL_SHORT: Readonly<Record<string, string>> = {
+  Low: 'Low',
+  Medium: 'Med',
+  High: 'High',
+  Critical: 'Crit',
+};
+
+export function renderZonesTable(
+  model: Model,
+  options: { readonly zone?: string; readonly criticality?: Criticality } = {},
+): string {
+  const ratings = new Map((options.criticality?.zones ?? []).map((r) => [r.id, r]));
   const byParent = new Map<string | undefined, TrustZone[]>();
   for (const z of model.zones) byParent.set(z.parent, [...(byParent.get(z.parent) ?? []), z]);
   // The audit's order of the top-level zones, then ids.
@@ -21,7 +34,10 @@ export function renderZonesTable(model: Model, options: { readonly zone?: string
   const roots = (byParent.get(undefined) ?? []).sort(
     (a, b) => (order.indexOf(a.id) + 1 || 99) - (order.indexOf(b.id) + 1 || 99) || byCodeUnit(a.id, b.id),
   );
-  const rows: string[][] = [['ZONE', 'KIND', 'MEMBERS', 'NODES', 'IN', 'OUT', 'CONTROLS']];
+  const withRatings = options.criticality !== undefined;
+  const rows: string[][] = [
+    ['ZONE', 'KIND', ...(withRatings ? ['C', 'I', 'A'] : []), 'MEMBERS', 'NODES', 'IN', 'OUT', 'CONTROLS'],
+  ];
   const walk = (z: TrustZone, depth: number, show: boolean): void => {
     const match = show || options.zone === undefined || z.id === options.zone || z.name === options.zone;
     if (match) {
@@ -29,6 +45,12 @@ export function renderZonesTable(model: Model, options: { readonly zone?: string
       rows.push([
         `${'  '.repeat(depth)}${escapeTerminal(z.name, 60)}`,
         z.kind,
+        ...(withRatings
+          ? (['confidentiality', 'integrity', 'availability'] as const).map((d) => {
+              const level = ratings.get(z.id)?.[d].level;
+              return level === undefined ? '-' : (LEVEL_SHORT[level] ?? level);
+            })
+          : []),
         String(z.members.length),
         String(z.placement.length),
         String(inbound),
@@ -49,5 +71,11 @@ export function renderZonesTable(model: Model, options: { readonly zone?: string
   );
   const notes = model.notes.map((n) => `note: ${escapeTerminal(n, 300)}`);
   const reach = model.reachability.state === 'not-computed' ? [`note: ${model.reachability.reason}`] : [];
-  return `${[...lines, ...(notes.length + reach.length > 0 ? [''] : []), ...notes, ...reach].join('\n')}\n`;
+  const legend = withRatings
+    ? [
+        '',
+        'C, I, A: confidentiality, integrity and availability criticality (`ktm zones -o json` gives the reasons)',
+      ]
+    : [];
+  return `${[...lines, ...legend, ...(notes.length + reach.length > 0 ? [''] : []), ...notes, ...reach].join('\n')}\n`;
 }
