@@ -64,7 +64,8 @@ describe('ktm zones', () => {
     const r = await runKtm(['zones', FIXTURE, '--tenant-label', 'team']);
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toMatch(/^ZONE\s+KIND\s+MEMBERS\s+NODES\s+IN\s+OUT\s+CONTROLS$/);
+    expect(lines[0]).toMatch(/^ZONE\s+KIND\s+C\s+I\s+A\s+MEMBERS\s+NODES\s+IN\s+OUT\s+CONTROLS$/);
+    expect(lines.some((l) => /^Master Data\s+top\s+Crit\s+Crit\s+Crit\s/.test(l))).toBe(true);
     expect(lines.some((l) => /^ {2}tenant retail\s+tenant/.test(l))).toBe(true);
     expect(lines.some((l) => /^ {4}shop\s+namespace.*deny:present.*pss:present/.test(l))).toBe(true);
   });
