@@ -98,5 +98,65 @@ export function renderTable(a: Assessment): string {
     for (const e of a.exceptions.expired)
       out.push(`  ${t(e.rule)} ${t(e.subject, 80)} expired ${t(e.expires ?? '')} (${t(e.origin.where, 80)})`);
   }
+  // Trust zones with their criticality, the worst attack paths, the declared assumptions and the drift.
+  const top = a.criticality.zones.filter((z) => {
+    const zone = a.model.zones.find((m) => m.id === z.id);
+    return zone !== undefined && (zone.kind === 'top' || zone.kind === 'namespace' || zone.kind === 'tenant');
+  });
+  if (top.length > 0) {
+    out.push('');
+    out.push(
+      'Trust zones (confidentiality / integrity / availability; `ktm zones -o json` gives the reasons):',
+    );
+    out.push(
+      table([
+        ['ZONE', 'C', 'I', 'A', 'FIRST REASON'],
+        ...top.map((z) => {
+          const first = [z.confidentiality, z.integrity, z.availability]
+            .flatMap((d) => d.reasons)
+            .sort(
+              (x, y) =>
+                ['Low', 'Medium', 'High', 'Critical'].indexOf(y.level) -
+                ['Low', 'Medium', 'High', 'Critical'].indexOf(x.level),
+            )[0];
+          return [
+            t(z.name, 40),
+            z.confidentiality.level,
+            z.integrity.level,
+            z.availability.level,
+            t(first?.text ?? '', 100),
+          ];
+        }),
+      ]),
+    );
+  }
+  out.push('');
+  out.push(
+    `Attack graph: ${a.attackGraph.totalEdges} edges, ${a.attackGraph.totalPaths} paths from entry points to crown jewels` +
+      (a.attackGraph.totalPaths > 0 ? ' (`ktm paths` prints them step by step)' : ''),
+  );
+  if (a.assumptions.length > 0) {
+    const count = (r: string): number => a.assumptions.filter((x) => x.result === r).length;
+    out.push('');
+    out.push(
+      `Assumptions (${a.assumptions.length}): ${count('confirmed')} confirmed, ${count('contradicted')} contradicted, ${count('unverifiable')} unverifiable`,
+    );
+    out.push(
+      table([
+        ['RESULT', 'ASSUMPTION', 'OBSERVED'],
+        ...a.assumptions.map((x) => [
+          x.result,
+          t(x.text, 70),
+          t(x.result === 'unverifiable' ? `${x.message}; missing: ${x.missing ?? ''}` : x.message, 120),
+        ]),
+      ]),
+    );
+  }
+  if (a.drift.length > 0) {
+    out.push('');
+    out.push(`Drift (${a.drift.length}): declared and observed differ`);
+    for (const d of a.drift.slice(0, 50)) out.push(`  ${d.kind}: ${t(d.message, 160)}`);
+    if (a.drift.length > 50) out.push(`  … ${a.drift.length - 50} more (see -o json)`);
+  }
   return out.join('\n') + '\n';
 }

@@ -42,7 +42,12 @@ describe('threat model flow on the example cluster', () => {
     const r = await ktm(['init', '--demo', '--out', tm], dir);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(readdirSync(dir).sort()).toEqual(['threatmodel.schema.json', 'threatmodel.yaml']);
+    expect(readdirSync(dir).sort()).toEqual(['rra', 'threatmodel.schema.json', 'threatmodel.yaml']);
+    // One prefilled Rapid Risk Assessment per control-plane component.
+    expect(readdirSync(path.join(dir, 'rra'))).toContain('kube-apiserver.md');
+    expect(readFileSync(path.join(dir, 'rra', 'kube-apiserver.md'), 'utf8')).toContain(
+      '# Rapid Risk Assessment: kube-apiserver',
+    );
     const again = await ktm(['init', '--demo', '--out', tm], dir);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('already exists');

@@ -7,6 +7,8 @@ import { initThreatModel } from '../../assumptions/declare.js';
 import { threatModelJsonSchema } from '../../assumptions/threat-model-file.js';
 import { KtmError } from '../../errors.js';
 import { deriveModel } from '../../model/index.js';
+import { assess } from '../../assess.js';
+import { buildRraContext, renderRraMarkdown, resolveRraTargets } from '../../report/rra/rra-markdown.js';
 import { addInputOptions, readInput } from '../input.js';
 import { EXIT, type CliIo } from '../io.js';
 import type { CommandResult } from '../main.js';
@@ -39,8 +41,20 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       await mkdir(path.dirname(file), { recursive: true });
       await writeFile(file, initThreatModel(inventory, model, `./${path.basename(schemaFile)}`));
       await writeFile(schemaFile, `${JSON.stringify(threatModelJsonSchema(), null, 2)}\n`);
+      // One Rapid Risk Assessment per control-plane component, prefilled, for the owning team to complete.
+      const rraDir = path.join(path.dirname(file), 'rra');
+      await mkdir(rraDir, { recursive: true });
+      const rra = buildRraContext(inventory, model, assess(inventory).findings, { basePath: io.cwd });
+      const subjects = resolveRraTargets(model) ?? [];
+      for (const subject of subjects) {
+        const id = subject.type === 'component' ? subject.component.id : subject.zone.id;
+        await writeFile(
+          path.join(rraDir, `${id.replace(/[^A-Za-z0-9._-]+/g, '_')}.md`),
+          renderRraMarkdown(rra, [subject]),
+        );
+      }
       io.stdout(
-        `wrote ${flags.out} (${model.zones.length} zones, ${model.components.length} components, ${model.flows.length} flows) and ${path.relative(io.cwd, schemaFile)}\n` +
+        `wrote ${flags.out} (${model.zones.length} zones, ${model.components.length} components, ${model.flows.length} flows), ${path.relative(io.cwd, schemaFile)} and ${subjects.length} RRA documents in ${path.relative(io.cwd, rraDir)}/\n` +
           'next: fill in each zone’s owner and edit the assumptions, then run `ktm assess --model ' +
           `${flags.out}\`\n`,
       );

@@ -94,7 +94,9 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
           token: token!,
           ...(io.env['GITHUB_API_URL'] ? { apiUrl: io.env['GITHUB_API_URL'] } : {}),
           ...(flags.closeResolved === true ? { closeResolved: true } : {}),
-          log: (line) => { io.stderr(`${line}\n`); },
+          log: (line) => {
+            io.stderr(`${line}\n`);
+          },
         });
         io.stdout(
           `github ${flags.repo!}: ${outcome.created.length} created, ${outcome.updated.length} updated, ${outcome.unchanged.length} unchanged, ${outcome.closed.length} closed\n`,

@@ -1,4 +1,6 @@
 // `ktm rra [COMPONENT|ZONE] -o md`: the audit's Rapid Risk Assessment per component, filled from the cluster.
+import { loadThreatModel } from '../../assumptions/evaluate.js';
+import { declaredOwners } from '../../assumptions/declared-zones.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
@@ -27,32 +29,48 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
     .argument('[paths...]', 'manifest files or folders (recursively), snapshot folders, or - for stdin');
   addInputOptions(cmd)
     .option('--zones-file <file>', 'a zones file that renames, merges or assigns zones (YAML)')
+    .option('--model <file>', 'the declared threat model: zone owners fill the Owner line')
     .addOption(new Option('-o, --output <format>', 'output format').choices(RRA_FORMATS).default('md'))
-    .action(async (target: string | undefined, rest: string[], flags: ModelFlags & { output: 'md' }) => {
-      const options = await deriveOptions(flags, io);
-      // `ktm rra ./snapshot`: a first argument that is a path on disk and not a name is an input path.
-      let paths = rest;
-      let wanted = target;
-      const looksLikePath = (t: string): boolean => t === '-' || existsSync(path.resolve(io.cwd, t));
-      const inventory = await (async () => {
-        if (target !== undefined && flags.demo !== true && rest.length === 0 && looksLikePath(target)) {
-          paths = [target];
-          wanted = undefined;
-        }
-        return readInput(paths, flags, io);
-      })();
-      const model = deriveModel(inventory, options);
-      const subjects = resolveRraTargets(model, wanted);
-      if (subjects === undefined || subjects.length === 0)
-        throw new KtmError(
-          `nothing named '${escapeTerminal(wanted ?? '')}'`,
-          'rra',
-          'give a component (kube-apiserver, etcd, kubelet, a component id from `ktm dataflow -o json`) or a zone from `ktm zones`',
+    .action(
+      async (
+        target: string | undefined,
+        rest: string[],
+        flags: ModelFlags & { output: 'md'; model?: string },
+      ) => {
+        const threatModel =
+          flags.model === undefined ? undefined : await loadThreatModel(path.resolve(io.cwd, flags.model));
+        const options = await deriveOptions(flags, io);
+        // `ktm rra ./snapshot`: a first argument that is a path on disk and not a name is an input path.
+        let paths = rest;
+        let wanted = target;
+        const looksLikePath = (t: string): boolean => t === '-' || existsSync(path.resolve(io.cwd, t));
+        const inventory = await (async () => {
+          if (target !== undefined && flags.demo !== true && rest.length === 0 && looksLikePath(target)) {
+            paths = [target];
+            wanted = undefined;
+          }
+          return readInput(paths, flags, io);
+        })();
+        const model = deriveModel(inventory, options);
+        const subjects = resolveRraTargets(model, wanted);
+        if (subjects === undefined || subjects.length === 0)
+          throw new KtmError(
+            `nothing named '${escapeTerminal(wanted ?? '')}'`,
+            'rra',
+            'give a component (kube-apiserver, etcd, kubelet, a component id from `ktm dataflow -o json`) or a zone from `ktm zones`',
+          );
+        const findings = assess(inventory).findings;
+        const owners = threatModel === undefined ? undefined : declaredOwners(threatModel);
+        io.stdout(
+          renderRraMarkdown(
+            buildRraContext(inventory, model, findings, {
+              basePath: io.cwd,
+              ...(owners === undefined ? {} : { owners }),
+            }),
+            subjects,
+          ),
         );
-      const findings = assess(inventory).findings;
-      io.stdout(
-        renderRraMarkdown(buildRraContext(inventory, model, findings, { basePath: io.cwd }), subjects),
-      );
-      result.code = EXIT.ok;
-    });
+        result.code = EXIT.ok;
+      },
+    );
 }
