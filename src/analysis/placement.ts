@@ -2,7 +2,7 @@
 // trusted ones, replicas of one component on one node or one topology zone, shared capacity without quotas.
 import type * as k8s from '@kubernetes/client-node';
 import type { Inventory } from '../collect/inventory.js';
-import { groupWorkloads, type WorkloadRecord } from '../model/workloads.js';
+import { groupWorkloads, selectorMatches, type WorkloadRecord } from '../model/workloads.js';
 import type { Evidence, Ref } from '../types.js';
 import type { PrivilegeGraph } from './privilege/build-graph.js';
 
@@ -97,21 +97,12 @@ function desiredReplicas(w: WorkloadRecord, inv: Inventory): number {
   return w.pods.length;
 }
 
+/** A PodDisruptionBudget's selector (policy/v1): null selects no pod, empty selects every pod of the namespace. */
 function matches(
   selector: k8s.V1LabelSelector | undefined,
   labels: Readonly<Record<string, string>>,
 ): boolean {
-  if (selector === undefined) return false;
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const e of selector.matchExpressions ?? []) {
-    const has = e.key in labels;
-    const value = labels[e.key];
-    if (e.operator === 'In' && !(has && (e.values ?? []).includes(value!))) return false;
-    if (e.operator === 'NotIn' && has && (e.values ?? []).includes(value!)) return false;
-    if (e.operator === 'Exists' && !has) return false;
-    if (e.operator === 'DoesNotExist' && has) return false;
-  }
-  return true;
+  return selector !== undefined && selectorMatches(selector, labels);
 }
 
 /** Workload ids whose pods have an escape edge to their node in the privilege graph. */
