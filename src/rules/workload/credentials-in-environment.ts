@@ -80,7 +80,8 @@ export default defineRule({
     },
   },
   check(ctx) {
-    for (const p of podSpecs(ctx.inventory)) {
+    // Static pods too: the control plane's own command lines are where --token-auth-file and kin live.
+    for (const p of podSpecs(ctx.inventory, { includeStatic: true })) {
       const workload = workloadName(p.workload);
       for (const c of p.containers) {
         const container = c.container.name;
@@ -131,16 +132,23 @@ export default defineRule({
         for (const field of ['command', 'args'] as const) {
           const argv = c.container[field] ?? [];
           argv.forEach((arg, i) => {
-            const m = CREDENTIAL_FLAG.exec(arg);
-            if (m === null) return;
-            const takesNext = m[2] === undefined && i + 1 < argv.length && !argv[i + 1]!.startsWith('-');
-            if (m[2] === undefined && !takesNext) return;
-            ctx.report({
-              messageId: 'argument',
-              data: { workload, container, flag: `--${m[1]!}` },
-              subject: p.workload.ref,
-              variant: 'argument-credential',
-              evidence: [p.evidence(`${c.path}.${field}[${i}]`, `--${m[1]!}`)],
+            // An element may hold a whole command line (`sh -c "app --password=…"`, or several flags written as
+            // one element): every whitespace-separated word is looked at, and a flag without `=` takes the next word.
+            const words = arg.split(/\s+/).filter((w) => w !== '');
+            const next = (j: number): string | undefined =>
+              words[j + 1] ?? (words.length === 1 ? argv[i + 1] : undefined);
+            words.forEach((word, j) => {
+              const m = CREDENTIAL_FLAG.exec(word.replace(/^["']|["']$/g, ''));
+              if (m === null) return;
+              const following = next(j);
+              if (m[2] === undefined && (following === undefined || following.startsWith('-'))) return;
+              ctx.report({
+                messageId: 'argument',
+                data: { workload, container, flag: `--${m[1]!}` },
+                subject: p.workload.ref,
+                variant: 'argument-credential',
+                evidence: [p.evidence(`${c.path}.${field}[${i}]`, `--${m[1]!}`)],
+              });
             });
           });
         }

@@ -22,15 +22,20 @@ export interface PodSpecAt {
 }
 
 const cache = new WeakMap<Inventory, PodSpecAt[]>();
+const withStatic = new WeakMap<Inventory, PodSpecAt[]>();
 
 /** Every workload's pod spec with its containers, computed once per inventory and shared by the workload rules. */
-export function podSpecs(inv: Inventory): readonly PodSpecAt[] {
-  const hit = cache.get(inv);
+export function podSpecs(
+  inv: Inventory,
+  options: { readonly includeStatic?: boolean } = {},
+): readonly PodSpecAt[] {
+  const store = options.includeStatic === true ? withStatic : cache;
+  const hit = store.get(inv);
   if (hit !== undefined) return hit;
   const out: PodSpecAt[] = [];
   for (const w of groupWorkloads(inv)) {
     const spec = w.spec;
-    if (spec === undefined || isStaticPod(w)) continue;
+    if (spec === undefined || (options.includeStatic !== true && isStaticPod(w))) continue;
     const containers: ContainerAt[] = [];
     (spec.initContainers ?? []).forEach((c, i) =>
       containers.push({ container: c, path: `${w.specPath}.initContainers[${i}]`, kind: 'initContainer' }),
@@ -58,7 +63,7 @@ export function podSpecs(inv: Inventory): readonly PodSpecAt[] {
       }),
     });
   }
-  cache.set(inv, out);
+  store.set(inv, out);
   return out;
 }
 
