@@ -68,3 +68,28 @@ export {
   type PathResult,
   type EdgeType,
 } from './analysis/privilege/index.js';
+export { computeCascade, resolveTarget, type CascadeResult, type CascadeEntry } from './analysis/cascade.js';
+export { analysePlacement, type Placement } from './analysis/placement.js';
+export {
+  rateCriticality,
+  raiseForCriticality,
+  type Criticality,
+  type CriticalityRating,
+} from './analysis/criticality.js';
+export { buildRraContext, renderRraMarkdown, resolveRraTargets } from './report/rra/rra-markdown.js';
+export {
+  parseThreatModel,
+  threatModelJsonSchema,
+  type ThreatModelFile,
+  type DeclaredAssumption,
+} from './assumptions/threat-model-file.js';
+export { evaluateAssumptions, loadThreatModel, validateCheck } from './assumptions/evaluate.js';
+export { BUILTINS } from './assumptions/builtins.js';
+export type { AssumptionResult } from './assumptions/result.js';
+export { computeDrift, type DriftItem } from './assumptions/drift.js';
+export { initThreatModel, updateThreatModel } from './assumptions/declare.js';
+export { buildDiscrepancies, Ownership } from './issues/discrepancies.js';
+export { draftIssues, fingerprintOf } from './issues/drafts.js';
+export { renderIssues, ISSUE_FORMATS, type IssueFormat } from './issues/formats.js';
+export { fileOnGitHub, type GitHubOptions } from './issues/github.js';
+export type { IssueDraft } from './issues/draft.js';
