@@ -24,6 +24,17 @@ export interface Evidence {
   readonly source?: Source;
 }
 
+/** The 2019 threat model's top-level trust zones (audit-2019.md), in the audit's order. */
+export const AUDIT_ZONES = [
+  'Internet',
+  'API Server',
+  'Master Components',
+  'Master Data',
+  'Worker',
+  'Container',
+] as const;
+export type AuditZone = (typeof AUDIT_ZONES)[number];
+
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 

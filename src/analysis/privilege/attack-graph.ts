@@ -1,5 +1,5 @@
 // The privilege graph's data: vertices (identities, pods, containers, nodes, secrets, volumes, zones, hubs) and attack-step edges.
-import type { Evidence } from '../../types.js';
+import { AUDIT_ZONES, type AuditZone, type Evidence } from '../../types.js';
 
 /** Attack steps named as KubeHound names them (https://kubehound.io/reference/attacks/). */
 export const KUBEHOUND_EDGE_TYPES = [
@@ -50,15 +50,8 @@ export type EdgeType = (typeof EDGE_TYPES)[number];
 export type AttackStep = Exclude<EdgeType, typeof EXPAND>;
 
 /** Top-level trust zones of the 2019 audit. */
-export const ZONES = [
-  'Internet',
-  'API Server',
-  'Master Components',
-  'Master Data',
-  'Worker',
-  'Container',
-] as const;
-export type ZoneName = (typeof ZONES)[number];
+export const ZONES = AUDIT_ZONES;
+export type ZoneName = AuditZone;
 
 /**
  * Vertex kinds. Real objects: ServiceAccount, User, Group, Pod, Container (namespace = pod's, name = pod/container),

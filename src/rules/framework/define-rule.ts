@@ -1,18 +1,11 @@
 // defineRule and the metadata every rule carries (ESLint's { meta, create }, Threagile's risk categories, Trivy's aliases).
-import type { Evidence, Ref } from '../../types.js';
+import { AUDIT_ZONES, type AuditZone, type Evidence, type Ref } from '../../types.js';
 import type { RuleContext } from './context.js';
 import { severityOf, type Impact, type Likelihood } from './severity.js';
 
 /** The 2019 threat model's trust zones (audit-2019.md), the zones a finding's boundary belongs to. */
-export const ZONES = [
-  'Internet',
-  'API Server',
-  'Master Components',
-  'Master Data',
-  'Worker',
-  'Container',
-] as const;
-export type Zone = (typeof ZONES)[number];
+export const ZONES = AUDIT_ZONES;
+export type Zone = AuditZone;
 
 export const STRIDE = [
   'spoofing',
