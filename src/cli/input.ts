@@ -90,7 +90,7 @@ export function inputSpec(paths: readonly string[], flags: InputFlags): InputSpe
 export async function readInput(paths: readonly string[], flags: InputFlags, io: CliIo): Promise<Inventory> {
   const spec = inputSpec(paths, flags);
   const showProgress = io.stderrIsTty && flags.quiet !== true;
-  return loadInventory(spec, {
+  const inventory = await loadInventory(spec, {
     nodeFiles: flags.nodeFiles ?? [],
     stdin: io.stdin,
     ...(showProgress
@@ -103,4 +103,6 @@ export async function readInput(paths: readonly string[], flags: InputFlags, io:
         }
       : {}),
   });
+  if (showProgress) io.stderr('\r\x1b[K');
+  return inventory;
 }

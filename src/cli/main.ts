@@ -68,7 +68,8 @@ export async function main(args: readonly string[], io: CliIo, argv0?: string): 
       return err.exitCode === 0 ? EXIT.ok : EXIT.error;
     }
     if (err instanceof KtmError) {
-      io.stderr(`ktm: ${err.line()}\n`);
+      // The line may quote cluster-supplied names or file names: control characters are shown, never sent.
+      io.stderr(`ktm: ${escapeTerminal(err.line(), 2000)}\n`);
       return EXIT.error;
     }
     const e = err instanceof Error ? err : new Error(String(err));

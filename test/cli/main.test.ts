@@ -53,3 +53,13 @@ describe('ktm CLI', () => {
     expect(r.stdout).toContain('Usage: kubectl ktm');
   });
 });
+
+describe('hostile input in error lines', () => {
+  it('shows control characters of a file name instead of sending them to the terminal', async () => {
+    const r = await runKtm(['assess', '/nonexistent/\u001b[2Jevil\u0007']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain('\u001b');
+    expect(r.stderr).not.toContain('\u0007');
+    expect(r.stderr).toContain('\\x1b[2Jevil\\x07');
+  });
+});
