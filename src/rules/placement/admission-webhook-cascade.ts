@@ -1,10 +1,11 @@
 // Rule admission-webhook-cascade: fail-closed admission webhooks whose outage blocks broad writes, their own recovery, or stalls requests.
+import type { Inventory } from '../../collect/inventory.js';
 import { computeCascade, type CascadeResult } from '../../analysis/cascade.js';
 import { deriveModel, type Model } from '../../model/index.js';
 import { refToString, type Evidence, type Ref } from '../../types.js';
 import { defineRule } from '../framework/define-rule.js';
 
-type Variant = 'fail-closed-broad' | 'self-blocking' | 'long-timeout';
+type Variant = 'fail-closed-broad' | 'self-blocking' | 'single-replica-backend' | 'long-timeout';
 
 /** Above this the API server holds each matching request long enough to exhaust client and controller timeouts. */
 const LONG_TIMEOUT_SECONDS = 15;
@@ -29,6 +30,7 @@ export default defineRule({
     variants: {
       'fail-closed-broad': { title: 'fails closed on writes across every namespace' },
       'self-blocking': { title: "fails closed on its own backend's pods", likelihood: 'medium' },
+      'single-replica-backend': { title: 'fails closed with a single backend replica', likelihood: 'medium' },
       'long-timeout': {
         title: `a timeout above ${String(LONG_TIMEOUT_SECONDS)} seconds`,
         likelihood: 'low',
@@ -39,7 +41,7 @@ export default defineRule({
       'Derives the data-flow model (src/model/) and, for each admission webhook flow from kube-apiserver with ' +
       'failurePolicy Fail, computes the cascade of stopping its backend (computeCascade, src/analysis/cascade.ts). ' +
       'fail-closed-broad: the blocked writes include a rule that applies in every namespace (no namespaceSelector ' +
-      'restriction); self-blocking: the cascade finds that the webhook matches pod creation in every namespace (its own backend included), so it cannot be ' +
+      'restriction); single-replica-backend: every workload behind the backend Service runs at most one replica (spec.replicas, else the pods seen); self-blocking: the cascade finds that the webhook matches pod creation in every namespace (its own backend included), so it cannot be ' +
       `recreated while down; long-timeout: timeoutSeconds above ${String(LONG_TIMEOUT_SECONDS)} (default 10, ` +
       'maximum 30), whatever the failure policy.',
     falsePositives:
@@ -64,6 +66,8 @@ export default defineRule({
       broad: '{{configuration}} fails closed: if its backend stops, the API server rejects {{blocked}}',
       self: '{{configuration}} matches its own backend pods and fails closed: {{reason}}',
       timeout: '{{configuration}} webhook {{webhook}} may hold each matching request for {{seconds}}s',
+      single:
+        '{{configuration}} fails closed and its backend {{backend}} runs {{replicas}} replica: one pod restart or node drain blocks the writes it matches',
     },
   },
   check(ctx) {
@@ -113,6 +117,31 @@ export default defineRule({
           });
       }
       if (w.failurePolicy !== 'Fail') continue;
+      const backends = model.flows
+        .filter((b) => b.from === f.to && b.purpose === 'service traffic to its pods')
+        .map((b) => b.to);
+      const replicas = [...new Set(backends)].map((id) => replicasOf(inv, model, id));
+      if (replicas.length > 0 && replicas.every((r) => r !== undefined && r <= 1)) {
+        const key = `${refToString(ref)}#single-replica-backend`;
+        if (!found.has(key))
+          found.set(key, {
+            ref,
+            variant: 'single-replica-backend',
+            data: {
+              configuration: name,
+              backend: [...new Set(backends)].join(', '),
+              replicas: String(Math.max(...replicas.map((r) => r ?? 0))),
+            },
+            evidence: [
+              hookEv,
+              ...[...new Set(backends)].map((id) => ({
+                ref: { kind: 'Component', name: id },
+                path: 'replicas',
+                value: String(replicasOf(inv, model, id) ?? 'unknown'),
+              })),
+            ],
+          });
+      }
       const cascade = cascadeOf(f.to);
       if (cascade === undefined) continue;
       const broad = cascade.blockedWrites.filter((b) => b.includes('in every namespace'));
@@ -163,6 +192,16 @@ export default defineRule({
             seconds: x.data['seconds'] ?? '',
           },
         });
+      else if (x.variant === 'single-replica-backend')
+        ctx.report({
+          ...base,
+          messageId: 'single',
+          data: {
+            configuration: x.data['configuration'] ?? '',
+            backend: x.data['backend'] ?? '',
+            replicas: x.data['replicas'] ?? '',
+          },
+        });
       else if (x.variant === 'self-blocking')
         ctx.report({
           ...base,
@@ -178,3 +217,15 @@ export default defineRule({
     }
   },
 });
+
+/** Desired replicas of a workload component: spec.replicas of its Deployment or StatefulSet, else the pods seen. */
+function replicasOf(inv: Inventory, model: Model, id: string): number | undefined {
+  const c = model.components.find((x) => x.id === id);
+  if (c === undefined || c.kind.type !== 'workload') return undefined;
+  if (c.kind.owner === 'Deployment' || c.kind.owner === 'StatefulSet') {
+    const o = inv.get(c.kind.owner, c.kind.namespace, c.kind.name)?.object as
+      { spec?: { replicas?: number } } | undefined;
+    if (o !== undefined) return o.spec?.replicas ?? 1;
+  }
+  return c.kind.pods;
+}
