@@ -242,15 +242,7 @@ export function addWorkloads(b: ModelBuilder, inv: Inventory, cloud: string | un
       });
     }
     if (type === 'LoadBalancer' || type === 'NodePort') {
-      b.addComponent({
-        id: INTERNET,
-        name: 'Internet',
-        kind: { type: 'external', actor: 'internet' },
-        zone: 'internet',
-        nodes: [],
-        refs: [],
-        listens: [],
-      });
+      addInternet(b);
       const ranges = s.object.spec?.loadBalancerSourceRanges ?? [];
       ports.forEach((p, i) => {
         const port = type === 'NodePort' ? p.nodePort : p.port;
@@ -284,15 +276,7 @@ export function addWorkloads(b: ModelBuilder, inv: Inventory, cloud: string | un
     (w.spec?.containers ?? []).forEach((c, ci) => {
       (c.ports ?? []).forEach((p, pi) => {
         if (p.hostPort === undefined || p.hostPort === 0) return;
-        b.addComponent({
-          id: INTERNET,
-          name: 'Internet',
-          kind: { type: 'external', actor: 'internet' },
-          zone: 'internet',
-          nodes: [],
-          refs: [],
-          listens: [],
-        });
+        addInternet(b);
         b.addFlow({
           from: INTERNET,
           to: w.id,
@@ -339,15 +323,7 @@ function addIngresses(b: ModelBuilder, inv: Inventory): void {
     const ns = ing.object.metadata.namespace ?? 'default';
     const id = `ingress:${ns}/${ing.object.metadata.name}`;
     const tls = ing.object.spec?.tls ?? [];
-    b.addComponent({
-      id: INTERNET,
-      name: 'Internet',
-      kind: { type: 'external', actor: 'internet' },
-      zone: 'internet',
-      nodes: [],
-      refs: [],
-      listens: [],
-    });
+    addInternet(b);
     b.addComponent({
       id,
       name: `${ns}/${ing.object.metadata.name}`,
@@ -445,15 +421,7 @@ function addGateways(b: ModelBuilder, inv: Inventory): void {
     const o: KubeObject = gw.object;
     const ns = o.metadata.namespace ?? 'default';
     const id = `gateway:${ns}/${o.metadata.name}`;
-    b.addComponent({
-      id: INTERNET,
-      name: 'Internet',
-      kind: { type: 'external', actor: 'internet' },
-      zone: 'internet',
-      nodes: [],
-      refs: [],
-      listens: [],
-    });
+    addInternet(b);
     const spec = isRecord(o.spec) ? o.spec : {};
     const listeners = arrayOf(spec.listeners);
     b.addComponent({
@@ -790,4 +758,17 @@ function addPodFlows(
       });
     }
   }
+}
+
+/** The Internet as a component: added once, the first time a flow from it is drawn. */
+function addInternet(b: ModelBuilder): void {
+  b.addComponent({
+    id: INTERNET,
+    name: 'Internet',
+    kind: { type: 'external', actor: 'internet' },
+    zone: 'internet',
+    nodes: [],
+    refs: [],
+    listens: [],
+  });
 }
