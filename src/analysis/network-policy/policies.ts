@@ -225,17 +225,21 @@ function npPorts(
   return out;
 }
 
+/** A policy's spec validated by its schema; an invalid one is one error diagnostic and no policy. */
+function parseSpec<T>(schema: z.ZodType<T>, o: KubeObject, diags: Diagnostic[]): T | undefined {
+  const parsed = schema.safeParse(o['spec'] ?? {});
+  if (parsed.success) return parsed.data;
+  diags.push({
+    severity: 'error',
+    where: where(o),
+    message: `invalid spec: ${parsed.error.issues[0]?.message ?? ''}`,
+  });
+  return undefined;
+}
+
 export function compileNetworkPolicy(o: KubeObject, diags: Diagnostic[]): CompiledPolicy | undefined {
-  const parsed = npSpecSchema.safeParse(o['spec'] ?? {});
-  if (!parsed.success) {
-    diags.push({
-      severity: 'error',
-      where: where(o),
-      message: `invalid spec: ${parsed.error.issues[0]?.message ?? ''}`,
-    });
-    return undefined;
-  }
-  const spec = parsed.data;
+  const spec = parseSpec(npSpecSchema, o, diags);
+  if (spec === undefined) return undefined;
   const ns = o.metadata.namespace ?? 'default';
   // policyTypes default: Ingress always, Egress only when the policy has egress rules
   // (https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/#NetworkPolicySpec).
@@ -307,16 +311,8 @@ function adminPorts(
 
 /** AdminNetworkPolicy (tier 'admin') or BaselineAdminNetworkPolicy (tier 'baseline'), policy.networking.k8s.io/v1alpha1. */
 export function compileAdminPolicy(o: KubeObject, diags: Diagnostic[]): CompiledPolicy | undefined {
-  const parsed = adminSpecSchema.safeParse(o['spec'] ?? {});
-  if (!parsed.success) {
-    diags.push({
-      severity: 'error',
-      where: where(o),
-      message: `invalid spec: ${parsed.error.issues[0]?.message ?? ''}`,
-    });
-    return undefined;
-  }
-  const spec = parsed.data;
+  const spec = parseSpec(adminSpecSchema, o, diags);
+  if (spec === undefined) return undefined;
   const baseline = o.kind === 'BaselineAdminNetworkPolicy';
   const subject: PodPeer =
     spec.subject.namespaces != null
