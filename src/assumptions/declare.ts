@@ -4,7 +4,7 @@ import { Document, isMap, isScalar, isSeq, parseDocument, YAMLSeq, type YAMLMap 
 import type { Inventory } from '../collect/inventory.js';
 import type { Component, Flow, Model } from '../model/types.js';
 import { KtmError } from '../errors.js';
-import type { DeclaredAssumption } from './threat-model-file.js';
+import { withEndLine, type DeclaredAssumption } from './threat-model-file.js';
 
 type Starter = DeclaredAssumption;
 
@@ -168,7 +168,7 @@ export function initThreatModel(
         name.value.comment = ' owner: TEAM (fill in the team owning this zone)';
     }
   }
-  return doc.toString({ lineWidth: 120 });
+  return withEndLine(doc.toString({ lineWidth: 120 }));
 }
 
 export interface UpdateSummary {
@@ -254,7 +254,7 @@ export function updateThreatModel(
     addedFlows++;
   }
   return {
-    text: doc.toString({ lineWidth: 120 }),
+    text: withEndLine(doc.toString({ lineWidth: 120 })),
     summary: { addedComponents, vanishedComponents, addedFlows, vanishedFlows },
   };
 }

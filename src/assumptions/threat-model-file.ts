@@ -19,7 +19,17 @@ export const ASSUMPTION_TOPICS = [
   'placement',
 ] as const;
 
+/**
+ * Kubernetes' own limits: an object name (a DNS subdomain) is at most 253 characters, a namespace (a
+ * DNS label) at most 63. https://kubernetes.io/docs/concepts/overview/working-with-objects/names/
+ */
 const name = z.string().min(1).max(253);
+const namespaceName = z.string().min(1).max(63);
+/**
+ * Component, zone and flow-end ids are composed of names (`workload:NAMESPACE/KIND/NAME`: 9 + 63 + 1 +
+ * 63 + 1 + 253 = 390 characters at most), so they get room for every id ktm derives.
+ */
+const id = z.string().min(1).max(512);
 
 export const AssumptionCheckSchema = z.union([
   z.strictObject({
@@ -38,7 +48,7 @@ export const AssumptionCheckSchema = z.union([
 export const AssumptionSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'lower-case letters, digits and dashes'),
   text: z.string().min(1).describe('the assumption in the team’s words'),
-  zone: name.optional(),
+  zone: id.optional(),
   owner: name.optional().describe('team that holds the assumption'),
   topic: z.enum(ASSUMPTION_TOPICS).optional(),
   check: AssumptionCheckSchema,
@@ -47,14 +57,14 @@ export const AssumptionSchema = z.strictObject({
 export type DeclaredAssumption = z.infer<typeof AssumptionSchema>;
 
 export const ZoneSchema = z.strictObject({
-  id: name.describe('zone id (derived ids such as `container/ns/shop`, or a new one)'),
+  id: id.describe('zone id (derived ids such as `container/ns/shop`, or a new one)'),
   name: z.string().min(1).optional(),
-  parent: name.optional(),
+  parent: id.optional(),
   owner: name.optional().describe('team owning the zone'),
   members: z
     .strictObject({
-      namespaces: z.array(name).optional(),
-      components: z.array(name).optional(),
+      namespaces: z.array(namespaceName).optional(),
+      components: z.array(id).optional(),
       nodes: z.array(name).optional(),
     })
     .optional(),
@@ -78,17 +88,17 @@ export const ZoneSchema = z.strictObject({
 export type DeclaredZone = z.infer<typeof ZoneSchema>;
 
 export const ComponentSchema = z.strictObject({
-  id: name,
-  zone: name.optional(),
+  id: id,
+  zone: id.optional(),
   owner: name.optional(),
-  dependsOn: z.array(name).optional(),
+  dependsOn: z.array(id).optional(),
   notes: z.string().optional(),
   status: z.enum(['declared', 'new', 'vanished']).optional(),
 });
 
 export const FlowSchema = z.strictObject({
-  from: name,
-  to: name,
+  from: id,
+  to: id,
   protocol: z.string().optional(),
   port: z.number().int().min(0).max(65535).optional(),
   tls: z.enum(['none', 'unverified', 'verified', 'mutual', 'unknown']).optional(),
@@ -101,7 +111,8 @@ export const ThreatModelSchema = z.strictObject({
   apiVersion: z.literal('ktm.dev/v1alpha1'),
   kind: z.literal('ThreatModel'),
   metadata: z.strictObject({
-    name: name,
+    // The cluster's name as ktm read it: a kubeconfig context, or the input paths joined.
+    name: z.string().min(1).max(4096),
     cluster: z.string().optional(),
     description: z.string().optional(),
   }),
@@ -112,6 +123,36 @@ export const ThreatModelSchema = z.strictObject({
   assumptions: z.array(AssumptionSchema).default([]),
 });
 export type ThreatModelFile = z.infer<typeof ThreatModelSchema>;
+
+/**
+ * The last line ktm writes into threatmodel.yaml. A file cut at a line boundary (a crash of an editor
+ * or a copy, a partial checkout) is still valid YAML and passes the schema with its assumptions gone;
+ * a file ktm wrote without this last line is refused instead, so `model update` never rewrites a cut
+ * file and `--model` never judges one.
+ */
+export const THREAT_MODEL_END =
+  '# end of threat model (ktm checks this line is last, to tell a whole file from a cut one)';
+
+/** Whether the text is a threat model ktm wrote (its header says so), which then must end with THREAT_MODEL_END. */
+const WRITTEN_BY_KTM = /^# .*Written by `ktm init`/m;
+
+/** The text with THREAT_MODEL_END as its last line (once). */
+export function withEndLine(text: string): string {
+  const body = text.replace(/\s+$/, '').split('\n');
+  while (body.length > 0 && body[body.length - 1]!.trim() === THREAT_MODEL_END) body.pop();
+  return `${body.join('\n').replace(/\s+$/, '')}\n${THREAT_MODEL_END}\n`;
+}
+
+function checkComplete(text: string, file: string): void {
+  if (!WRITTEN_BY_KTM.test(text)) return;
+  const lines = text.replace(/\s+$/, '').split('\n');
+  if (lines[lines.length - 1]?.trim() === THREAT_MODEL_END) return;
+  throw new KtmError(
+    `the file looks cut: ktm wrote it, but its last line is not '${THREAT_MODEL_END.slice(0, 22)}…'`,
+    `${file}:${lines.length}:1`,
+    'restore the file from version control; if you removed that line by hand, add it back as the last line',
+  );
+}
 
 /** JSON Schema for editors (yaml-language-server), generated from the same zod schema that validates. */
 export function threatModelJsonSchema(): Record<string, unknown> {
@@ -137,13 +178,15 @@ export function parseThreatModel(
   const y = parseLocated(text);
   const yamlError = y.doc.errors[0];
   if (yamlError !== undefined) {
-    const pos = yamlError.linePos?.[0];
+    // The error's offset, mapped through the document's own line counter: the line the problem is on.
+    const pos = y.lines.linePos(yamlError.pos[0]);
     throw new KtmError(
-      yamlError.message.split('\n')[0] ?? 'invalid YAML',
-      `${file}:${pos?.line ?? 1}:${pos?.col ?? 1}`,
+      yamlError.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? 'invalid YAML',
+      `${file}:${pos.line}:${pos.col}`,
       'fix the YAML syntax',
     );
   }
+  checkComplete(text, file);
   const parsed = ThreatModelSchema.safeParse(y.value);
   if (parsed.success) {
     checkReferences(parsed.data, file, (p) => locate(y, p), validateCheck);

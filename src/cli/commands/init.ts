@@ -1,11 +1,10 @@
-// `ktm init`: write threatmodel.yaml (prefilled from the observed cluster) and its JSON Schema beside it.
-import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+// `ktm init`: write threatmodel.yaml (prefilled from the observed cluster), its JSON Schema and RRA documents beside it.
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { refuseOverwrite, writeFileAtomic } from '../../atomic-write.js';
 import { initThreatModel } from '../../assumptions/declare.js';
 import { threatModelJsonSchema } from '../../assumptions/threat-model-file.js';
-import { KtmError } from '../../errors.js';
 import { deriveModel } from '../../model/index.js';
 import { assess } from '../../assess.js';
 import { buildRraContext, renderRraMarkdown, resolveRraTargets } from '../../report/rra/rra-markdown.js';
@@ -13,6 +12,9 @@ import { addInputOptions, readInput } from '../input.js';
 import { EXIT, type CliIo } from '../io.js';
 import type { CommandResult } from '../main.js';
 import { deriveOptions, type ModelFlags } from './dataflow.js';
+
+const OVERWRITE_HINT =
+  'teams edit these files: use `ktm model update` to refresh the threat model, or --force to replace them';
 
 export function register(program: Command, io: CliIo, result: CommandResult): void {
   const cmd = program
@@ -23,36 +25,33 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
     .argument('[paths...]', 'manifest files or folders (recursively), snapshot folders, or - for stdin');
   addInputOptions(cmd)
     .option('--out <file>', 'where to write the threat model', 'threatmodel.yaml')
-    .option('--force', 'overwrite an existing file')
+    .option('--force', 'replace existing files (the threat model, its schema, RRA documents)')
     .option('--zones-file <file>', 'a zones file that renames, merges or assigns zones (YAML)')
     .action(async (paths: string[], flags: ModelFlags & { out: string; force?: boolean }) => {
       const file = path.resolve(io.cwd, flags.out);
-      if (existsSync(file) && flags.force !== true) {
-        throw new KtmError(
-          'already exists',
-          flags.out,
-          'use `ktm model update` to refresh it, or --force to overwrite',
-        );
-      }
+      const overwrite = { force: flags.force === true, hint: OVERWRITE_HINT, cwd: io.cwd };
+      // Checked before reading the (possibly large or live) input, and again below for every file.
+      await refuseOverwrite([file], overwrite);
       const options = await deriveOptions(flags, io);
       const inventory = await readInput(paths, flags, io);
       const model = deriveModel(inventory, options);
       const schemaFile = path.join(path.dirname(file), 'threatmodel.schema.json');
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(file, initThreatModel(inventory, model, `./${path.basename(schemaFile)}`));
-      await writeFile(schemaFile, `${JSON.stringify(threatModelJsonSchema(), null, 2)}\n`);
       // One Rapid Risk Assessment per control-plane component, prefilled, for the owning team to complete.
       const rraDir = path.join(path.dirname(file), 'rra');
-      await mkdir(rraDir, { recursive: true });
       const rra = buildRraContext(inventory, model, assess(inventory).findings, { basePath: io.cwd });
       const subjects = resolveRraTargets(model) ?? [];
-      for (const subject of subjects) {
+      const rraFiles = subjects.map((subject) => {
         const id = subject.type === 'component' ? subject.component.id : subject.zone.id;
-        await writeFile(
-          path.join(rraDir, `${id.replace(/[^A-Za-z0-9._-]+/g, '_')}.md`),
-          renderRraMarkdown(rra, [subject]),
-        );
-      }
+        return {
+          file: path.join(rraDir, `${id.replace(/[^A-Za-z0-9._-]+/g, '_')}.md`),
+          content: renderRraMarkdown(rra, [subject]),
+        };
+      });
+      await refuseOverwrite([file, schemaFile, ...rraFiles.map((r) => r.file)], overwrite);
+      await mkdir(rraDir, { recursive: true });
+      await writeFileAtomic(file, initThreatModel(inventory, model, `./${path.basename(schemaFile)}`));
+      await writeFileAtomic(schemaFile, `${JSON.stringify(threatModelJsonSchema(), null, 2)}\n`);
+      for (const r of rraFiles) await writeFileAtomic(r.file, r.content);
       io.stdout(
         `wrote ${flags.out} (${model.zones.length} zones, ${model.components.length} components, ${model.flows.length} flows), ${path.relative(io.cwd, schemaFile)} and ${subjects.length} RRA documents in ${path.relative(io.cwd, rraDir)}/\n` +
           'next: fill in each zone’s owner and edit the assumptions, then run `ktm assess --model ' +

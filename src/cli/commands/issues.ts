@@ -1,8 +1,9 @@
 // `ktm issues`: one issue per discrepancy (contradicted assumption, drift item, failed finding at or above a threshold),
 // written as files in a tracker's import format, or filed on GitHub idempotently.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
+import { writeFileAtomic } from '../../atomic-write.js';
 import { assess } from '../../assess.js';
 import { loadThreatModel } from '../../assumptions/evaluate.js';
 import { KtmError } from '../../errors.js';
@@ -85,7 +86,7 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
         const dir = path.resolve(io.cwd, flags.out);
         await mkdir(dir, { recursive: true });
         const files = renderIssues(drafts, flags.format);
-        for (const f of files) await writeFile(path.join(dir, f.path), f.content);
+        for (const f of files) await writeFileAtomic(path.join(dir, f.path), f.content);
         io.stdout(`wrote ${drafts.length} issues (${flags.format}) to ${flags.out}: ${files.length} files\n`);
       }
       if (flags.create === 'github') {

@@ -1,8 +1,7 @@
 // Writes a snapshot folder (docs/snapshot-format.md): one JSON List per resource type, then snapshot.json, item by item.
-import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
-import { once } from 'node:events';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { writeAtomicWith, writeFileAtomic } from '../../atomic-write.js';
 import { KtmError } from '../../errors.js';
 import { ktmVersion } from '../../version.js';
 import type { KubeObject } from '../inventory.js';
@@ -103,7 +102,8 @@ async function write(dir: string, result: SourceReadResult): Promise<SnapshotWri
     ktmVersion: ktmVersion(),
     coverage: { resources: result.coverage.resources, facts: result.coverage.facts },
   };
-  await writeFile(path.join(dir, SNAPSHOT_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
+  // Written last: a folder without it is not a snapshot, so an interrupted collect is never read as one.
+  await writeFileAtomic(path.join(dir, SNAPSHOT_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   files.push(SNAPSHOT_MANIFEST);
   return { files, objects, skipped };
 }
@@ -142,28 +142,38 @@ function cmp(a: string, b: string): number {
 
 /**
  * Writes `{"apiVersion":"v1","kind":"List","items":[...]}` exactly as JSON.stringify(list, null, 2)
- * would, but one item at a time: 150,000 pods do not fit in one string.
+ * would, but one item at a time (150,000 pods do not fit in one string), into a temporary file that
+ * replaces `file` only once complete (writeAtomicWith): an interrupted collect leaves no cut list.
  */
 async function writeList(file: string, items: readonly KubeObject[]): Promise<void> {
-  const out = createWriteStream(file, { encoding: 'utf8' });
-  const failed = once(out, 'error').then(([err]: unknown[]) => {
-    throw err instanceof Error ? err : new Error(String(err));
-  });
-  failed.catch(() => undefined);
-  const write = async (s: string): Promise<void> => {
-    if (!out.write(s)) await Promise.race([once(out, 'drain'), failed]);
-  };
-  if (items.length === 0) {
-    await write('{\n  "apiVersion": "v1",\n  "kind": "List",\n  "items": []\n}\n');
-  } else {
-    await write('{\n  "apiVersion": "v1",\n  "kind": "List",\n  "items": [\n');
-    for (let i = 0; i < items.length; i++) {
-      // JSON strings never hold a raw newline, so indenting every line of the item is safe.
-      const json = JSON.stringify(items[i], null, 2).replace(/\n/g, '\n    ');
-      await write(`    ${json}${i === items.length - 1 ? '\n' : ',\n'}`);
+  await writeAtomicWith(file, async (handle) => {
+    let pending: string[] = [];
+    let size = 0;
+    const flush = async (): Promise<void> => {
+      if (pending.length === 0) return;
+      await handle.write(pending.join(''));
+      pending = [];
+      size = 0;
+    };
+    const write = async (s: string): Promise<void> => {
+      pending.push(s);
+      size += s.length;
+      if (size >= WRITE_BATCH) await flush();
+    };
+    if (items.length === 0) {
+      await write('{\n  "apiVersion": "v1",\n  "kind": "List",\n  "items": []\n}\n');
+    } else {
+      await write('{\n  "apiVersion": "v1",\n  "kind": "List",\n  "items": [\n');
+      for (let i = 0; i < items.length; i++) {
+        // JSON strings never hold a raw newline, so indenting every line of the item is safe.
+        const json = JSON.stringify(items[i], null, 2).replace(/\n/g, '\n    ');
+        await write(`    ${json}${i === items.length - 1 ? '\n' : ',\n'}`);
+      }
+      await write('  ]\n}\n');
     }
-    await write('  ]\n}\n');
-  }
-  out.end();
-  await Promise.race([once(out, 'finish'), failed]);
+    await flush();
+  });
 }
+
+/** Characters gathered before one write(2): few system calls, little memory. */
+const WRITE_BATCH = 1 << 20;
