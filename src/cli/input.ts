@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { KtmError } from '../errors.js';
 import { loadInventory, type InputSpec } from '../collect/load.js';
 import type { Inventory } from '../collect/inventory.js';
+import { DEFAULT_LIMITS, LIMIT_FLAGS, type InputLimits } from '../collect/limits.js';
 import type { CliIo } from './io.js';
 import { escapeTerminal } from '../report/escape.js';
 
@@ -16,6 +17,11 @@ export interface InputFlags {
   configmap?: string[];
   timeout?: string;
   quiet?: boolean;
+  maxFileBytes?: string;
+  maxInputBytes?: string;
+  maxDocuments?: string;
+  maxObjects?: string;
+  maxYamlAliases?: string;
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -46,12 +52,76 @@ export function addInputOptions(cmd: Command): Command {
     .addOption(
       new Option('--timeout <duration>', 'stop live collection after this long (e.g. 90s, 5m)').default('5m'),
     )
-    .option('-q, --quiet', 'no progress on stderr');
+    .option('-q, --quiet', 'no progress on stderr')
+    .option(
+      `${LIMIT_FLAGS.maxFileBytes} <size>`,
+      `stop when one input file (or stdin) is larger (default ${bytesText(DEFAULT_LIMITS.maxFileBytes)}; e.g. 512Mi, 8Gi)`,
+    )
+    .option(
+      `${LIMIT_FLAGS.maxInputBytes} <size>`,
+      `stop when all inputs together are larger (default ${bytesText(DEFAULT_LIMITS.maxInputBytes)})`,
+    )
+    .option(
+      `${LIMIT_FLAGS.maxDocuments} <n>`,
+      `stop after this many YAML documents and JSON values (default ${DEFAULT_LIMITS.maxDocuments})`,
+    )
+    .option(
+      `${LIMIT_FLAGS.maxObjects} <n>`,
+      `stop after this many Kubernetes objects (default ${DEFAULT_LIMITS.maxObjects})`,
+    )
+    .option(
+      `${LIMIT_FLAGS.maxYamlAliases} <n>`,
+      `skip a YAML document whose aliases expand to more nodes (default ${DEFAULT_LIMITS.maxYamlAliases})`,
+    );
 }
 
-export function parseDuration(s: string): number {
+const BYTE_UNITS = {
+  '': 1,
+  K: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 1024,
+  Mi: 1024 ** 2,
+  Gi: 1024 ** 3,
+  Ti: 1024 ** 4,
+};
+
+function bytesText(n: number): string {
+  return n % 1024 ** 3 === 0 ? `${n / 1024 ** 3}Gi` : String(n);
+}
+
+/** A count or a size (`512Mi`, `2G`, `1000`) given to a limit flag. */
+function parseLimit(value: string, flag: string, sizes: boolean): number {
+  const m = /^(\d+)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(value.trim());
+  const unit = (m?.[2] ?? '') as keyof typeof BYTE_UNITS;
+  if (m === null || (!sizes && unit !== '') || Number(m[1]) <= 0)
+    throw new KtmError(
+      `invalid value '${escapeTerminal(value)}'`,
+      flag,
+      sizes ? 'give a size such as 512Mi, 8Gi or 1000000' : 'give a positive whole number',
+    );
+  return Number(m[1]) * BYTE_UNITS[unit];
+}
+
+/** The input limits the flags ask for, each defaulting to DEFAULT_LIMITS. */
+export function inputLimits(flags: InputFlags): InputLimits {
+  const pick = (key: keyof InputLimits, sizes: boolean): number => {
+    const v = flags[key];
+    return v === undefined ? DEFAULT_LIMITS[key] : parseLimit(v, LIMIT_FLAGS[key], sizes);
+  };
+  return {
+    maxFileBytes: pick('maxFileBytes', true),
+    maxInputBytes: pick('maxInputBytes', true),
+    maxDocuments: pick('maxDocuments', false),
+    maxObjects: pick('maxObjects', false),
+    maxYamlAliases: pick('maxYamlAliases', false),
+  };
+}
+
+export function parseDuration(s: string, flag = '--timeout'): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(s.trim());
-  if (!m) throw new KtmError(`invalid duration '${escapeTerminal(s)}'`, '--timeout', 'use e.g. 30s, 5m, 1h');
+  if (!m) throw new KtmError(`invalid duration '${escapeTerminal(s)}'`, flag, 'use e.g. 30s, 5m, 1h');
   const n = Number(m[1]);
   const unit = m[2] ?? 's';
   return n * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const)[unit as 'ms' | 's' | 'm' | 'h'];
@@ -89,10 +159,12 @@ export function inputSpec(paths: readonly string[], flags: InputFlags): InputSpe
 
 export async function readInput(paths: readonly string[], flags: InputFlags, io: CliIo): Promise<Inventory> {
   const spec = inputSpec(paths, flags);
+  const limits = inputLimits(flags);
   const showProgress = io.stderrIsTty && flags.quiet !== true;
   const inventory = await loadInventory(spec, {
     nodeFiles: flags.nodeFiles ?? [],
     stdin: io.stdin,
+    limits,
     ...(showProgress
       ? {
           onProgress: (p) => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { KtmError, type Diagnostic } from '../errors.js';
 import { Inventory, objectKey, type InventoryItem } from './inventory.js';
 import type { FactCoverage } from './coverage.js';
+import { InputBudget, type InputLimits } from './limits.js';
 import { readPaths } from './manifests/read-paths.js';
 import { readSnapshot, isSnapshotDir } from './snapshot/read-snapshot.js';
 import { collectLive, type LiveOptions } from './live/collect-live.js';
@@ -24,6 +25,8 @@ export interface LoadOptions {
   readonly nodeFiles?: readonly string[];
   readonly stdin?: NodeJS.ReadableStream;
   readonly onProgress?: (p: Progress) => void;
+  /** Bounds on bytes, documents, objects and YAML aliases read from files and stdin (./limits.ts). */
+  readonly limits?: InputLimits;
 }
 
 /** Read the input and build the Inventory, with coverage, diagnostics, node files and component settings. */
@@ -44,7 +47,7 @@ export async function loadInventory(spec: InputSpec, options: LoadOptions = {}):
       });
       break;
     case 'paths':
-      result = await readPathsOrSnapshots(spec.paths, options.stdin);
+      result = await readPathsOrSnapshots(spec.paths, new InputBudget(options.limits), options.stdin);
       break;
   }
   const read = await readNodeFiles(nodeFileDirs);
@@ -90,6 +93,7 @@ export async function loadInventory(spec: InputSpec, options: LoadOptions = {}):
 /** Each path is a snapshot folder (it holds snapshot.json) or manifests; several are merged, duplicates kept once. */
 async function readPathsOrSnapshots(
   paths: readonly string[],
+  budget: InputBudget,
   stdin?: NodeJS.ReadableStream,
 ): Promise<SourceReadResult> {
   const snapshots: string[] = [];
@@ -111,8 +115,8 @@ async function readPathsOrSnapshots(
     manifests.push(p);
   }
   const results: SourceReadResult[] = [];
-  for (const dir of snapshots) results.push(await readSnapshot(dir));
-  if (manifests.length > 0) results.push(await readPaths(manifests, stdin ? { stdin } : {}));
+  for (const dir of snapshots) results.push(await readSnapshot(dir, budget));
+  if (manifests.length > 0) results.push(await readPaths(manifests, { budget, ...(stdin ? { stdin } : {}) }));
   if (results.length === 1) return results[0]!;
   return mergeResults(results, paths);
 }

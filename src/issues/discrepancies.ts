@@ -123,6 +123,7 @@ export function buildDiscrepancies(input: DiscrepancyInput): Discrepancy[] {
     out.push({
       kind: 'finding',
       key: f.id,
+      identity: [f.rule, f.variant ?? '', f.subject.kind, f.subject.namespace ?? '', f.subject.name],
       title: f.message,
       zone,
       ...(owner === undefined ? {} : { owner }),
@@ -145,6 +146,7 @@ export function buildDiscrepancies(input: DiscrepancyInput): Discrepancy[] {
     out.push({
       kind: 'assumption',
       key: a.id,
+      identity: [a.id],
       title: `Assumption contradicted: ${a.text}`,
       zone,
       ...(owner === undefined ? {} : { owner }),
@@ -166,6 +168,7 @@ export function buildDiscrepancies(input: DiscrepancyInput): Discrepancy[] {
     out.push({
       kind: 'drift',
       key: d.id,
+      identity: [d.kind, d.id],
       title: `Drift: ${d.message}`,
       zone: d.zone,
       ...(owner === undefined ? {} : { owner }),

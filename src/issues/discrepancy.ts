@@ -5,8 +5,14 @@ export type DiscrepancyKind = 'finding' | 'assumption' | 'drift';
 
 export interface Discrepancy {
   readonly kind: DiscrepancyKind;
-  /** Stable key of what is wrong (a finding id, an assumption id, a drift item id): the fingerprint is derived from it. */
+  /** Stable key of what is wrong (a finding id, an assumption id, a drift item id), shown in the issue. */
   readonly key: string;
+  /**
+   * What the discrepancy is, as separate parts (rule, variant, subject kind, namespace and name; an
+   * assumption id; a drift kind and id): the fingerprint is a hash over these parts, never over text
+   * joined with separators a name could contain, so no object can make its key equal another's.
+   */
+  readonly identity: readonly string[];
   readonly title: string;
   readonly zone: string;
   /** Team owning the zone, when the threat model names one. */

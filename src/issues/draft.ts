@@ -19,8 +19,17 @@ export function fingerprintMarker(fingerprint: string): string {
   return `<!-- ktm-fingerprint: ${fingerprint} -->`;
 }
 
-const MARKER = /<!-- ktm-fingerprint: ([0-9a-z-]{1,100}) -->/;
+/**
+ * The real marker is the body's last line, written by ktm after everything else: a marker anywhere
+ * else (planted in an object's name, quoted by someone) is text, never an identity.
+ */
+const FINAL_MARKER = /(?:^|\n)<!-- ktm-fingerprint: ([0-9a-z-]{1,100}) -->\s*$/;
 
 export function fingerprintIn(body: string | null | undefined): string | undefined {
-  return body == null ? undefined : MARKER.exec(body)?.[1];
+  return body == null ? undefined : FINAL_MARKER.exec(body.replace(/\r\n/g, '\n'))?.[1];
+}
+
+/** The body a tracker receives: the draft's body, then the marker as its last line. */
+export function bodyWithMarker(d: Pick<IssueDraft, 'body' | 'fingerprint'>): string {
+  return `${d.body.trimEnd()}\n\n${fingerprintMarker(d.fingerprint)}\n`;
 }

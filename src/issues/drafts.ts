@@ -1,20 +1,32 @@
 // Writes each discrepancy up as an issue draft: Markdown body with evidence and both remediations, stable fingerprint.
 import { createHash } from 'node:crypto';
-import { escapeMarkdown as md } from '../report/escape.js';
+import { escapeMarkdown as md, escapeMarkdownCode as code, escapeTerminal } from '../report/escape.js';
 import { refToString, severityRank, type Evidence } from '../types.js';
 import type { Discrepancy } from './discrepancy.js';
 import type { IssueDraft } from './draft.js';
 
-/** First 16 hex digits of sha256 over kind and key: stable while the discrepancy is the same one. */
-export function fingerprintOf(d: Pick<Discrepancy, 'kind' | 'key'>): string {
-  return createHash('sha256').update(`${d.kind}\u0000${d.key}`).digest('hex').slice(0, 16);
+/**
+ * First 16 hex digits of sha256 over the discrepancy's kind and identity parts, encoded as a JSON array
+ * (unambiguous whatever the parts hold): stable while the discrepancy is the same one, and different
+ * for every other one whatever names its objects carry.
+ */
+export function fingerprintOf(d: Pick<Discrepancy, 'kind' | 'identity'>): string {
+  return createHash('sha256')
+    .update(JSON.stringify(['ktm-discrepancy-v2', d.kind, ...d.identity]))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** An issue title is plain text on every tracker: control characters shown as \xNN, one line, at most 250 characters. */
+export function issueTitle(s: string): string {
+  return escapeTerminal(s, 250);
 }
 
 function evidenceLine(e: Evidence): string {
   const where = e.source
     ? ` (${md(e.source.file)}${e.source.line === undefined ? '' : `:${e.source.line}`})`
     : '';
-  const path = e.path ? ` \`${e.path.replace(/`/g, "'")}\`` : '';
+  const path = e.path ? ` ${code(e.path)}` : '';
   const value = e.value === undefined ? '' : `: ${md(e.value)}`;
   return `- ${md(refToString(e.ref))}${path}${value}${where}`;
 }
@@ -42,11 +54,11 @@ export function draftIssue(d: Discrepancy): IssueDraft {
     `**Long term:** ${md(d.remediation.longTerm)}`,
     ...(d.references.length > 0 ? ['', '## References', '', ...d.references.map((r) => `- ${md(r)}`)] : []),
     '',
-    `_Filed by ktm from an automated review of the cluster. Key: \`${d.key.replace(/`/g, "'")}\`._`,
+    `_Filed by ktm from an automated review of the cluster. Key:_ ${code(d.key)}`,
   ];
   return {
     fingerprint: fingerprintOf(d),
-    title: `[${d.severity}] ${d.title}`.slice(0, 250),
+    title: issueTitle(`[${d.severity}] ${d.title}`),
     body: lines.join('\n'),
     severity: d.severity,
     zone: d.zone,

@@ -1,6 +1,7 @@
 // Tracker import formats for issue drafts: one Markdown file each plus issues.json, GitHub's import JSON, GitLab and Jira CSV.
 import type { IssueDraft } from './draft.js';
-import { fingerprintMarker } from './draft.js';
+import { bodyWithMarker } from './draft.js';
+import { escapeMarkdown } from '../report/escape.js';
 
 export const ISSUE_FORMATS = ['markdown', 'github', 'gitlab', 'jira-csv'] as const;
 export type IssueFormat = (typeof ISSUE_FORMATS)[number];
@@ -43,14 +44,13 @@ const JIRA_PRIORITY = {
 } as const;
 
 export function renderIssues(drafts: readonly IssueDraft[], format: IssueFormat): OutputFile[] {
-  const withMarker = (d: IssueDraft): string =>
-    `${d.body.trimEnd()}\n\n${fingerprintMarker(d.fingerprint)}\n`;
+  const withMarker = bodyWithMarker;
   switch (format) {
     case 'markdown':
       return [
         ...drafts.map((d, i) => ({
           path: `${String(i + 1).padStart(3, '0')}-${slug(d.title)}.md`,
-          content: `# ${d.title.replace(/[\r\n]+/g, ' ')}\n\n${withMarker(d)}`,
+          content: `# ${escapeMarkdown(d.title)}\n\n${withMarker(d)}`,
         })),
         { path: 'issues.json', content: JSON.stringify(drafts, null, 2) + '\n' },
       ];

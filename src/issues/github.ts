@@ -4,7 +4,8 @@
 // with the Link header) rather than through the search API: search results lag behind writes by
 // up to a minute, so a second run soon after the first would open duplicates.
 import { KtmError } from '../errors.js';
-import { fingerprintIn, fingerprintMarker, type IssueDraft } from './draft.js';
+import { escapeTerminal } from '../report/escape.js';
+import { bodyWithMarker, fingerprintIn, type IssueDraft } from './draft.js';
 
 export interface GitHubOptions {
   /** OWNER/NAME */
@@ -18,6 +19,8 @@ export interface GitHubOptions {
   readonly label?: string;
   /** Longest wait for a rate limit before giving up (ms). */
   readonly maxRateLimitWaitMs?: number;
+  /** Longest wait for one request's answer (ms; default 30 s). */
+  readonly timeoutMs?: number;
   readonly fetch?: typeof fetch;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly log?: (line: string) => void;
@@ -41,6 +44,28 @@ interface GhIssue {
 
 const REPO_RE = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 
+/** GitHub refuses an issue body longer than this many characters. */
+export const GITHUB_BODY_LIMIT = 65_536;
+
+/** Default time to wait for one answer from the GitHub API. */
+export const GITHUB_TIMEOUT_MS = 30_000;
+
+/**
+ * The body with its marker, cut to GitHub's limit when longer (a finding with thousands of evidence
+ * lines): the head of the write-up, a note saying it was cut, and the marker last, so the issue is
+ * still filed and found again.
+ */
+export function fitBody(draft: Pick<IssueDraft, 'body' | 'fingerprint'>): string {
+  const whole = bodyWithMarker(draft);
+  if (whole.length <= GITHUB_BODY_LIMIT) return whole;
+  const note = `\n\n_… cut by ktm: the full write-up is ${whole.length.toLocaleString('en-US')} characters, over GitHub's ${GITHUB_BODY_LIMIT.toLocaleString('en-US')}-character limit; \`ktm issues -o DIR\` writes all of it._`;
+  const tail = bodyWithMarker({ body: note, fingerprint: draft.fingerprint });
+  let head = draft.body.slice(0, GITHUB_BODY_LIMIT - tail.length);
+  // Never end on half a surrogate pair or a dangling escape backslash.
+  head = head.replace(/[\uD800-\uDBFF]$/, '').replace(/\\+$/, (m) => (m.length % 2 === 0 ? m : m.slice(1)));
+  return `${head.trimEnd()}${tail}`;
+}
+
 export async function fileOnGitHub(
   drafts: readonly IssueDraft[],
   options: GitHubOptions,
@@ -62,7 +87,7 @@ export async function fileOnGitHub(
   const wanted = new Set<string>();
   for (const draft of drafts) {
     wanted.add(draft.fingerprint);
-    const body = `${draft.body.trimEnd()}\n\n${fingerprintMarker(draft.fingerprint)}\n`;
+    const body = fitBody(draft);
     const labels = [...new Set([label, ...draft.labels])].sort();
     const existing = byFingerprint.get(draft.fingerprint);
     if (existing === undefined) {
@@ -121,27 +146,45 @@ class GitHubClient {
     const issues: GhIssue[] = [];
     let url: string | undefined =
       `${this.api}/repos/${this.options.repo}/issues?state=open&labels=${encodeURIComponent(label)}&per_page=100`;
+    const origin = new URL(this.api).origin;
     for (let page = 0; url !== undefined && page < 1000; page++) {
       const res = await this.send('GET', url, undefined);
-      const batch = (await res.json()) as GhIssue[];
-      issues.push(...batch.filter((i) => i.pull_request === undefined));
-      url = nextLink(res.headers.get('link'));
+      const batch = await jsonOf(res, 'GET', url);
+      if (!Array.isArray(batch))
+        throw new KtmError(
+          'GitHub answered with something that is not a list of issues',
+          where('GET', url),
+          HINT_URL,
+        );
+      issues.push(...(batch as GhIssue[]).filter((i) => i.pull_request === undefined));
+      const next = nextLink(res.headers.get('link'));
+      url = next === undefined ? undefined : new URL(next, url).toString();
+      // The token goes to the API it was given for, never to an origin a response names.
+      if (url !== undefined && new URL(url).origin !== origin)
+        throw new KtmError(
+          `GitHub's next-page link points to another origin (${escapeTerminal(new URL(url).origin, 200)}); the token is not sent there`,
+          where('GET', this.api),
+          'check GITHUB_API_URL and any proxy in front of it',
+        );
     }
     return issues;
   }
 
   async request<T = unknown>(method: string, pathname: string, body: unknown): Promise<T> {
-    const res = await this.send(method, `${this.api}${pathname}`, body);
-    return (await res.json()) as T;
+    const url = `${this.api}${pathname}`;
+    const res = await this.send(method, url, body);
+    return (await jsonOf(res, method, url)) as T;
   }
 
   private async send(method: string, url: string, body: unknown): Promise<Response> {
     const maxWait = this.options.maxRateLimitWaitMs ?? 15 * 60_000;
+    const timeoutMs = this.options.timeoutMs ?? GITHUB_TIMEOUT_MS;
     for (let attempt = 0; ; attempt++) {
       let res: Response;
       try {
         res = await this.doFetch(url, {
           method,
+          signal: AbortSignal.timeout(timeoutMs),
           headers: {
             accept: 'application/vnd.github+json',
             authorization: `Bearer ${this.options.token}`,
@@ -152,18 +195,24 @@ class GitHubClient {
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         });
       } catch (err) {
+        if (err instanceof DOMException && err.name === 'TimeoutError')
+          throw new KtmError(
+            `GitHub did not answer within ${timeoutMs / 1000}s`,
+            where(method, url),
+            'retry, raise --github-timeout, or check GITHUB_API_URL; filing is idempotent',
+          );
         throw new KtmError(
-          `cannot reach the GitHub API: ${(err as Error).message}`,
+          `cannot reach the GitHub API: ${escapeTerminal((err as Error).message, 300)}`,
           this.api,
           'check the network and GITHUB_API_URL',
         );
       }
       if (res.ok) return res;
-      const where = `${method} ${new URL(url).pathname}`;
+      const at = where(method, url);
       if (res.status === 401) {
         throw new KtmError(
           'GitHub rejected the token (401 Unauthorized)',
-          where,
+          at,
           'set GITHUB_TOKEN to a token with issues: write on the repository',
         );
       }
@@ -172,11 +221,11 @@ class GitHubClient {
         if (wait > maxWait) {
           throw new KtmError(
             `GitHub rate limit: reset in ${Math.ceil(wait / 1000)}s`,
-            where,
+            at,
             'retry later; nothing was lost, filing is idempotent',
           );
         }
-        this.options.log?.(`GitHub rate limit on ${where}: waiting ${Math.ceil(wait / 1000)}s`);
+        this.options.log?.(`GitHub rate limit on ${at}: waiting ${Math.ceil(wait / 1000)}s`);
         await this.sleep(wait);
         continue;
       }
@@ -187,7 +236,7 @@ class GitHubClient {
       const message = await res
         .json()
         .then((j: unknown) =>
-          typeof j === 'object' && j !== null && 'message' in j ? String(j.message) : '',
+          typeof j === 'object' && j !== null && 'message' in j ? escapeTerminal(String(j.message), 200) : '',
         )
         .catch(() => '');
       const hint =
@@ -196,10 +245,32 @@ class GitHubClient {
           : 'see the GitHub API status';
       throw new KtmError(
         `GitHub API answered ${res.status}${message ? `: ${message.slice(0, 200)}` : ''}`,
-        where,
+        at,
         hint,
       );
     }
+  }
+}
+
+const HINT_URL = 'check GITHUB_API_URL, and that the token is authorised for the organisation (SSO)';
+
+/** `METHOD /path` of a request, for error lines. */
+function where(method: string, url: string): string {
+  return `${method} ${new URL(url).pathname}`;
+}
+
+/** A successful answer's JSON; an HTML page (an SSO login, a proxy) is one clear line, never a parser's stack. */
+async function jsonOf(res: Response, method: string, url: string): Promise<unknown> {
+  const text = await res.text();
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    const type = res.headers.get('content-type') ?? 'no content type';
+    throw new KtmError(
+      `GitHub answered ${res.status} with ${escapeTerminal(type.split(';')[0]!, 80)}, not JSON (a sign-in page or a proxy?)`,
+      where(method, url),
+      HINT_URL,
+    );
   }
 }
 

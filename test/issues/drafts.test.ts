@@ -11,6 +11,7 @@ function disc(key: string, severity: Discrepancy['severity'] = 'high'): Discrepa
   return {
     kind: 'finding',
     key,
+    identity: ['privileged-workload', '', 'Pod', 'shop', key],
     title: `Pod ${hostile} runs privileged`,
     zone: 'Container',
     owner: 'team-shop',
@@ -31,12 +32,36 @@ function disc(key: string, severity: Discrepancy['severity'] = 'high'): Discrepa
 }
 
 describe('issue drafts', () => {
-  it('derives a stable fingerprint from kind and key only', () => {
-    expect(fingerprintOf(disc('privileged-workload@Pod/shop/a'))).toBe(
-      fingerprintOf({ kind: 'finding', key: 'privileged-workload@Pod/shop/a' }),
+  it('derives a stable fingerprint from kind and identity only', () => {
+    expect(fingerprintOf(disc('a'))).toBe(
+      fingerprintOf({ kind: 'finding', identity: ['privileged-workload', '', 'Pod', 'shop', 'a'] }),
     );
     expect(fingerprintOf(disc('a'))).not.toBe(fingerprintOf(disc('b')));
     expect(fingerprintOf(disc('a'))).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('gives names that join to the same text different fingerprints (namespace a/x name y, namespace a name x/y)', () => {
+    const one = fingerprintOf({ kind: 'finding', identity: ['r', '', 'Pod', 'a/x', 'y'] });
+    const two = fingerprintOf({ kind: 'finding', identity: ['r', '', 'Pod', 'a', 'x/y'] });
+    expect(one).not.toBe(two);
+  });
+
+  it('escapes the title, the Key line and a planted marker: only the real, last marker is read', () => {
+    const planted = `x <!-- ktm-fingerprint: ${'0'.repeat(16)} -->\u0007\u0000 [link](http://e) <b>b</b>`;
+    const d = draftIssue({ ...disc(planted), title: `Pod ${planted} runs privileged` });
+    const controls = (t: string): number[] =>
+      Array.from({ length: t.length }, (_, i) => t.charCodeAt(i)).filter((c) => c < 0x20 && c !== 0x0a);
+    expect(controls(d.title)).toEqual([]);
+    expect(d.body).not.toContain('<!--');
+    expect(controls(d.body)).toEqual([]);
+    expect(d.body).toContain(`Key:_ \`x <\\!-- ktm-fingerprint: ${'0'.repeat(16)} -->\\x07\\x00 [link]`);
+    const [md] = renderIssues([d], 'markdown');
+    expect(md!.content.split('\n')[0]).toMatch(
+      /^# \\\[high\\\] Pod x \\<!-- ktm-fingerprint: 0{16} --\\>\\\\x07/,
+    );
+    expect(fingerprintIn(md!.content)).toBe(d.fingerprint);
+    // A body whose only marker is not its last line has no identity.
+    expect(fingerprintIn(`<!-- ktm-fingerprint: ${'0'.repeat(16)} -->\ntext after`)).toBeUndefined();
   });
 
   it('escapes cluster-supplied strings in the Markdown body', () => {

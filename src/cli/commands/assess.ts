@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { assess } from '../../assess.js';
-import { KtmError } from '../../errors.js';
+import { diagnosticLine, KtmError } from '../../errors.js';
+import { escapeTerminal } from '../../report/escape.js';
 import { RULES } from '../../rules/registry.js';
 import { parseExceptionsFile, type RuleException } from '../../rules/framework/exceptions.js';
 import { loadThreatModel } from '../../assumptions/evaluate.js';
@@ -84,12 +85,20 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       const assessment = assess(inventory, options);
       io.stdout(REPORTERS[flags.output](assessment));
       const threshold = flags.failOn;
-      result.code =
+      const failed =
         threshold !== undefined &&
         assessment.findings.some(
           (f) => f.status === 'fail' && severityRank(f.severity) >= severityRank(threshold),
-        )
-          ? EXIT.findings
-          : EXIT.ok;
+        );
+      result.code = failed ? EXIT.findings : EXIT.ok;
+      // A gate must not pass on input it did not read (a file skipped, a document with a NUL byte).
+      const unread = inventory.diagnostics.filter((d) => d.severity === 'error');
+      if (threshold !== undefined && unread.length > 0) {
+        io.stderr(
+          `ktm: ${escapeTerminal(diagnosticLine(unread[0]!), 1000)}${unread.length > 1 ? ` (and ${unread.length - 1} more input errors)` : ''}: ` +
+            `part of the input was not read, so --fail-on ${threshold} cannot pass\n`,
+        );
+        if (!failed) result.code = EXIT.error;
+      }
     });
 }

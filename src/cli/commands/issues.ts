@@ -12,7 +12,7 @@ import { draftIssues } from '../../issues/drafts.js';
 import { ISSUE_FORMATS, renderIssues, type IssueFormat } from '../../issues/formats.js';
 import { fileOnGitHub } from '../../issues/github.js';
 import { SEVERITIES, type Severity } from '../../types.js';
-import { addInputOptions, readInput, type InputFlags } from '../input.js';
+import { addInputOptions, parseDuration, readInput, type InputFlags } from '../input.js';
 import { EXIT, type CliIo } from '../io.js';
 import type { CommandResult } from '../main.js';
 
@@ -24,6 +24,7 @@ interface IssuesFlags extends InputFlags {
   create?: 'github';
   repo?: string;
   closeResolved?: boolean;
+  githubTimeout: string;
 }
 
 export function register(program: Command, io: CliIo, result: CommandResult): void {
@@ -50,6 +51,11 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
     )
     .option('--repo <owner/name>', 'the repository to file on (with --create github)')
     .option('--close-resolved', 'close open ktm issues whose discrepancy is gone, with a comment')
+    .addOption(
+      new Option('--github-timeout <duration>', 'longest wait for one answer from the GitHub API').default(
+        '30s',
+      ),
+    )
     .action(async (paths: string[], flags: IssuesFlags) => {
       if (flags.out === undefined && flags.create === undefined)
         throw new KtmError(
@@ -95,6 +101,7 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
           token: token!,
           ...(io.env['GITHUB_API_URL'] ? { apiUrl: io.env['GITHUB_API_URL'] } : {}),
           ...(flags.closeResolved === true ? { closeResolved: true } : {}),
+          timeoutMs: parseDuration(flags.githubTimeout, '--github-timeout'),
           log: (line) => {
             io.stderr(`${line}\n`);
           },

@@ -148,6 +148,7 @@ class JsonAssembler {
 
   private topLevel(v: unknown): void {
     this.values++;
+    this.sink.document({ file: this.file, line: this.topLine });
     if (this.itemsSeen && isPlainObject(v)) {
       this.itemsSeen = false;
       this.flushPending({ kind: v['kind'], apiVersion: v['apiVersion'] });

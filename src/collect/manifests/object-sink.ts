@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Diagnostic } from '../../errors.js';
 import type { Source } from '../../types.js';
 import { objectKey, type InventoryItem, type KubeObject } from '../inventory.js';
+import { InputBudget } from '../limits.js';
 import { sanitizeObject } from '../sanitize.js';
 
 /**
@@ -57,11 +58,22 @@ function withListDefaults(
   return { ...v, apiVersion, kind };
 }
 
+/** Diagnostics kept per read; the rest are counted in one closing line. */
+export const MAX_DIAGNOSTICS = 10_000;
+
 export class ObjectSink {
   readonly items: InventoryItem[] = [];
   readonly diagnostics: Diagnostic[] = [];
   private readonly seen = new Map<string, Source>();
   private readonly counts = new Map<string, number>();
+
+  /** `budget` is shared by every input of a run: documents and objects are counted against its limits. */
+  constructor(readonly budget: InputBudget = new InputBudget()) {}
+
+  /** One YAML document or top-level JSON value begins at `source` (counted against --max-documents). */
+  document(source: Source): void {
+    this.budget.document(where(source));
+  }
 
   /**
    * One parsed document or List item. `null`/`undefined` (an empty YAML document, common in Helm
@@ -97,13 +109,34 @@ export class ObjectSink {
       );
       return;
     }
+    this.budget.object(where(source));
     this.seen.set(key, source);
     this.counts.set(object.kind, (this.counts.get(object.kind) ?? 0) + 1);
     this.items.push({ object, source });
   }
 
+  /** Problems past MAX_DIAGNOSTICS, by severity: counted, not kept (ten million bad documents must not mean ten million lines). */
+  private readonly dropped = { error: 0, warning: 0, info: 0 };
+
   problem(severity: Diagnostic['severity'], at: string, message: string): void {
-    this.diagnostics.push({ severity, where: at, message });
+    if (this.diagnostics.length < MAX_DIAGNOSTICS) this.diagnostics.push({ severity, where: at, message });
+    else this.dropped[severity]++;
+  }
+
+  /** The diagnostics, with one closing line counting those past MAX_DIAGNOSTICS (at the worst severity dropped). */
+  finish(where: string): Diagnostic[] {
+    const { error, warning, info } = this.dropped;
+    const total = error + warning + info;
+    if (total === 0) return this.diagnostics;
+    const severity = error > 0 ? 'error' : warning > 0 ? 'warning' : 'info';
+    return [
+      ...this.diagnostics,
+      {
+        severity,
+        where,
+        message: `${total} more problems not listed (${error} errors, ${warning} warnings, ${info} notes)`,
+      },
+    ];
   }
 
   /** Forgets the diagnostics reported after `mark` (a diagnostics length): the input is being read again another way. */

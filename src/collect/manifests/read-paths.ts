@@ -3,15 +3,17 @@
 // Manifests are taken as the whole cluster: every resource type counts as read, with the number of
 // objects of its kind found in the files (a kind absent from the files is read with 0 objects), so
 // rules judge what the files declare. See Coverage.mode in ../coverage.ts.
+import { constants, type Stats } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { KtmError } from '../../errors.js';
 import type { ResourceCoverage } from '../coverage.js';
+import { InputBudget } from '../limits.js';
 import { RESOURCE_TYPES, resourceId } from '../resource-types.js';
 import type { SourceReadResult } from '../source.js';
 import { readJson } from './json-stream.js';
 import { ObjectSink } from './object-sink.js';
-import { fileChunks, lines, sniff, streamChunks } from './text-input.js';
+import { fileChunks, lines, LineTooLong, sniff, streamChunks } from './text-input.js';
 import { readYaml } from './yaml-stream.js';
 
 /** Extensions read inside folders; a file named on the command line is read whatever its name. */
@@ -26,13 +28,16 @@ const PREFETCH = 32;
 /**
  * Reads each path: a file, a folder (its `.yaml`, `.yml` and `.json` files, recursively, in sorted
  * order; hidden files and folders such as `.git` are skipped), or `-` for stdin. A path that does
- * not exist is a KtmError; every problem inside an input is a Diagnostic and the rest is still read.
+ * not exist, or that is not a regular file or a folder (a FIFO, a device such as /dev/zero), is a
+ * KtmError; every problem inside an input is an error Diagnostic at its file (and line) and the rest
+ * is still read. What is read is counted against `budget`'s limits (./limits.ts).
  */
 export async function readPaths(
   paths: readonly string[],
-  options: { stdin?: NodeJS.ReadableStream },
+  options: { stdin?: NodeJS.ReadableStream; budget?: InputBudget },
 ): Promise<SourceReadResult> {
-  const sink = new ObjectSink();
+  const budget = options.budget ?? new InputBudget();
+  const sink = new ObjectSink(budget);
   const visitedDirs = new Set<string>();
   const inputs: ({ readonly kind: 'stdin' } | { readonly kind: 'file'; readonly path: string })[] = [];
   for (const p of paths) {
@@ -53,30 +58,43 @@ export async function readPaths(
       const files: string[] = [];
       await listFolder(p, files, sink, visitedDirs);
       for (const f of files) inputs.push({ kind: 'file', path: f });
-    } else inputs.push({ kind: 'file', path: p });
+    } else if (st.isFile()) inputs.push({ kind: 'file', path: p });
+    else
+      throw new KtmError(
+        `not a regular file (${specialKind(st)})`,
+        p,
+        'give a manifest file or folder; to read a stream, pipe it into ktm and give -',
+      );
   }
   // Files are opened a few at a time ahead of the parser (opening is the slow part of a folder of
   // 10,000 small files) and parsed strictly in order, so the result does not depend on timing.
   const loads: (Promise<Loaded> | undefined)[] = inputs.map(() => undefined);
   const start = (i: number): void => {
     const input = inputs[i];
-    if (input?.kind === 'file' && loads[i] === undefined) loads[i] = loadSmallFile(input.path);
+    if (input?.kind === 'file' && loads[i] === undefined) loads[i] = loadSmallFile(input.path, budget);
   };
   for (let i = 0; i < inputs.length; i++) {
     for (let j = i; j < Math.min(inputs.length, i + PREFETCH); j++) start(j);
     const input = inputs[i]!;
     if (input.kind === 'stdin') {
-      await guarded(STDIN_NAME, sink, () => readInput(streamChunks(options.stdin!), STDIN_NAME, sink));
+      await guarded(STDIN_NAME, sink, () =>
+        readInput(budget.count(streamChunks(options.stdin!), STDIN_NAME), STDIN_NAME, sink),
+      );
       continue;
     }
     const loaded = await loads[i]!;
     loads[i] = undefined;
     if (loaded.kind === 'error')
       sink.problem('error', input.path, `cannot read file: ${loaded.code}; skipped`);
-    else if (loaded.kind === 'whole')
+    else if (loaded.kind === 'special')
+      sink.problem('error', input.path, `not a regular file (${loaded.what}); skipped`);
+    else if (loaded.kind === 'whole') {
+      budget.bytes(loaded.bytes.length, loaded.bytes.length, input.path);
       await guarded(input.path, sink, () => readInput(oneChunk(loaded.bytes), input.path, sink, input.path));
-    else
-      await guarded(input.path, sink, () => readInput(fileChunks(input.path), input.path, sink, input.path));
+    } else
+      await guarded(input.path, sink, () =>
+        readInput(budget.count(fileChunks(input.path), input.path), input.path, sink, input.path),
+      );
   }
   const resources: ResourceCoverage[] = RESOURCE_TYPES.map((rt) => ({
     resource: resourceId(rt),
@@ -94,7 +112,7 @@ export async function readPaths(
         { fact: 'server-version', state: 'not-collected', reason: 'manifests carry no server version' },
       ],
     },
-    diagnostics: sink.diagnostics,
+    diagnostics: sink.finish(paths.join(',')),
   };
 }
 
@@ -117,34 +135,58 @@ async function listFolder(dir: string, out: string[], sink: ObjectSink, visited:
     const full = path.join(dir, entry.name);
     let isDir = entry.isDirectory();
     let isFile = entry.isFile();
+    let special = isDir || isFile ? undefined : specialKind(entry);
     if (entry.isSymbolicLink()) {
       const st = await stat(full).catch(() => undefined);
       isDir = st?.isDirectory() ?? false;
       isFile = st?.isFile() ?? false;
+      special = st === undefined ? 'a link to nothing' : isDir || isFile ? undefined : specialKind(st);
     }
+    const manifest = MANIFEST_EXTENSIONS.has(path.extname(entry.name).toLowerCase());
     if (isDir) await listFolder(full, out, sink, visited);
-    else if (isFile && MANIFEST_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) out.push(full);
+    else if (isFile && manifest) out.push(full);
+    // A FIFO would block the read for ever and a device never ends: named, never opened.
+    else if (special !== undefined && manifest)
+      sink.problem('error', full, `not a regular file (${special}); skipped`);
   }
 }
 
 type Loaded =
   | { readonly kind: 'whole'; readonly bytes: Buffer }
   | { readonly kind: 'large' }
+  | { readonly kind: 'special'; readonly what: string }
   | { readonly kind: 'error'; readonly code: string };
 
-/** Reads a file up to SMALL_FILE bytes whole; a larger one is left to be streamed. */
-async function loadSmallFile(file: string): Promise<Loaded> {
+/**
+ * Reads a file up to SMALL_FILE bytes whole; a larger one is left to be streamed. The file is opened
+ * without blocking and checked on the open handle, so a FIFO put in its place after the folder was
+ * listed is named, not waited on for ever.
+ */
+async function loadSmallFile(file: string, budget: InputBudget): Promise<Loaded> {
   let handle;
   try {
-    handle = await open(file, 'r');
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
     const st = await handle.stat();
+    if (!st.isFile()) return { kind: 'special', what: specialKind(st) };
+    // The size is known before a byte is read: a file over the limit stops the run at once.
+    budget.bytes(0, st.size, file);
     if (st.size > SMALL_FILE) return { kind: 'large' };
     return { kind: 'whole', bytes: await handle.readFile() };
   } catch (e) {
+    if (e instanceof KtmError) throw e;
     return { kind: 'error', code: errorCode(e) };
   } finally {
     await handle?.close().catch(() => undefined);
   }
+}
+
+/** What a file that is not a regular file or folder is, in words. */
+function specialKind(st: Pick<Stats, 'isFIFO' | 'isCharacterDevice' | 'isBlockDevice' | 'isSocket'>): string {
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a file';
 }
 
 async function* oneChunk(bytes: Buffer): AsyncIterable<Buffer> {
@@ -161,6 +203,10 @@ async function guarded(name: string, sink: ObjectSink, read: () => Promise<void>
   try {
     await read();
   } catch (e) {
+    if (e instanceof LineTooLong) {
+      sink.problem('error', `${name}:${e.line}`, `${e.message}; the rest of this input is skipped`);
+      return;
+    }
     const io = typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string';
     if (!io && !(e instanceof RangeError)) throw e;
     sink.problem('error', name, `cannot read: ${errorCode(e)}; skipped`);

@@ -24,8 +24,8 @@ export async function* streamChunks(stream: NodeJS.ReadableStream): AsyncIterabl
 }
 
 /**
- * Looks at the first bytes: no bytes at all (or only whitespace) is empty; a NUL byte or mostly
- * undecodable bytes is binary; text whose first non-blank character is `{` or `[` is JSON, anything
+ * Looks at the first bytes: no bytes at all (or only whitespace) is empty; mostly NUL and control
+ * bytes, or mostly undecodable bytes, is binary; text whose first non-blank character is `{` or `[` is JSON, anything
  * else is YAML. A UTF-8 byte-order mark is dropped.
  */
 export async function sniff(bytes: AsyncIterable<Buffer>): Promise<Sniffed> {
@@ -45,7 +45,13 @@ export async function sniff(bytes: AsyncIterable<Buffer>): Promise<Sniffed> {
   const first = Buffer.concat(head);
   if (first.length === 0) return { kind: 'empty' };
   const probe = first.subarray(0, SNIFF_BYTES);
-  if (probe.includes(0)) return { kind: 'binary', reason: 'binary content (NUL bytes)' };
+  // A stray NUL byte skips the document holding it (yaml-stream.ts), not the whole file: only input
+  // that is mostly NUL and control bytes is binary.
+  let controls = 0;
+  for (const b of probe)
+    if (b === 0 || (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c)) controls++;
+  if (controls * 10 > probe.length)
+    return { kind: 'binary', reason: 'binary content (NUL and control bytes)' };
   const decodedProbe = new StringDecoder('utf8').write(probe);
   let bad = 0;
   for (let i = 0; i < decodedProbe.length; i++) if (decodedProbe.charCodeAt(i) === 0xfffd) bad++;
@@ -74,9 +80,24 @@ export async function sniff(bytes: AsyncIterable<Buffer>): Promise<Sniffed> {
   return { kind: 'text', format, chunks: text() };
 }
 
+/**
+ * The longest line read (in UTF-16 code units). Kubernetes caps an object's annotations at 256 KiB and
+ * a ConfigMap at 1 MiB, so a longer line is not a manifest; without a cap, input with no newline
+ * (a stream of one character) would grow one string until the heap runs out.
+ */
+export const MAX_LINE = 64 * 1024 * 1024;
+
+/** A line longer than MAX_LINE: the rest of the input is not read. */
+export class LineTooLong extends Error {
+  constructor(readonly line: number) {
+    super(`a line longer than ${MAX_LINE / 1024 / 1024} MiB is not a manifest`);
+  }
+}
+
 /** Complete lines (without their line terminator), one at a time, from text chunks. */
 export async function* lines(chunks: AsyncIterable<string>): AsyncIterable<string> {
   let carry = '';
+  let count = 0;
   for await (const chunk of chunks) {
     let start = 0;
     for (;;) {
@@ -85,10 +106,12 @@ export async function* lines(chunks: AsyncIterable<string>): AsyncIterable<strin
       let line = carry + chunk.slice(start, nl);
       carry = '';
       if (line.endsWith('\r')) line = line.slice(0, -1);
+      count++;
       yield line;
       start = nl + 1;
     }
     carry += chunk.slice(start);
+    if (carry.length > MAX_LINE) throw new LineTooLong(count + 1);
   }
   if (carry.length > 0) yield carry.endsWith('\r') ? carry.slice(0, -1) : carry;
 }

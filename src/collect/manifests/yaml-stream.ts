@@ -1,5 +1,6 @@
 // Multi-document YAML read line by line: each document (and each item of a top-level `items:` list) parsed alone.
 import { LineCounter, parseDocument, isMap, isNode, isSeq, type Document, type YAMLError } from 'yaml';
+import { LIMIT_FLAGS } from '../limits.js';
 import { isPlainObject, isListKind, where, type ListContext, type ObjectSink } from './object-sink.js';
 
 /**
@@ -29,6 +30,8 @@ function indentOf(line: string): number {
 interface Entry {
   readonly start: number;
   readonly lines: string[];
+  /** The first line holding a NUL byte: the entry is skipped, not the file. */
+  nul?: number;
 }
 
 /**
@@ -50,6 +53,8 @@ class DocumentBuilder {
   private split = false;
   private entry: Entry | undefined;
   private readonly entries: { value: unknown; line: number }[] = [];
+  /** The first line outside an entry holding a NUL byte: the document is skipped, not the file. */
+  private nul: number | undefined;
 
   constructor(
     private readonly file: string,
@@ -77,6 +82,7 @@ class DocumentBuilder {
         this.split = true;
         this.itemIndent = m[1]!.length;
         this.entry = { start: lineNo, lines: [line] };
+        if (line.includes('\u0000')) this.entry.nul = lineNo;
         this.hasContent = true;
         return;
       }
@@ -88,12 +94,19 @@ class DocumentBuilder {
     }
     if (!this.hasContent && isContent(line) && !(DOC_START.test(line) && line.slice(3).trim() === ''))
       this.hasContent = true;
+    if (this.nul === undefined && line.includes('\u0000')) this.nul = lineNo;
     this.lines.push(line);
     this.lineNos.push(lineNo);
   }
 
   private pushItemLine(line: string, lineNo: number): void {
     const entry = this.entry!;
+    if (
+      entry.nul === undefined &&
+      line.includes('\u0000') &&
+      (!isContent(line) || indentOf(line) > this.itemIndent)
+    )
+      entry.nul = lineNo;
     if (!isContent(line)) {
       entry.lines.push(line);
       return;
@@ -106,11 +119,13 @@ class DocumentBuilder {
     this.finishEntry();
     if (indent === this.itemIndent && /^-(?:[ \t]|$)/.test(line.slice(indent))) {
       this.entry = { start: lineNo, lines: [line] };
+      if (line.includes('\u0000')) this.entry.nul = lineNo;
       return;
     }
     // The sequence ended: the rest (`kind: List`, `metadata:`) belongs to the header.
     this.mode = 'plain';
     this.entry = undefined;
+    if (this.nul === undefined && line.includes('\u0000')) this.nul = lineNo;
     this.lines.push(line);
     this.lineNos.push(lineNo);
   }
@@ -119,6 +134,10 @@ class DocumentBuilder {
     const entry = this.entry;
     if (entry === undefined) return;
     this.entry = undefined;
+    if (entry.nul !== undefined) {
+      this.nulProblem(entry.nul, 'list item');
+      return;
+    }
     const first = entry.lines[0]!;
     entry.lines[0] = `${first.slice(0, this.itemIndent)} ${first.slice(this.itemIndent + 1)}`;
     const doc = this.parse(entry.lines.join('\n'), (l) => entry.start + l - 1);
@@ -131,6 +150,11 @@ class DocumentBuilder {
   finish(): void {
     if (this.mode === 'items') this.finishEntry();
     if (!this.hasContent) return;
+    this.sink.document({ file: this.file, line: this.lineNos[0] ?? 1 });
+    if (this.nul !== undefined) {
+      this.nulProblem(this.nul, 'document');
+      return;
+    }
     const split = this.split;
     if (split) this.lines[this.itemsLineIndex] = 'items: []';
     const lineNos = this.lineNos;
@@ -208,16 +232,28 @@ class DocumentBuilder {
     this.sink.problem('error', at, `invalid YAML: ${message}${extra}; document skipped`);
   }
 
+  /** A NUL byte is never in a manifest: the document (or List item) holding it is skipped, the rest of the file is read. */
+  private nulProblem(line: number, what: string): void {
+    this.sink.problem(
+      'error',
+      where({ file: this.file, line }),
+      `NUL byte in this ${what} (binary data or a corrupted file); ${what} skipped`,
+    );
+  }
+
   private toJS(doc: Document, line: number): { ok: true; value: unknown } | { ok: false } {
+    // maxAliasCount bounds alias expansion (the "billion laughs" document).
+    const max = this.sink.budget.limits.maxYamlAliases;
     try {
-      // maxAliasCount bounds alias expansion (the "billion laughs" document).
-      return { ok: true, value: doc.toJS({ maxAliasCount: 100 }) };
+      return { ok: true, value: doc.toJS({ maxAliasCount: max }) };
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.sink.problem(
         'error',
         where({ file: this.file, line }),
-        `invalid YAML: ${message}; document skipped`,
+        /alias/i.test(message)
+          ? `YAML aliases expand to more than ${max} nodes (the ${LIMIT_FLAGS.maxYamlAliases} limit); document skipped`
+          : `invalid YAML: ${message}; document skipped`,
       );
       return { ok: false };
     }

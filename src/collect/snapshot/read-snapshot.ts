@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { KtmError } from '../../errors.js';
 import { COVERAGE_STATES, type FactCoverage, type ResourceCoverage } from '../coverage.js';
 import type { ClusterInfo, Provider, ServerVersion } from '../inventory.js';
+import { InputBudget } from '../limits.js';
 import { readInput } from '../manifests/read-paths.js';
 import { ObjectSink } from '../manifests/object-sink.js';
 import { fileChunks } from '../manifests/text-input.js';
@@ -63,6 +64,8 @@ const snapshotSchema = z.object({
 });
 type SnapshotManifest = z.infer<typeof snapshotSchema>;
 
+const KNOWN_RESOURCES: ReadonlySet<string> = new Set(RESOURCE_TYPES.map(resourceId));
+
 const HINT = 'a snapshot folder is written by `ktm collect -o DIR` (docs/snapshot-format.md)';
 
 /** A folder holding snapshot.json is a snapshot; anything else given as a path is read as manifests. */
@@ -78,11 +81,18 @@ export async function isSnapshotDir(dir: string): Promise<boolean> {
  * kept); a type snapshot.json does not mention is `not-collected`. `kubelet-configz.json` items are kept
  * as objects of kind `KubeletConfigz`, one per node.
  */
-export async function readSnapshot(dir: string): Promise<SourceReadResult> {
+export async function readSnapshot(dir: string, budget = new InputBudget()): Promise<SourceReadResult> {
   const manifest = await readManifest(path.join(dir, MANIFEST));
-  const sink = new ObjectSink();
+  const sink = new ObjectSink(budget);
   const resources: ResourceCoverage[] = [];
-  for (const r of manifest.coverage.resources) {
+  for (const [i, r] of manifest.coverage.resources.entries()) {
+    // File names come from the known resource types only: `"resource": "../outside/private"` never names a file.
+    if (!KNOWN_RESOURCES.has(r.resource))
+      throw new KtmError(
+        `coverage.resources[${i}].resource: unknown resource type '${r.resource.slice(0, 100)}'`,
+        path.join(dir, MANIFEST),
+        `a snapshot lists types ktm knows (docs/snapshot-format.md); ${HINT}`,
+      );
     const base = { resource: r.resource, kind: r.kind };
     if (r.state !== 'read') {
       resources.push({
@@ -138,23 +148,27 @@ export async function readSnapshot(dir: string): Promise<SourceReadResult> {
     cluster: clusterInfo(manifest),
     items: sink.items,
     coverage: { mode: 'snapshot', resources, facts },
-    diagnostics: sink.diagnostics,
+    diagnostics: sink.finish(dir),
   };
 }
 
 /** Streams one List file into the sink; returns why the type counts as failed, or undefined when it read cleanly. */
 async function readListFile(file: string, sink: ObjectSink): Promise<string | undefined> {
   const before = sink.diagnostics.length;
-  const exists = await stat(file)
-    .then((s) => s.isFile())
-    .catch(() => false);
-  if (!exists) {
+  const st = await stat(file).catch(() => undefined);
+  if (st === undefined) {
     sink.problem('error', file, 'the snapshot records this type as read but the file is missing');
     return `${path.basename(file)} is missing from the snapshot`;
   }
+  if (!st.isFile()) {
+    sink.problem('error', file, 'not a regular file; skipped');
+    return `${path.basename(file)} is not a regular file`;
+  }
+  sink.budget.bytes(0, st.size, file);
   try {
-    await readInput(fileChunks(file), file, sink, file);
+    await readInput(sink.budget.count(fileChunks(file), file), file, sink, file);
   } catch (e) {
+    if (e instanceof KtmError) throw e;
     const message = `cannot read file: ${e instanceof Error ? e.message.split('\n')[0]! : String(e)}`;
     sink.problem('error', file, message);
     return message;
@@ -163,11 +177,22 @@ async function readListFile(file: string, sink: ObjectSink): Promise<string | un
   return problem === undefined ? undefined : `${path.basename(file)}: ${problem.message}`;
 }
 
+/** snapshot.json holds a cluster's name, version and coverage: a few hundred kilobytes at most. */
+const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
+
 async function readManifest(file: string): Promise<SnapshotManifest> {
   let text: string;
   try {
+    const st = await stat(file);
+    if (st.size > MAX_MANIFEST_BYTES)
+      throw new KtmError(
+        `larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MiB: not a snapshot manifest`,
+        file,
+        HINT,
+      );
     text = await readFile(file, 'utf8');
   } catch (e) {
+    if (e instanceof KtmError) throw e;
     const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : 'unreadable';
     throw new KtmError(`cannot read the snapshot manifest (${code})`, file, HINT);
   }
