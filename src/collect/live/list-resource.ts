@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Diagnostic } from '../../errors.js';
 import type { ResourceCoverage } from '../coverage.js';
 import type { InventoryItem, KubeObject, ObjectMeta } from '../inventory.js';
+import { DEFAULT_LIMITS } from '../limits.js';
 import { resourceId, type ResourceType } from '../resource-types.js';
 import { sanitizeObject } from '../sanitize.js';
 import {
@@ -97,10 +98,20 @@ async function listVersion(
   let items: InventoryItem[] = [];
   let token: string | undefined;
   let restarted = false;
+  // Tokens already followed: a server (or a proxy) answering the same token again would page for ever.
+  const followed = new Set<string>();
   for (;;) {
     const path = `${base}?limit=${ctx.pageSize}${token === undefined ? '' : `&continue=${encodeURIComponent(token)}`}`;
     const res = await ctx.client.get(path, { accept });
-    if (res.status === 404 && token === undefined) return 'not-found';
+    if (res.status === 404 && token === undefined) {
+      // The API server says NotFound with a Status object; an HTML page (a proxy, a load balancer) is
+      // not the API server's answer, so the type is a gap in coverage, not a type this cluster lacks.
+      if (isStatus(parseJson(res.body))) return 'not-found';
+      return failed(
+        rt,
+        `HTTP 404 without a Kubernetes Status (${contentType(res)}): not the API server's answer; a proxy in the way?`,
+      );
+    }
     if (res.status === 410 && token !== undefined) {
       // The continue token outlived etcd's compaction window (5 minutes by default): a slow list of a large cluster.
       // https://kubernetes.io/docs/reference/using-api/api-concepts/#retrieving-large-results-sets-in-chunks
@@ -143,6 +154,17 @@ async function listVersion(
     ctx.onObjects(raw.length);
     token = page.data.metadata?.continue;
     if (token === undefined || token === '') break;
+    if (followed.has(token))
+      return failed(
+        rt,
+        `the API server repeated a continue token after ${items.length} objects (a page loop); the list is incomplete`,
+      );
+    followed.add(token);
+    if (items.length > MAX_OBJECTS_PER_TYPE)
+      return failed(
+        rt,
+        `more than ${MAX_OBJECTS_PER_TYPE.toLocaleString('en-US')} objects of one type; the list is not believable, stopped`,
+      );
   }
   return {
     coverage: { resource: id, kind: rt.kind, state: 'read', count: items.length },
@@ -207,6 +229,22 @@ export function failed(rt: ResourceType, reason: string): TypeOutcome {
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Objects of one type beyond which a list is a runaway (new tokens with every page) rather than a
+ * cluster: the reference scale has 150,000 pods.
+ */
+const MAX_OBJECTS_PER_TYPE = DEFAULT_LIMITS.maxObjects;
+
+/** A Kubernetes Status object (`kind: Status`), as the API server sends with every error. */
+function isStatus(v: unknown): boolean {
+  return isRecord(v) && v['kind'] === 'Status';
+}
+
+function contentType(res: ApiResponse): string {
+  const type = res.headers['content-type'];
+  return typeof type === 'string' && type !== '' ? type.split(';')[0]!.slice(0, 60) : 'no content type';
 }
 
 export function parseJson(text: string): unknown {

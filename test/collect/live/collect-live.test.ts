@@ -131,6 +131,46 @@ describe('collectLive', () => {
     );
   });
 
+  it('records a proxy’s HTML 404 for a type discovery lists as a failed gap, not as not-served', async () => {
+    api.route('/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies', () => ({
+      status: 404,
+      body: '<html><body><h1>404 Not Found</h1>nginx</body></html>',
+      headers: { 'Content-Type': 'text/html' },
+    }));
+    const result = await collectLive({ kubeconfig, retry: FAST_RETRY });
+    expect(coverageOf(result, 'ValidatingAdmissionPolicy')).toMatchObject({
+      state: 'failed',
+      count: 0,
+      reason:
+        "HTTP 404 without a Kubernetes Status (text/html): not the API server's answer; a proxy in the way?",
+    });
+  });
+
+  it('stops a list whose server repeats the same continue token (a page loop) and marks the type failed', async () => {
+    let calls = 0;
+    api.route('/api/v1/serviceaccounts', () => {
+      calls++;
+      return {
+        status: 200,
+        body: {
+          kind: 'ServiceAccountList',
+          apiVersion: 'v1',
+          metadata: { continue: 'same-token-every-time' },
+          items: [{ metadata: { name: `sa-${calls}`, namespace: 'default' } }],
+        },
+      };
+    });
+    const result = await collectLive({ kubeconfig, retry: FAST_RETRY });
+    expect(calls).toBe(2);
+    expect(coverageOf(result, 'ServiceAccount')).toMatchObject({
+      state: 'failed',
+      reason:
+        'the API server repeated a continue token after 2 objects (a page loop); the list is incomplete',
+    });
+    // The other types are still read.
+    expect(coverageOf(result, 'Pod')).toMatchObject({ state: 'read' });
+  });
+
   it('retries a 429, waiting as long as Retry-After says, then reads the list', async () => {
     api.route('/apis/apps/v1/deployments', (_req, n) =>
       n === 0
