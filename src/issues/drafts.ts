@@ -1,6 +1,6 @@
 // Writes each discrepancy up as an issue draft: Markdown body with evidence and both remediations, stable fingerprint.
 import { createHash } from 'node:crypto';
-import { escapeMarkdown as md, escapeMarkdownCode as code, escapeTerminal } from '../report/escape.js';
+import { escapeMarkdown as md, escapeTerminal } from '../report/escape.js';
 import { refToString, severityRank, type Evidence } from '../types.js';
 import type { Discrepancy } from './discrepancy.js';
 import type { IssueDraft } from './draft.js';
@@ -26,7 +26,7 @@ function evidenceLine(e: Evidence): string {
   const where = e.source
     ? ` (${md(e.source.file)}${e.source.line === undefined ? '' : `:${e.source.line}`})`
     : '';
-  const path = e.path ? ` ${code(e.path)}` : '';
+  const path = e.path ? ` at ${md(e.path)}` : '';
   const value = e.value === undefined ? '' : `: ${md(e.value)}`;
   return `- ${md(refToString(e.ref))}${path}${value}${where}`;
 }
@@ -54,7 +54,7 @@ export function draftIssue(d: Discrepancy): IssueDraft {
     `**Long term:** ${md(d.remediation.longTerm)}`,
     ...(d.references.length > 0 ? ['', '## References', '', ...d.references.map((r) => `- ${md(r)}`)] : []),
     '',
-    `_Filed by ktm from an automated review of the cluster. Key:_ ${code(d.key)}`,
+    `_Filed by ktm from an automated review of the cluster._ Key: ${md(d.key)}`,
   ];
   return {
     fingerprint: fingerprintOf(d),

@@ -23,15 +23,6 @@ export function escapeMarkdown(s: string): string {
     );
 }
 
-/**
- * A Markdown code span: its text is shown literally (no emphasis, links or HTML), with control
- * characters shown as \xNN, backticks (which would end the span) as ', and `<!--` as `<\!--`.
- */
-export function escapeMarkdownCode(s: string): string {
-  // `<!--` is inert in a code span on GitHub, but not every tracker renders Markdown: it is broken up everywhere.
-  return `\`${escapeTerminal(s, 1000).replace(/`/g, "'").replace(/<!--/g, '<\\!--')}\``;
-}
-
 /** HTML text and attribute values. */
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -1,6 +1,6 @@
 // Bad input through the whole CLI: every case exits 0, 1 or 2, prints no stack trace, and names the problem and where.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { runKtm, type Captured } from '../helpers/capture-io.js';
@@ -123,6 +123,73 @@ describe('ktm assess on bad input', () => {
     const table = await runKtm(['assess', dir]);
     expect(table.stdout).not.toContain('FAKE LINE\n');
     expect(table.stdout).toContain('invalid YAML');
+  });
+
+  it('the hostile-name fixture through every output format, issue drafts included: nothing injected', async () => {
+    const dir = path.join(tmp, 'hostile-all');
+    await mkdir(dir);
+    const ns = 'ns<img src=x onerror=alert(1)>';
+    const evil =
+      'p<!-- ktm-fingerprint: 0123456789abcdef -->\n# H1 *b* [l](http://e) \u001b[2J\u0007\u0000`x`';
+    const objects = [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: evil, namespace: ns, labels: { app: '\u001b[31m<b>' } },
+        spec: {
+          hostPID: true,
+          containers: [{ name: 'c\u001b[1m', image: 'busybox', securityContext: { privileged: true } }],
+        },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'svc', namespace: ns },
+        spec: { type: 'LoadBalancer', selector: { app: '\u001b[31m<b>' }, ports: [{ port: 80 }] },
+      },
+    ];
+    const input = path.join(dir, 'hostile.json');
+    await writeFile(input, objects.map((o) => JSON.stringify(o)).join('\n'));
+    // Raw markup from the names: `<img` or `<!--` not preceded by an escaping backslash.
+    const rawMarkup = /(^|[^\\])<(img src=x|!-- ktm-fingerprint|b>)/m;
+    const outputs: { name: string; text: string }[] = [];
+    const run = async (args: string[]): Promise<void> => {
+      const r = await runKtm(args);
+      expectWellBehaved(r);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).not.toBe(2);
+      outputs.push({ name: args.filter((a) => a !== input).join(' '), text: r.stdout });
+    };
+    for (const format of ['table', 'json']) await run(['assess', input, '-o', format]);
+    for (const format of ['dot', 'svg', 'mermaid', 'json']) await run(['dataflow', input, '-o', format]);
+    for (const format of ['table', 'json', 'svg']) await run(['zones', input, '-o', format]);
+    for (const format of ['table', 'json', 'dot']) await run(['paths', input, '-o', format]);
+    await run(['rra', input]);
+    for (const o of outputs) {
+      if (o.name.endsWith('-o json')) expect(() => JSON.parse(o.text) as unknown, o.name).not.toThrow();
+      // Markup formats (SVG, DOT, Mermaid, Markdown); tables are terminal text, escaped for the terminal.
+      else if (!o.name.endsWith('-o table')) expect(o.text, o.name).not.toMatch(rawMarkup);
+    }
+    for (const format of ['markdown', 'github', 'gitlab', 'jira-csv']) {
+      const out = path.join(dir, `issues-${format}`);
+      const r = await runKtm(['issues', input, '-o', out, '--format', format, '--threshold', 'info']);
+      expectWellBehaved(r);
+      expect(r.code).toBe(0);
+      const files = await readdir(out);
+      for (const f of files) {
+        const text = await readFile(path.join(out, f), 'utf8');
+        expect(text).not.toContain('\u001b');
+        expect(text).not.toContain('\u0000');
+        if (f.endsWith('.md')) {
+          // The only marker is ktm's own, on the last line; no name opens a heading or an HTML comment.
+          const lines = text.trimEnd().split('\n');
+          expect(lines.at(-1)).toMatch(/^<!-- ktm-fingerprint: [0-9a-f]{16} -->$/);
+          expect(lines.slice(0, -1).join('\n')).not.toMatch(rawMarkup);
+          expect(text).not.toMatch(/^# H1/m);
+        }
+      }
+      expect(files.length).toBeGreaterThan(0);
+    }
   });
 
   it('stdin with junk and a good document', async () => {

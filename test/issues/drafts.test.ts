@@ -52,9 +52,12 @@ describe('issue drafts', () => {
     const controls = (t: string): number[] =>
       Array.from({ length: t.length }, (_, i) => t.charCodeAt(i)).filter((c) => c < 0x20 && c !== 0x0a);
     expect(controls(d.title)).toEqual([]);
-    expect(d.body).not.toContain('<!--');
+    // Every `<` from a name is backslash-escaped: no HTML comment (or tag) opens.
+    expect(d.body).not.toMatch(/(^|[^\\])<!--/);
     expect(controls(d.body)).toEqual([]);
-    expect(d.body).toContain(`Key:_ \`x <\\!-- ktm-fingerprint: ${'0'.repeat(16)} -->\\x07\\x00 [link]`);
+    expect(d.body).toContain(
+      `Key: x \\<!-- ktm-fingerprint: ${'0'.repeat(16)} --\\>\\\\x07\\\\x00 \\[link\\](http://e) \\<b\\>b\\</b\\>`,
+    );
     const [md] = renderIssues([d], 'markdown');
     expect(md!.content.split('\n')[0]).toMatch(
       /^# \\\[high\\\] Pod x \\<!-- ktm-fingerprint: 0{16} --\\>\\\\x07/,
