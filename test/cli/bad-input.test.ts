@@ -153,22 +153,27 @@ describe('ktm assess on bad input', () => {
     await writeFile(input, objects.map((o) => JSON.stringify(o)).join('\n'));
     // Raw markup from the names: `<img` or `<!--` not preceded by an escaping backslash.
     const rawMarkup = /(^|[^\\])<(img src=x|!-- ktm-fingerprint|b>)/m;
-    const outputs: { name: string; text: string }[] = [];
+    const outputs: { name: string; kind: 'json' | 'markup' | 'terminal'; text: string }[] = [];
+    const TERMINAL = new Set(['table', 'text', 'connlist']);
     const run = async (args: string[]): Promise<void> => {
       const r = await runKtm(args);
       expectWellBehaved(r);
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).not.toBe(2);
-      outputs.push({ name: args.filter((a) => a !== input).join(' '), text: r.stdout });
+      const format = args.at(-1)!;
+      const kind = format === 'json' ? 'json' : TERMINAL.has(format) ? 'terminal' : 'markup';
+      outputs.push({ name: args.filter((a) => a !== input).join(' '), kind, text: r.stdout });
     };
     for (const format of ['table', 'json']) await run(['assess', input, '-o', format]);
     for (const format of ['dot', 'svg', 'mermaid', 'json']) await run(['dataflow', input, '-o', format]);
     for (const format of ['table', 'json', 'svg']) await run(['zones', input, '-o', format]);
     for (const format of ['table', 'json', 'dot']) await run(['paths', input, '-o', format]);
-    await run(['rra', input]);
+    for (const format of ['connlist', 'json', 'md', 'dot']) await run(['reach', input, '--format', format]);
+    for (const format of ['text', 'json']) await run(['what-if', input, '--stop', ns, '-o', format]);
+    await run(['rra', input, '-o', 'md']);
     for (const o of outputs) {
-      if (o.name.endsWith('-o json')) expect(() => JSON.parse(o.text) as unknown, o.name).not.toThrow();
-      // Markup formats (SVG, DOT, Mermaid, Markdown); tables are terminal text, escaped for the terminal.
-      else if (!o.name.endsWith('-o table')) expect(o.text, o.name).not.toMatch(rawMarkup);
+      if (o.kind === 'json') expect(() => JSON.parse(o.text) as unknown, o.name).not.toThrow();
+      // Markup formats (SVG, DOT, Mermaid, Markdown); terminal text is escaped for the terminal (no ESC, checked above).
+      else if (o.kind === 'markup') expect(o.text, o.name).not.toMatch(rawMarkup);
     }
     for (const format of ['markdown', 'github', 'gitlab', 'jira-csv']) {
       const out = path.join(dir, `issues-${format}`);
