@@ -90,6 +90,8 @@ export { computeDrift, type DriftItem } from './assumptions/drift.js';
 export { initThreatModel, updateThreatModel } from './assumptions/declare.js';
 export { buildDiscrepancies, Ownership } from './issues/discrepancies.js';
 export { draftIssues, fingerprintOf } from './issues/drafts.js';
+export { planIssues, type PlanInput } from './issues/plan.js';
+export { plural, pluralOf } from './text/plural.js';
 export { renderIssues, ISSUE_FORMATS, type IssueFormat } from './issues/formats.js';
 export { fileOnGitHub, type GitHubOptions } from './issues/github.js';
 export type { IssueDraft } from './issues/draft.js';

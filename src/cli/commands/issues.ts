@@ -8,6 +8,7 @@ import { loadThreatModel } from '../../assumptions/evaluate.js';
 import { KtmError } from '../../errors.js';
 import { buildDiscrepancies, Ownership } from '../../issues/discrepancies.js';
 import { draftIssues } from '../../issues/drafts.js';
+import { planIssues } from '../../issues/plan.js';
 import { ISSUE_FORMATS, renderIssues, type IssueFormat } from '../../issues/formats.js';
 import { fileOnGitHub } from '../../issues/github.js';
 import { SEVERITIES, type Severity } from '../../types.js';
@@ -80,7 +81,10 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
         ownership,
         threshold: flags.threshold,
       });
-      const drafts = draftIssues(discrepancies);
+      // One issue per root cause: attack paths by the step that cuts them, findings by rule, zone, remediation, owner.
+      const drafts = draftIssues(
+        planIssues({ discrepancies, attackPaths: assessment.attackGraph.paths, ownership }),
+      );
       if (flags.out !== undefined) {
         const dir = path.resolve(io.cwd, flags.out);
         await mkdir(dir, { recursive: true });
