@@ -68,6 +68,16 @@ export {
   type PathResult,
   type EdgeType,
 } from './analysis/privilege/index.js';
+export {
+  resolveModelName,
+  resolveZone,
+  resolveName,
+  closestNames,
+  editDistance,
+  type ModelTarget,
+  type NameCandidate,
+} from './model/names.js';
+export { resolveGraphName, type GraphNameContext } from './analysis/privilege/graph-names.js';
 export { computeCascade, resolveTarget, type CascadeResult, type CascadeEntry } from './analysis/cascade.js';
 export { analysePlacement, type Placement } from './analysis/placement.js';
 export {

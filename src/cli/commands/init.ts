@@ -45,7 +45,7 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       const rraDir = path.join(path.dirname(file), 'rra');
       await mkdir(rraDir, { recursive: true });
       const rra = buildRraContext(inventory, model, assess(inventory).findings, { basePath: io.cwd });
-      const subjects = resolveRraTargets(model) ?? [];
+      const subjects = resolveRraTargets(model);
       for (const subject of subjects) {
         const id = subject.type === 'component' ? subject.component.id : subject.zone.id;
         await writeFile(
