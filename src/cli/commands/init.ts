@@ -11,6 +11,8 @@ import { assess } from '../../assess.js';
 import { buildRraContext, renderRraMarkdown, resolveRraTargets } from '../../report/rra/rra-markdown.js';
 import { addInputOptions, readInput } from '../input.js';
 import { EXIT, type CliIo } from '../io.js';
+import { addDeprecatedOption, deprecatedValue } from '../deprecated.js';
+import { plural } from '../../text/plural.js';
 import type { CommandResult } from '../main.js';
 import { deriveOptions, type ModelFlags } from './dataflow.js';
 
@@ -21,16 +23,22 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       'write threatmodel.yaml from the observed cluster: zones (owners to fill in), components, flows, starter assumptions',
     )
     .argument('[paths...]', 'manifest files or folders (recursively), snapshot folders, or - for stdin');
+  addDeprecatedOption(cmd, '--out <file>', '--model');
   addInputOptions(cmd)
-    .option('--out <file>', 'where to write the threat model', 'threatmodel.yaml')
+    .option(
+      '--model <file>',
+      'the threat model to write (beside it: its JSON Schema and rra/)',
+      'threatmodel.yaml',
+    )
     .option('--force', 'overwrite an existing file')
     .option('--zones-file <file>', 'a zones file that renames, merges or assigns zones (YAML)')
-    .action(async (paths: string[], flags: ModelFlags & { out: string; force?: boolean }) => {
-      const file = path.resolve(io.cwd, flags.out);
+    .action(async (paths: string[], flags: ModelFlags & { model: string; out?: string; force?: boolean }) => {
+      const target = deprecatedValue(io, flags.out, '--out', '--model') ?? flags.model;
+      const file = path.resolve(io.cwd, target);
       if (existsSync(file) && flags.force !== true) {
         throw new KtmError(
           'already exists',
-          flags.out,
+          target,
           'use `ktm model update` to refresh it, or --force to overwrite',
         );
       }
@@ -54,9 +62,9 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
         );
       }
       io.stdout(
-        `wrote ${flags.out} (${model.zones.length} zones, ${model.components.length} components, ${model.flows.length} flows), ${path.relative(io.cwd, schemaFile)} and ${subjects.length} RRA documents in ${path.relative(io.cwd, rraDir)}/\n` +
+        `wrote ${target} (${plural(model.zones.length, 'zone')}, ${plural(model.components.length, 'component')}, ${plural(model.flows.length, 'flow')}), ${path.relative(io.cwd, schemaFile)} and ${plural(subjects.length, 'RRA document')} in ${path.relative(io.cwd, rraDir)}/\n` +
           'next: fill in each zone’s owner and edit the assumptions, then run `ktm assess --model ' +
-          `${flags.out}\`\n`,
+          `${target}\`\n`,
       );
       result.code = EXIT.ok;
     });
