@@ -2,16 +2,10 @@
 import type { Assessment } from '../assess.js';
 import { escapeTerminal as t } from './escape.js';
 import { refToString, severityRank } from '../types.js';
+import { formatTable, type TableOptions } from '../text/table.js';
 
-function table(rows: readonly (readonly string[])[]): string {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows
-    .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '))
-    .join('\n');
-}
-
-export function renderTable(a: Assessment): string {
+export function renderTable(a: Assessment, options: TableOptions = {}): string {
+  const table = (rows: readonly (readonly string[])[]): string => formatTable(rows, options);
   const out: string[] = [];
   const version = a.cluster.serverVersion?.gitVersion ?? 'unknown version';
   out.push(

@@ -4,7 +4,7 @@ import { renderZonesDot } from '../../report/diagrams/dot.js';
 import { dotToSvg } from '../../report/diagrams/svg.js';
 import { renderZonesTable } from '../../report/diagrams/zones-table.js';
 import { addInputOptions } from '../input.js';
-import { EXIT, type CliIo } from '../io.js';
+import { EXIT, tableOptions, type CliIo } from '../io.js';
 import type { CommandResult } from '../main.js';
 import { addModelOptions, modelFromFlags, type ModelFlags } from './dataflow.js';
 import { buildPrivilegeGraph } from '../../analysis/privilege/build-graph.js';
@@ -46,7 +46,7 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
           );
           break;
         case 'table':
-          io.stdout(renderZonesTable(model, { ...focus, criticality }));
+          io.stdout(renderZonesTable(model, { ...focus, criticality, ...tableOptions(io) }));
           break;
       }
       result.code = EXIT.ok;
