@@ -63,7 +63,7 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
           ? {
               onProgress: (p) => {
                 io.stderr(
-                  `\r\x1b[Kcollecting: ${p.typesDone}/${p.typesTotal} resource types, ${p.objects} objects, ${(p.elapsedMs / 1000).toFixed(1)}s`,
+                  `\r\x1b[Kcollecting: ${p.typesDone}/${plural(p.typesTotal, 'resource type')}, ${plural(p.objects, 'object')}, ${(p.elapsedMs / 1000).toFixed(1)}s`,
                 );
               },
             }

@@ -4,6 +4,7 @@
 // families, threat scenarios for four actors, recommendations. What ktm derives is cited with its evidence; what
 // only the team can answer is marked "Question for the team". Every cluster-supplied string goes through
 // escapeMarkdown.
+import { plural } from '../../text/plural.js';
 import { resolveModelName } from '../../model/names.js';
 import type { Inventory } from '../../collect/inventory.js';
 import type { ComponentSettings } from '../../collect/settings/types.js';
@@ -478,7 +479,7 @@ export function renderRraSection(ctx: RraContext, subject: RraSubject): string {
   for (const c of s.components.slice(0, 30)) {
     if (c.kind.type === 'workload')
       push(
-        `- ${e(c.name)}: ${c.kind.owner} with ${String(c.kind.pods)} pod${c.kind.pods === 1 ? '' : 's'}, service account ${e(c.kind.serviceAccount)}${c.kind.roles.length > 0 ? `, recognised as ${c.kind.roles.join(', ')}` : ''}.`,
+        `- ${e(c.name)}: ${c.kind.owner} with ${plural(c.kind.pods, 'pod')}, service account ${e(c.kind.serviceAccount)}${c.kind.roles.length > 0 ? `, recognised as ${c.kind.roles.join(', ')}` : ''}.`,
       );
     else if (s.subjectType === 'zone' || s.notes === GENERIC_NOTES) push(`- ${e(c.name)} (${c.kind.type}).`);
   }
@@ -669,13 +670,9 @@ export function renderRraSection(ctx: RraContext, subject: RraSubject): string {
     if (ps.length === 0) {
       push('- ktm found no attack path from this actor that concerns this component.');
     } else {
-      push(
-        `- ${String(ps.length)} attack path${ps.length === 1 ? '' : 's'} from this actor concern it; the shortest:`,
-      );
+      push(`- ${plural(ps.length, 'attack path')} from this actor concern it; the shortest:`);
       for (const p of ps.slice(0, 3)) {
-        push(
-          `  - to ${p.jewel} in ${String(p.steps.length)} step${p.steps.length === 1 ? '' : 's'}: ${e(pathText(p))}`,
-        );
+        push(`  - to ${p.jewel} in ${plural(p.steps.length, 'step')}: ${e(pathText(p))}`);
         const cut = p.steps.find((st) => st.control !== '')?.control;
         if (cut !== undefined) push(`    - cut it: ${e(cut)}`);
       }

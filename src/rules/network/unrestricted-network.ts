@@ -1,4 +1,5 @@
 // Rule unrestricted-network: namespaces and workloads no NetworkPolicy selects, policies that select nothing, open metadata egress.
+import { plural } from '../../text/plural.js';
 import type { KubeObject } from '../../collect/inventory.js';
 import { namespaceLabels, type WorkloadRef } from '../../analysis/network-policy/endpoints.js';
 import { isEmpty, formatConns } from '../../analysis/network-policy/conn-set.js';
@@ -155,7 +156,7 @@ export default defineRule({
         item === undefined
           ? {
               ref: namespaceRef(ns),
-              value: `${String(byNamespace.get(ns)?.length ?? 0)} workload(s), no NetworkPolicy`,
+              value: `${plural(byNamespace.get(ns)?.length ?? 0, 'workload')}, no NetworkPolicy`,
             }
           : objectEvidence(item, 'metadata.name', ns),
         ...(byNamespace.get(ns) ?? [])
