@@ -106,7 +106,7 @@ export default defineRule({
       dangling:
         'NetworkPolicy {{policy}} selects no pod: its podSelector {{selector}} matches nothing in namespace {{namespace}}',
       metadata:
-        '{{count}} workload(s) of namespace {{namespace}} may connect to the cloud metadata address 169.254.169.254 ({{conns}}), e.g. {{example}}',
+        '{{workloads}} of namespace {{namespace}} may connect to the cloud metadata address 169.254.169.254 ({{conns}}), e.g. {{example}}',
     },
   },
   check(ctx) {
@@ -223,7 +223,7 @@ export default defineRule({
       ctx.report({
         messageId: 'metadata',
         data: {
-          count: open.length,
+          workloads: plural(open.length, 'workload'),
           namespace: ns,
           conns: first.c === undefined ? '' : formatConns(first.c),
           example: `${first.w.kind} ${first.w.name}`,
