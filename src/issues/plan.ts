@@ -6,6 +6,7 @@ import { resolveRule } from '../rules/framework/select.js';
 import { RULES } from '../rules/registry.js';
 import { refToString, severityRank, type Evidence, type Ref, type Severity } from '../types.js';
 import { plural } from '../text/plural.js';
+import { isCuttable } from '../analysis/privilege/attack-graph.js';
 import type { CoveredDiscrepancy, Discrepancy } from './discrepancy.js';
 import type { Ownership } from './discrepancies.js';
 
@@ -117,7 +118,8 @@ const stepKey = (s: PlanPathStep): string => `${s.type} ${refToString(s.from)} -
  * paths, remove them, repeat until every path is cut. Ties go to the step on more paths overall (its fix also
  * shortens paths already filed), then to the step nearer the crown jewel (fewer alternatives lead there), then
  * to the step key, so the plan is deterministic. Each path is covered by exactly one issue; an issue also names
- * the paths filed elsewhere that its step cuts too.
+ * the paths filed elsewhere that its step cuts too. A step whose control is "none" (a pod's own containers) is
+ * never chosen while its path has another step.
  */
 function cutPaths(
   items: readonly { d: Discrepancy; path: PlanPath }[],
@@ -125,7 +127,10 @@ function cutPaths(
 ): Discrepancy[] {
   const onStep = new Map<string, { step: PlanPathStep; paths: Set<number>; fromEnd: number }>();
   items.forEach(({ path }, i) => {
+    // Steps nothing cuts (a pod's own containers) are no candidates, unless a path has no other step.
+    const cuttable = path.steps.some((s) => isCuttable(s.control));
     path.steps.forEach((step, at) => {
+      if (cuttable && !isCuttable(step.control)) return;
       const key = stepKey(step);
       const entry = onStep.get(key) ?? { step, paths: new Set<number>(), fromEnd: Infinity };
       entry.paths.add(i);

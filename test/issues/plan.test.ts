@@ -150,6 +150,33 @@ describe('planIssues: attack paths by the step that cuts them', () => {
     );
   });
 
+  it('never files a cut at a step nothing cuts while the path has another step', () => {
+    const own = {
+      ...step('CONTAINER_ATTACH', pod('shop', 'a'), pod('shop', 'a/c')),
+      control: 'none: a pod owns its containers',
+    };
+    const twoPaths: PlanPath[] = [
+      {
+        entry: pod('shop', 'a'),
+        jewel: 'cluster-admin',
+        steps: [own, step('TOKEN_STEAL', pod('shop', 'a/c'), ADMIN)],
+      },
+      {
+        entry: pod('shop', 'a'),
+        jewel: 'control-plane-node',
+        steps: [own, step('CE_NSENTER', pod('shop', 'a/c'), { kind: 'Node', name: 'cp-1' })],
+      },
+    ];
+    const planned = planIssues({
+      discrepancies: [
+        pathFinding(pod('shop', 'a'), 'cluster-admin'),
+        pathFinding(pod('shop', 'a'), 'control-plane-node'),
+      ],
+      attackPaths: twoPaths,
+    });
+    expect(planned.map((p) => p.key.split(' ')[0])).toEqual(['cut:CE_NSENTER', 'cut:TOKEN_STEAL']);
+  });
+
   it('keeps a path finding whose steps are unknown as its own issue', () => {
     const planned = planIssues({ discrepancies, attackPaths: [] });
     expect(planned).toHaveLength(4);
