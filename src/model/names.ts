@@ -191,6 +191,15 @@ function shortNames(c: Component): string[] {
   ];
 }
 
+/** The objects a component was derived from, as kubectl names them: `Pod/etcd-cp-1`, `etcd-cp-1` (a pod). */
+function refNames(c: Component): string[] {
+  return c.refs.flatMap((r) => [
+    `${r.kind}/${r.name}`,
+    ...(r.namespace === undefined ? [] : [`${r.kind}/${r.namespace}/${r.name}`]),
+    ...(r.kind === 'Pod' ? [r.name] : []),
+  ]);
+}
+
 /** Every name of the model, with what it stands for. */
 export function modelNameCandidates(model: Model): NameCandidate<ModelTarget>[] {
   const out: NameCandidate<ModelTarget>[] = [];
@@ -209,7 +218,7 @@ export function modelNameCandidates(model: Model): NameCandidate<ModelTarget>[] 
     const kindName = componentKindName(c);
     if (kindName !== undefined)
       out.push({ target: { type: 'component', component: c }, names: [kindName], tier: 2 });
-    const short = shortNames(c);
+    const short = [...shortNames(c), ...refNames(c)];
     if (short.length > 0) out.push({ target: { type: 'component', component: c }, names: short, tier: 3 });
     for (const n of c.nodes) nodes.add(n);
   }

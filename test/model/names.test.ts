@@ -76,6 +76,9 @@ describe('model names', () => {
     ]);
     expect(ids(resolveModelName(model, 'ci/ci-runner', 'x'))).toEqual(['workload:ci/Deployment/ci-runner']);
     expect(ids(resolveModelName(model, 'svc/web', 'x'))).toEqual(['service:shop/web']);
+    // The pods `kubectl get pods -n kube-system` lists name their component.
+    expect(ids(resolveModelName(model, 'etcd-cp-1', 'x'))).toEqual(['etcd:cp-1']);
+    expect(ids(resolveModelName(model, 'pod/kube-apiserver-cp-1', 'x'))).toEqual(['kube-apiserver']);
     // A bare name shared by a Deployment and its Service means both.
     expect(ids(resolveModelName(model, 'web', 'x'))).toEqual([
       'service:shop/web',
