@@ -68,6 +68,16 @@ export {
   type PathResult,
   type EdgeType,
 } from './analysis/privilege/index.js';
+export {
+  resolveModelName,
+  resolveZone,
+  resolveName,
+  closestNames,
+  editDistance,
+  type ModelTarget,
+  type NameCandidate,
+} from './model/names.js';
+export { resolveGraphName, type GraphNameContext } from './analysis/privilege/graph-names.js';
 export { computeCascade, resolveTarget, type CascadeResult, type CascadeEntry } from './analysis/cascade.js';
 export { analysePlacement, type Placement } from './analysis/placement.js';
 export {
@@ -90,6 +100,8 @@ export { computeDrift, type DriftItem } from './assumptions/drift.js';
 export { initThreatModel, updateThreatModel } from './assumptions/declare.js';
 export { buildDiscrepancies, Ownership } from './issues/discrepancies.js';
 export { draftIssues, fingerprintOf } from './issues/drafts.js';
+export { planIssues, type PlanInput } from './issues/plan.js';
+export { plural, pluralOf } from './text/plural.js';
 export { renderIssues, ISSUE_FORMATS, type IssueFormat } from './issues/formats.js';
 export { fileOnGitHub, type GitHubOptions } from './issues/github.js';
 export type { IssueDraft } from './issues/draft.js';

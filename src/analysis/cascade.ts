@@ -7,6 +7,8 @@
 import type * as k8s from '@kubernetes/client-node';
 import type { Inventory } from '../collect/inventory.js';
 import type { Component, Flow, Model } from '../model/types.js';
+import { KtmError } from '../errors.js';
+import { resolveModelName, type ModelTarget } from '../model/names.js';
 
 export interface CascadeEntry {
   readonly component: string;
@@ -26,39 +28,53 @@ export interface CascadeResult {
   readonly keepsRunning: readonly string[];
 }
 
-export class UnknownTargetError extends Error {}
+/** A target no zone, component, component kind, node or workload is named like (the message names the closest). */
+export class UnknownTargetError extends KtmError {}
 
 interface Cause {
   readonly by: string;
   readonly reason: string;
 }
 
-/** Resolve a target: a component id, a zone id or name (with its nested zones), a node name, or a workload/service name. */
-export function resolveTarget(model: Model, target: string): { components: string[]; nodes: string[] } {
-  if (model.components.some((c) => c.id === target)) return { components: [target], nodes: [] };
-  const zone = model.zones.find((z) => z.id === target || z.name.toLowerCase() === target.toLowerCase());
-  if (zone !== undefined) {
-    const zones = new Set<string>([zone.id]);
-    for (let grew = true; grew;) {
-      grew = false;
-      for (const z of model.zones) {
-        if (z.parent !== undefined && zones.has(z.parent) && !zones.has(z.id)) {
-          zones.add(z.id);
-          grew = true;
-        }
+/**
+ * Resolve a target with the one name resolver (src/model/names.ts): a zone id or name (with its nested zones), a
+ * component id or name, a component kind (etcd, kubelet, kube-proxy: every instance), a node, a workload or Service.
+ */
+export function resolveTarget(
+  model: Model,
+  target: string,
+  where = '--stop',
+): { components: string[]; nodes: string[] } {
+  let resolved: ModelTarget[];
+  try {
+    resolved = resolveModelName(model, target, where);
+  } catch (err) {
+    if (err instanceof KtmError) throw new UnknownTargetError(err.message, err.where, err.hint);
+    throw err;
+  }
+  const zones = new Set<string>();
+  const components = new Set<string>();
+  const nodes = new Set<string>();
+  for (const t of resolved) {
+    if (t.type === 'zone') zones.add(t.zone.id);
+    else if (t.type === 'component') components.add(t.component.id);
+    else nodes.add(t.node);
+  }
+  for (let grew = zones.size > 0; grew;) {
+    grew = false;
+    for (const z of model.zones) {
+      if (z.parent !== undefined && zones.has(z.parent) && !zones.has(z.id)) {
+        zones.add(z.id);
+        grew = true;
       }
     }
-    const components = model.components.filter((c) => zones.has(c.zone)).map((c) => c.id);
-    const nodes = model.zones.filter((z) => zones.has(z.id) && z.kind === 'node').map((z) => z.name);
-    return { components, nodes };
   }
-  const nodeNames = new Set(model.components.flatMap((c) => c.nodes));
-  if (nodeNames.has(target)) return { components: [], nodes: [target] };
-  const byName = model.components.filter(
-    (c) => c.name === target || c.id.endsWith(`/${target}`) || c.id === target,
-  );
-  if (byName.length > 0) return { components: byName.map((c) => c.id), nodes: [] };
-  throw new UnknownTargetError(target);
+  for (const c of model.components) if (zones.has(c.zone)) components.add(c.id);
+  for (const z of model.zones) if (zones.has(z.id) && z.kind === 'node') nodes.add(z.name);
+  return {
+    components: model.components.filter((c) => components.has(c.id)).map((c) => c.id),
+    nodes: [...nodes].sort(),
+  };
 }
 
 function webhookScope(

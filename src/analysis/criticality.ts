@@ -4,6 +4,7 @@
 // classifications (kube-apiserver and etcd Critical, kubelet and container runtime High, kube-proxy Medium,
 // kube-scheduler Moderate = Medium) and let what ktm observes raise them: data and credentials held, blast radius
 // from the cascade, reach from the privilege graph, Internet exposure and placement. Ratings only rise, never fall.
+import { plural } from '../text/plural.js';
 import type { Inventory } from '../collect/inventory.js';
 import { groupWorkloads } from '../model/workloads.js';
 import type { Component, Model, TrustZone } from '../model/types.js';
@@ -210,7 +211,7 @@ function reachReasons(
       reason: {
         kind: 'privilege-reach',
         level: w.level,
-        text: `a compromise of ${what} reaches ${w.text} in ${String(bestD)} step${bestD === 1 ? '' : 's'}: ${chainText(pg, best, r.next)}`,
+        text: `a compromise of ${what} reaches ${w.text} in ${plural(bestD, 'step')}: ${chainText(pg, best, r.next)}`,
         evidence: chainEvidence(pg, best, r.next),
       },
     });
@@ -557,7 +558,7 @@ export function rateCriticality(input: CriticalityInput): Criticality {
         add(d, ['confidentiality'], {
           kind: 'data-held',
           level: ns === 'kube-system' ? 'High' : 'Medium',
-          text: `namespace ${ns} holds ${String(sec.total)} Secret${sec.total === 1 ? '' : 's'}${sec.tokens.length > 0 ? `, among them legacy service-account token Secrets ${sec.tokens.sort().join(', ')}` : ''}`,
+          text: `namespace ${ns} holds ${plural(sec.total, 'Secret')}${sec.tokens.length > 0 ? `, among them legacy service-account token Secrets ${sec.tokens.sort().join(', ')}` : ''}`,
           evidence: [{ ref: { kind: 'Namespace', name: ns } }],
         });
       const sas = (saVertices.get(ns) ?? []).length;
@@ -610,7 +611,7 @@ export function rateCriticality(input: CriticalityInput): Criticality {
       add(d, plain ? ALL : ['integrity', 'availability'], {
         kind: 'internet-exposure',
         level: plain ? 'High' : 'Medium',
-        text: `${String(exposing.length)} boundary flow${exposing.length === 1 ? '' : 's'} from the Internet${plain ? ', some without TLS' : ''}: ${exposing
+        text: `${plural(exposing.length, 'boundary flow')} from the Internet${plain ? ', some without TLS' : ''}: ${exposing
           .map((b) => b.flow)
           .slice(0, 4)
           .join(', ')}`,

@@ -1,4 +1,5 @@
 // Built-in verifications: named, parameterised checks that confirm or contradict what a team assumes.
+import { plural } from '../text/plural.js';
 import { z } from 'zod';
 import { refOf } from '../collect/inventory.js';
 import type { Model } from '../model/types.js';
@@ -90,7 +91,7 @@ function fromFindings(
   if (unverifiable.length > 0) {
     return {
       result: 'unverifiable',
-      message: `${unverifiable.length} subjects could not be checked`,
+      message: `${plural(unverifiable.length, 'subject')} could not be checked`,
       missing: [...new Set(unverifiable.map((f) => f.missing ?? f.message))].join('; '),
     };
   }
@@ -332,7 +333,7 @@ export const BUILTINS: readonly Builtin[] = [
       if (unknown.length > 0)
         return {
           result: 'unverifiable',
-          message: `${unknown.length} flows have unknown TLS`,
+          message: `${plural(unknown.length, 'flow')} with unknown TLS`,
           missing:
             [...new Set(unknown.flatMap((f) => f.evidence.map((e) => e.note ?? '')).filter(Boolean))]
               .slice(0, 3)

@@ -1,4 +1,5 @@
 // Options shared by every command that reads a cluster: paths, --demo, live cluster flags, node files.
+import { plural } from '../text/plural.js';
 import { Option, type Command } from 'commander';
 import { KtmError } from '../errors.js';
 import { loadInventory, type InputSpec } from '../collect/load.js';
@@ -169,7 +170,7 @@ export async function readInput(paths: readonly string[], flags: InputFlags, io:
       ? {
           onProgress: (p) => {
             io.stderr(
-              `\r\x1b[Kcollecting: ${p.typesDone}/${p.typesTotal} resource types, ${p.objects} objects, ${(p.elapsedMs / 1000).toFixed(1)}s`,
+              `\r\x1b[Kcollecting: ${p.typesDone}/${plural(p.typesTotal, 'resource type')}, ${plural(p.objects, 'object')}, ${(p.elapsedMs / 1000).toFixed(1)}s`,
             );
           },
         }

@@ -5,6 +5,8 @@ export interface CliIo {
   readonly stdin: NodeJS.ReadableStream;
   /** Whether stderr is a terminal (progress is shown only then). */
   readonly stderrIsTty: boolean;
+  /** The terminal's width when stdout is a terminal: tables fit it; undefined (piped) means nothing is cut. */
+  readonly stdoutColumns?: number;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
 }
@@ -15,9 +17,15 @@ export function processIo(): CliIo {
     stderr: (s) => process.stderr.write(s),
     stdin: process.stdin,
     stderrIsTty: process.stderr.isTTY,
+    ...(process.stdout.isTTY && process.stdout.columns > 0 ? { stdoutColumns: process.stdout.columns } : {}),
     env: process.env,
     cwd: process.cwd(),
   };
+}
+
+/** Table options for this output: fitted to the terminal, or uncut when piped. */
+export function tableOptions(io: CliIo): { width?: number } {
+  return io.stdoutColumns === undefined ? {} : { width: io.stdoutColumns };
 }
 
 /** Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, input or internal error. */

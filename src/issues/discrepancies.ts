@@ -134,6 +134,8 @@ export function buildDiscrepancies(input: DiscrepancyInput): Discrepancy[] {
       evidence: f.evidence,
       remediation: f.remediation,
       references: f.references,
+      rule: f.rule,
+      ruleZone: f.zone,
     });
   }
   for (const a of input.assumptions) {

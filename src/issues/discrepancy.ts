@@ -26,4 +26,19 @@ export interface Discrepancy {
   readonly evidence: readonly Evidence[];
   readonly remediation: { readonly shortTerm: string; readonly longTerm: string };
   readonly references: readonly string[];
+  /** The rule behind a finding discrepancy (the issue planner groups by it). */
+  readonly rule?: string;
+  /** For a finding: the zone whose boundary its rule weakens (the planner groups by it). */
+  readonly ruleZone?: string;
+  /** For a planned issue that stands for several discrepancies: each one it covers (the planner fills this). */
+  readonly covers?: readonly CoveredDiscrepancy[];
+}
+
+/** One discrepancy an issue covers, as the issue lists it. */
+export interface CoveredDiscrepancy {
+  readonly kind: DiscrepancyKind;
+  readonly key: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly subject?: Ref;
 }

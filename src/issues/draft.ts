@@ -1,5 +1,6 @@
 // An issue draft: one discrepancy written up for a tracker, with a stable fingerprint that survives re-runs.
 import type { Severity } from '../types.js';
+import type { CoveredDiscrepancy } from './discrepancy.js';
 
 export interface IssueDraft {
   /** Stable across runs for the same discrepancy (e.g. a finding id or assumption id, hashed). */
@@ -12,6 +13,8 @@ export interface IssueDraft {
   readonly owner?: string;
   readonly relatedTeams: readonly string[];
   readonly labels: readonly string[];
+  /** The discrepancies this issue stands for (findings, attack paths, assumptions, drift items): nothing is dropped. */
+  readonly covers: readonly CoveredDiscrepancy[];
 }
 
 /** The marker ktm writes into an issue body so a later run can find the issue again. */

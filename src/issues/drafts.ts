@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { escapeMarkdown as md, escapeTerminal } from '../report/escape.js';
 import { refToString, severityRank, type Evidence } from '../types.js';
-import type { Discrepancy } from './discrepancy.js';
+import type { CoveredDiscrepancy, Discrepancy } from './discrepancy.js';
 import type { IssueDraft } from './draft.js';
 
 /**
@@ -31,7 +31,23 @@ function evidenceLine(e: Evidence): string {
   return `- ${md(refToString(e.ref))}${path}${value}${where}`;
 }
 
+function coveredLine(c: CoveredDiscrepancy): string {
+  const subject = c.subject === undefined ? '' : ` (${md(refToString(c.subject))})`;
+  // The key quotes object names: escaped Markdown like every other cluster string (a code span would keep control bytes).
+  return `- [${c.severity}] ${md(c.title)}${subject}: key ${md(c.key)}`;
+}
+
 export function draftIssue(d: Discrepancy): IssueDraft {
+  const covers = d.covers ?? [
+    {
+      kind: d.kind,
+      key: d.key,
+      title: d.title,
+      severity: d.severity,
+      ...(d.subject === undefined ? {} : { subject: d.subject }),
+    },
+  ];
+  const listsOthers = covers.length > 1 || covers[0]?.key !== d.key;
   const lines = [
     `**${d.kind === 'finding' ? 'Finding' : d.kind === 'assumption' ? 'Contradicted assumption' : 'Drift'}** in trust zone **${md(d.zone)}**, severity **${d.severity}**.`,
     '',
@@ -52,6 +68,7 @@ export function draftIssue(d: Discrepancy): IssueDraft {
     `**Short term:** ${md(d.remediation.shortTerm)}`,
     '',
     `**Long term:** ${md(d.remediation.longTerm)}`,
+    ...(listsOthers ? ['', `## Covers (${covers.length})`, '', ...covers.map(coveredLine)] : []),
     ...(d.references.length > 0 ? ['', '## References', '', ...d.references.map((r) => `- ${md(r)}`)] : []),
     '',
     `_Filed by ktm from an automated review of the cluster._ Key: ${md(d.key)}`,
@@ -65,6 +82,7 @@ export function draftIssue(d: Discrepancy): IssueDraft {
     ...(d.owner === undefined ? {} : { owner: d.owner }),
     relatedTeams: d.relatedTeams,
     labels: [`severity:${d.severity}`, `ktm:${d.kind}`],
+    covers,
   };
 }
 

@@ -1,4 +1,5 @@
 // Nested trust zones: the audit's six top-level zones, node pools and nodes under Worker, tenants and namespaces under Container.
+import { plural } from '../text/plural.js';
 import { byCodeUnit } from './order.js';
 import type { Inventory } from '../collect/inventory.js';
 import type { Evidence, Ref } from '../types.js';
@@ -329,7 +330,7 @@ function namespaceControls(
       {
         kind: 'network-policy-default-deny',
         status: npStatus,
-        detail: `${declared ? `default deny ingress: ${ingressDeny.join(', ') || 'none'}; egress: ${egressDeny.join(', ') || 'none'}` : `no default-deny policy (${np.length} NetworkPolicies)`}; ${options.enforcementNote}`,
+        detail: `${declared ? `default deny ingress: ${ingressDeny.join(', ') || 'none'}; egress: ${egressDeny.join(', ') || 'none'}` : `no default-deny policy (${plural(np.length, 'NetworkPolicy')})`}; ${options.enforcementNote}`,
         evidence: [...ingressDeny, ...egressDeny].map((n) => ev('NetworkPolicy', n, 'spec.podSelector')),
       },
     ];
@@ -368,7 +369,7 @@ function namespaceControls(
     controls.push({
       kind: 'rbac-scope',
       status: crbs.length === 0 ? 'present' : 'partial',
-      detail: `${rb.length} RoleBindings; ${crbs.length === 0 ? 'no ClusterRoleBinding binds its service accounts' : `ClusterRoleBindings grant its service accounts cluster-wide rights: ${crbs.slice(0, 5).join(', ')}${crbs.length > 5 ? ', …' : ''}`}`,
+      detail: `${plural(rb.length, 'RoleBinding')}; ${crbs.length === 0 ? 'no ClusterRoleBinding binds its service accounts' : `ClusterRoleBindings grant its service accounts cluster-wide rights: ${crbs.slice(0, 5).join(', ')}${crbs.length > 5 ? ', …' : ''}`}`,
       evidence: crbs
         .slice(0, 5)
         .map((n) => ({ ref: { kind: 'ClusterRoleBinding', name: n }, path: 'subjects' })),
@@ -378,7 +379,7 @@ function namespaceControls(
     controls.push({
       kind: 'resource-quota',
       status: q.length > 0 ? 'present' : 'absent',
-      detail: `${q.length} ResourceQuotas, ${l.length} LimitRanges`,
+      detail: `${plural(q.length, 'ResourceQuota')}, ${plural(l.length, 'LimitRange')}`,
       evidence: q.map((x) => ev('ResourceQuota', x.object.metadata.name)),
     });
     const refs: Ref[] = [

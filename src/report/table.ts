@@ -1,24 +1,19 @@
 // Plain-text reporter: inventory, coverage summary, diagnostics and findings, for a terminal.
+import { plural } from '../text/plural.js';
 import type { Assessment } from '../assess.js';
 import { escapeTerminal as t } from './escape.js';
 import { refToString, severityRank } from '../types.js';
+import { formatTable, type TableOptions } from '../text/table.js';
 
-function table(rows: readonly (readonly string[])[]): string {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows
-    .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '))
-    .join('\n');
-}
-
-export function renderTable(a: Assessment): string {
+export function renderTable(a: Assessment, options: TableOptions = {}): string {
+  const table = (rows: readonly (readonly string[])[]): string => formatTable(rows, options);
   const out: string[] = [];
   const version = a.cluster.serverVersion?.gitVersion ?? 'unknown version';
   out.push(
     `Cluster ${t(a.cluster.name)} (${t(version)}${a.cluster.provider ? `, managed: ${a.cluster.provider}` : ''})`,
   );
   out.push(
-    `Inventory: ${a.inventory.objects} objects, ${a.inventory.nodes} nodes, ${a.inventory.namespaces} namespaces` +
+    `Inventory: ${plural(a.inventory.objects, 'object')}, ${plural(a.inventory.nodes, 'node')}, ${plural(a.inventory.namespaces, 'namespace')}` +
       (a.inventory.nodeFiles.length > 0
         ? `; node files from ${a.inventory.nodeFiles.map((n) => t(n)).join(', ')}`
         : ''),
@@ -38,7 +33,9 @@ export function renderTable(a: Assessment): string {
   out.push('');
   const gaps = a.coverage.resources.filter((r) => r.state !== 'read');
   const read = a.coverage.resources.length - gaps.length;
-  out.push(`Coverage (${a.coverage.mode}): ${read} of ${a.coverage.resources.length} resource types read`);
+  out.push(
+    `Coverage (${a.coverage.mode}): ${read} of ${plural(a.coverage.resources.length, 'resource type')} read`,
+  );
   if (gaps.length > 0) {
     out.push(
       table([
@@ -82,7 +79,7 @@ export function renderTable(a: Assessment): string {
     const r = a.rules.totals;
     out.push('');
     out.push(
-      `Rules: ${a.rules.results.length} run: ${r.fail} fail, ${r.unverifiable} unverifiable, ${r.pass} pass` +
+      `Rules: ${plural(a.rules.results.length, 'rule')} run: ${r.fail} fail, ${r.unverifiable} unverifiable, ${r.pass} pass` +
         (r.error > 0 ? `, ${r.error} internal error` : ''),
     );
   }
@@ -132,7 +129,7 @@ export function renderTable(a: Assessment): string {
   }
   out.push('');
   out.push(
-    `Attack graph: ${a.attackGraph.totalEdges} edges, ${a.attackGraph.totalPaths} paths from entry points to crown jewels` +
+    `Attack graph: ${plural(a.attackGraph.totalEdges, 'edge')}, ${plural(a.attackGraph.totalPaths, 'path')} from entry points to crown jewels` +
       (a.attackGraph.totalPaths > 0 ? ' (`ktm paths` prints them step by step)' : ''),
   );
   if (a.assumptions.length > 0) {

@@ -167,7 +167,7 @@ describe('ktm assess on bad input', () => {
     for (const format of ['dot', 'svg', 'mermaid', 'json']) await run(['dataflow', input, '-o', format]);
     for (const format of ['table', 'json', 'svg']) await run(['zones', input, '-o', format]);
     for (const format of ['table', 'json', 'dot']) await run(['paths', input, '-o', format]);
-    for (const format of ['connlist', 'json', 'md', 'dot']) await run(['reach', input, '--format', format]);
+    for (const format of ['connlist', 'json', 'md', 'dot']) await run(['reach', input, '-o', format]);
     for (const format of ['text', 'json']) await run(['what-if', input, '--stop', ns, '-o', format]);
     await run(['rra', input, '-o', 'md']);
     for (const o of outputs) {
@@ -177,7 +177,7 @@ describe('ktm assess on bad input', () => {
     }
     for (const format of ['markdown', 'github', 'gitlab', 'jira-csv']) {
       const out = path.join(dir, `issues-${format}`);
-      const r = await runKtm(['issues', input, '-o', out, '--format', format, '--threshold', 'info']);
+      const r = await runKtm(['issues', input, '--dir', out, '-o', format, '--threshold', 'info']);
       expectWellBehaved(r);
       expect(r.code).toBe(0);
       const files = await readdir(out);

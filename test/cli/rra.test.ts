@@ -39,7 +39,9 @@ describe('ktm rra', () => {
   it('names an unknown target in one line', async () => {
     const r = await runKtm(['rra', 'no-such\u001b[31m', '--demo']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^ktm: rra: nothing named 'no-such\\x1b\[31m' \(give a component .*\)\n$/);
+    expect(r.stderr).toMatch(
+      /^ktm: rra: nothing named 'no-such\\x1b\[31m' \(`ktm zones` and `ktm dataflow -o json` list the names\)\n$/,
+    );
     expect(r.stdout).toBe('');
   }, 60_000);
 

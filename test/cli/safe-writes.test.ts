@@ -20,11 +20,11 @@ describe('safe writes of the threat model and its companions', () => {
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  it('init --out new.yaml does not overwrite an edited RRA document or schema without --force', async () => {
-    expect((await ktm(['init', '--demo', '--out', 'threatmodel.yaml'], dir)).code).toBe(0);
+  it('init --model new.yaml does not overwrite an edited RRA document or schema without --force', async () => {
+    expect((await ktm(['init', '--demo', '--model', 'threatmodel.yaml'], dir)).code).toBe(0);
     const rra = path.join(dir, 'rra', 'kube-apiserver.md');
     await writeFile(rra, '# edited by the API server team\n');
-    const r = await ktm(['init', '--demo', '--out', 'new.yaml'], dir);
+    const r = await ktm(['init', '--demo', '--model', 'new.yaml'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
       /^ktm: threatmodel\.schema\.json: already exists \(and \d+ more files ktm would replace\)/,
@@ -32,7 +32,7 @@ describe('safe writes of the threat model and its companions', () => {
     expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
     expect(await readFile(rra, 'utf8')).toBe('# edited by the API server team\n');
     expect(await readdir(dir)).not.toContain('new.yaml');
-    const forced = await ktm(['init', '--demo', '--out', 'new.yaml', '--force'], dir);
+    const forced = await ktm(['init', '--demo', '--model', 'new.yaml', '--force'], dir);
     expect(forced.code).toBe(0);
     expect(await readFile(rra, 'utf8')).toContain('# Rapid Risk Assessment: kube-apiserver');
     // No temporary file is left beside what was written.

@@ -39,7 +39,7 @@ describe('threat model flow on the example cluster', () => {
   afterAll(() => gh.close());
 
   it('ktm init writes a threat model and its schema, and refuses to overwrite', async () => {
-    const r = await ktm(['init', '--demo', '--out', tm], dir);
+    const r = await ktm(['init', '--demo', '--model', tm], dir);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(readdirSync(dir).sort()).toEqual(['rra', 'threatmodel.schema.json', 'threatmodel.yaml']);
@@ -48,7 +48,7 @@ describe('threat model flow on the example cluster', () => {
     expect(readFileSync(path.join(dir, 'rra', 'kube-apiserver.md'), 'utf8')).toContain(
       '# Rapid Risk Assessment: kube-apiserver',
     );
-    const again = await ktm(['init', '--demo', '--out', tm], dir);
+    const again = await ktm(['init', '--demo', '--model', tm], dir);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('already exists');
     // A team fills in owners.
@@ -141,7 +141,7 @@ describe('threat model flow on the example cluster', () => {
 
   it('ktm issues writes one draft per discrepancy with owners, and files them on GitHub idempotently', async () => {
     const out = path.join(dir, 'issues');
-    const r = await ktm(['issues', '--demo', '--model', tm, '-o', out], dir);
+    const r = await ktm(['issues', '--demo', '--model', tm, '--dir', out], dir);
     expect(r.code).toBe(0);
     const drafts = JSON.parse(readFileSync(path.join(out, 'issues.json'), 'utf8')) as {
       title: string;

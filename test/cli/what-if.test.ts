@@ -22,7 +22,7 @@ describe('ktm what-if', () => {
     const r = await runKtm(['what-if', '--demo', '--stop', 'no-such\u001b[31m']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      "ktm: --stop: nothing named 'no-such\\x1b[31m' (give a zone (`ktm zones`), a component id (`ktm dataflow -o json`) or a node name)\n",
+      "ktm: --stop: nothing named 'no-such\\x1b[31m' (`ktm zones` and `ktm dataflow -o json` list the names)\n",
     );
   });
 });

@@ -25,6 +25,7 @@ function draft(fingerprint: string, body = 'Evidence: …'): IssueDraft {
     zone: 'Container',
     relatedTeams: [],
     labels: ['severity:high'],
+    covers: [],
   };
 }
 
@@ -133,6 +134,14 @@ metadata: {name: ${JSON.stringify(name)}, namespace: shop}
 spec:
   containers: [{name: c, image: busybox, securityContext: {privileged: true}}]
 `;
+  // The attacker's pod breaks another rule (a credential in its environment), so its finding is an issue of its
+  // own rather than one more subject of the victim's grouped issue.
+  const ATTACKER_POD = (name: string): string => `apiVersion: v1
+kind: Pod
+metadata: {name: ${JSON.stringify(name)}, namespace: shop}
+spec:
+  containers: [{name: c, image: busybox, env: [{name: DB_PASSWORD, value: not-a-real-password}]}]
+`;
 
   it('three runs: no duplicates, and a name carrying another issue’s marker never claims it', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'ktm-forge-'));
@@ -147,16 +156,16 @@ spec:
       const victim = path.join(dir, 'victim.yaml');
       await writeFile(victim, POD('victim'));
       // The victim's fingerprints, as an attacker who can run ktm on the same manifests would compute them.
-      expect((await run(['issues', victim, '-o', path.join(dir, 'drafts')])).code).toBe(0);
+      expect((await run(['issues', victim, '--dir', path.join(dir, 'drafts')])).code).toBe(0);
       const victimDrafts = JSON.parse(
         await readFile(path.join(dir, 'drafts', 'issues.json'), 'utf8'),
       ) as IssueDraft[];
       expect(victimDrafts.length).toBeGreaterThan(0);
       const planted = victimDrafts.map((d) => `<!-- ktm-fingerprint: ${d.fingerprint} -->`).join(' ');
       const attacker = path.join(dir, 'attacker.yaml');
-      await writeFile(attacker, POD(`a ${planted}`));
+      await writeFile(attacker, ATTACKER_POD(`a ${planted}`));
 
-      expect((await run(['issues', attacker, victim, '-o', path.join(dir, 'all')])).code).toBe(0);
+      expect((await run(['issues', attacker, victim, '--dir', path.join(dir, 'all')])).code).toBe(0);
       const allDrafts = JSON.parse(
         await readFile(path.join(dir, 'all', 'issues.json'), 'utf8'),
       ) as IssueDraft[];

@@ -17,6 +17,7 @@ function draft(fingerprint: string, title = `Discrepancy ${fingerprint}`): Issue
     zone: 'Container',
     relatedTeams: [],
     labels: ['severity:high'],
+    covers: [{ kind: 'finding', key: fingerprint, title, severity: 'high' }],
   };
 }
 

@@ -102,6 +102,14 @@ export interface Edge {
   readonly assumption?: string;
 }
 
+/** A control that says no control cuts its step (`none: control of a pod is control of its containers`). */
+export const NO_CONTROL = 'none:';
+
+/** Whether a step's control is something a team can do: an issue is never filed for a step nothing cuts. */
+export function isCuttable(control: string): boolean {
+  return !control.startsWith(NO_CONTROL);
+}
+
 export function vertexKey(v: VertexRef): string {
   return `${v.kind}\u0000${v.namespace ?? ''}\u0000${v.name}`;
 }

@@ -1,4 +1,5 @@
 // Builds the privilege graph from an inventory: workload and node steps, RBAC steps, hubs, entry points and crown jewels.
+import { plural } from '../../text/plural.js';
 import type { Inventory } from '../../collect/inventory.js';
 import type { Evidence } from '../../types.js';
 import type { AttackGraph } from './attack-graph.js';
@@ -268,7 +269,7 @@ export function buildPrivilegeGraph(inventory: Inventory, options: BuildOptions 
   );
   if (rbac.diagnostics.length > 0)
     limits.push(
-      `${rbac.diagnostics.length} RBAC problem(s), e.g. bindings to roles that do not exist: see diagnostics`,
+      `${plural(rbac.diagnostics.length, 'RBAC problem')}, e.g. bindings to roles that do not exist: see diagnostics`,
     );
   return { graph: g, rbac, facts: ctx.facts, jewels, entries, limits };
 }

@@ -1,4 +1,5 @@
 // Renders attack paths as a terminal table, JSON (attackGraph.edges[] and paths[]) or Graphviz DOT; every cluster string escaped.
+import { plural } from '../../text/plural.js';
 import { escapeDot, escapeTerminal } from '../../report/escape.js';
 import type { Evidence } from '../../types.js';
 import { vertexLabel, type VertexRef } from './attack-graph.js';
@@ -48,7 +49,7 @@ export function renderPathsTable(pg: PrivilegeGraph, r: PathResult): string {
   r.paths.forEach((p, i) => {
     lines.push('');
     lines.push(
-      `${i + 1}. ${t(vertexLabel(p.entry))} → ${JEWEL_TITLES[p.jewel] ?? p.jewel} (${t(vertexLabel(p.target))}), ${p.steps.length} step${p.steps.length === 1 ? '' : 's'}`,
+      `${i + 1}. ${t(vertexLabel(p.entry))} → ${JEWEL_TITLES[p.jewel] ?? p.jewel} (${t(vertexLabel(p.target))}), ${plural(p.steps.length, 'step')}`,
     );
     p.steps.forEach((s, j) => {
       const via = s.via && s.via.length > 0 ? ` (via ${s.via.map((v) => t(vertexLabel(v))).join(', ')})` : '';
@@ -66,7 +67,7 @@ export function renderPathsTable(pg: PrivilegeGraph, r: PathResult): string {
   const edgeCount = pg.graph.edges.filter((e) => e.type !== 'EXPAND').length;
   lines.push('');
   lines.push(
-    `Graph: ${pg.graph.vertices.length} vertices, ${edgeCount} attack edges, ${pg.entries.length} entry points.`,
+    `Graph: ${plural(pg.graph.vertices.length, 'vertex', 'vertices')}, ${plural(edgeCount, 'attack edge')}, ${plural(pg.entries.length, 'entry point')}.`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -12,7 +12,7 @@ import { selectRules, splitList } from '../../rules/framework/select.js';
 import { REPORTERS, REPORT_FORMATS, type ReportFormat } from '../../report/index.js';
 import { SEVERITIES, severityRank, type Severity } from '../../types.js';
 import { addInputOptions, readInput, type InputFlags } from '../input.js';
-import { EXIT, type CliIo } from '../io.js';
+import { EXIT, tableOptions, type CliIo } from '../io.js';
 import type { CommandResult } from '../main.js';
 
 interface AssessFlags extends InputFlags {
@@ -83,7 +83,7 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       selectRules(RULES, options.rules, options.skipRules);
       const inventory = await readInput(paths, flags, io);
       const assessment = assess(inventory, options);
-      io.stdout(REPORTERS[flags.output](assessment));
+      io.stdout(REPORTERS[flags.output](assessment, tableOptions(io)));
       const threshold = flags.failOn;
       const failed =
         threshold !== undefined &&

@@ -1,15 +1,18 @@
-// `ktm collect -o DIR`: read a live cluster (read-only) and write a snapshot folder that `ktm assess DIR` reads offline.
+// `ktm collect --dir DIR`: read a live cluster (read-only) and write a snapshot folder that `ktm assess DIR` reads offline.
 import { Option, type Command } from 'commander';
 import { collectLive } from '../../collect/live/collect-live.js';
 import { writeSnapshot } from '../../collect/snapshot/write-snapshot.js';
-import { diagnosticLine } from '../../errors.js';
+import { diagnosticLine, KtmError } from '../../errors.js';
 import { escapeTerminal } from '../../report/escape.js';
 import { parseDuration } from '../input.js';
 import { EXIT, type CliIo } from '../io.js';
+import { deprecatedValue } from '../deprecated.js';
+import { plural } from '../../text/plural.js';
 import type { CommandResult } from '../main.js';
 
 interface CollectFlags {
-  output: string;
+  dir?: string;
+  output?: string;
   kubeconfig?: string;
   context?: string;
   kubeletConfig?: boolean;
@@ -24,10 +27,7 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
   program
     .command('collect')
     .description('read a live cluster (read-only, see deploy/rbac.yaml) and write a snapshot folder')
-    .requiredOption(
-      '-o, --output <dir>',
-      'snapshot folder to write (created; a previous snapshot there is replaced)',
-    )
+    .option('--dir <dir>', 'snapshot folder to write (created; a previous snapshot there is replaced)')
     .option(
       '--kubeconfig <file>',
       'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or the in-cluster service account)',
@@ -42,7 +42,16 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       new Option('--timeout <duration>', 'stop collecting after this long (e.g. 90s, 5m)').default('5m'),
     )
     .option('-q, --quiet', 'no progress on stderr')
+    .addOption(new Option('-o, --output <dir>', 'deprecated: use --dir').hideHelp())
     .action(async (flags: CollectFlags) => {
+      // -o means the output format in every other command (as in kubectl); here it used to name the folder.
+      const dir = deprecatedValue(io, flags.output, '-o/--output DIR', '--dir DIR') ?? flags.dir;
+      if (dir === undefined)
+        throw new KtmError(
+          'no snapshot folder',
+          'arguments',
+          'give --dir DIR, the folder to write the snapshot into',
+        );
       const showProgress = io.stderrIsTty && flags.quiet !== true;
       const snapshot = await collectLive({
         ...(flags.kubeconfig !== undefined ? { kubeconfig: flags.kubeconfig } : {}),
@@ -54,21 +63,21 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
           ? {
               onProgress: (p) => {
                 io.stderr(
-                  `\r\x1b[Kcollecting: ${p.typesDone}/${p.typesTotal} resource types, ${p.objects} objects, ${(p.elapsedMs / 1000).toFixed(1)}s`,
+                  `\r\x1b[Kcollecting: ${p.typesDone}/${plural(p.typesTotal, 'resource type')}, ${plural(p.objects, 'object')}, ${(p.elapsedMs / 1000).toFixed(1)}s`,
                 );
               },
             }
           : {}),
       });
       if (showProgress) io.stderr('\r\x1b[K');
-      const written = await writeSnapshot(flags.output, snapshot);
+      const written = await writeSnapshot(dir, snapshot);
       for (const d of snapshot.diagnostics) io.stderr(`${escapeTerminal(diagnosticLine(d), 1000)}\n`);
       const resources = snapshot.coverage.resources;
       const read = resources.filter((r) => r.state === 'read').length;
       const version = snapshot.cluster.serverVersion?.gitVersion;
       io.stdout(
-        `collected ${written.objects} objects of ${read}/${resources.length} resource types from ${escapeTerminal(snapshot.cluster.name)}` +
-          `${version === undefined ? '' : ` (${escapeTerminal(version)})`} into ${escapeTerminal(flags.output, 500)}\n`,
+        `collected ${plural(written.objects, 'object')} of ${read}/${plural(resources.length, 'resource type')} from ${escapeTerminal(snapshot.cluster.name)}` +
+          `${version === undefined ? '' : ` (${escapeTerminal(version)})`} into ${escapeTerminal(dir, 500)}\n`,
       );
       // Optional APIs that are not served are expected (Gateway API, PodSecurityPolicy after 1.25), not gaps.
       const gaps = resources.filter((r) => r.state !== 'read' && r.state !== 'not-served');

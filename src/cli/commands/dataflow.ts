@@ -7,8 +7,8 @@ import { deriveModel, parseZonesFile, type DeriveOptions, type Model } from '../
 import { renderDataflowDot } from '../../report/diagrams/dot.js';
 import { renderDataflowMermaid } from '../../report/diagrams/mermaid.js';
 import { dotToSvg } from '../../report/diagrams/svg.js';
-import { findZone } from '../../report/diagrams/view.js';
-import { escapeTerminal } from '../../report/escape.js';
+import { resolveZone } from '../../model/names.js';
+import type { Inventory } from '../../collect/inventory.js';
 import { addInputOptions, readInput, type InputFlags } from '../input.js';
 import { EXIT, type CliIo } from '../io.js';
 import type { CommandResult } from '../main.js';
@@ -39,18 +39,17 @@ export async function deriveOptions(flags: ModelFlags, io: CliIo): Promise<Deriv
   };
 }
 
-export async function modelFromFlags(paths: readonly string[], flags: ModelFlags, io: CliIo): Promise<Model> {
+/** The model of the flags' input, and the zone --zone names (resolved by the one name resolver), if any. */
+export async function modelFromFlags(
+  paths: readonly string[],
+  flags: ModelFlags,
+  io: CliIo,
+): Promise<{ model: Model; inventory: Inventory; zone?: string }> {
   const options = await deriveOptions(flags, io);
   const inventory = await readInput(paths, flags, io);
   const model = deriveModel(inventory, options);
-  if (flags.zone !== undefined && findZone(model, flags.zone) === undefined) {
-    throw new KtmError(
-      `no zone '${escapeTerminal(flags.zone)}'`,
-      '--zone',
-      'give a zone id or name as `ktm zones` lists them',
-    );
-  }
-  return model;
+  if (flags.zone === undefined) return { model, inventory };
+  return { model, inventory, zone: resolveZone(model, flags.zone, '--zone').id };
 }
 
 /** Options every diagram command shares. */
@@ -73,10 +72,10 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
   addModelOptions(addInputOptions(cmd))
     .addOption(new Option('-o, --output <format>', 'output format').choices(DATAFLOW_FORMATS).default('dot'))
     .action(async (paths: string[], flags: ModelFlags & { output: (typeof DATAFLOW_FORMATS)[number] }) => {
-      const model = await modelFromFlags(paths, flags, io);
+      const { model, zone } = await modelFromFlags(paths, flags, io);
       const view = {
         ...(flags.detail === true ? { detail: true } : {}),
-        ...(flags.zone === undefined ? {} : { zone: flags.zone }),
+        ...(zone === undefined ? {} : { zone }),
         ...(flags.reachability === true ? { reachability: true } : {}),
       };
       switch (flags.output) {

@@ -10,6 +10,8 @@ import { assess } from '../../assess.js';
 import { buildRraContext, renderRraMarkdown, resolveRraTargets } from '../../report/rra/rra-markdown.js';
 import { addInputOptions, readInput } from '../input.js';
 import { EXIT, type CliIo } from '../io.js';
+import { addDeprecatedOption, deprecatedValue } from '../deprecated.js';
+import { plural } from '../../text/plural.js';
 import type { CommandResult } from '../main.js';
 import { deriveOptions, type ModelFlags } from './dataflow.js';
 
@@ -23,12 +25,18 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       'write threatmodel.yaml from the observed cluster: zones (owners to fill in), components, flows, starter assumptions',
     )
     .argument('[paths...]', 'manifest files or folders (recursively), snapshot folders, or - for stdin');
+  addDeprecatedOption(cmd, '--out <file>', '--model');
   addInputOptions(cmd)
-    .option('--out <file>', 'where to write the threat model', 'threatmodel.yaml')
+    .option(
+      '--model <file>',
+      'the threat model to write (beside it: its JSON Schema and rra/)',
+      'threatmodel.yaml',
+    )
     .option('--force', 'replace existing files (the threat model, its schema, RRA documents)')
     .option('--zones-file <file>', 'a zones file that renames, merges or assigns zones (YAML)')
-    .action(async (paths: string[], flags: ModelFlags & { out: string; force?: boolean }) => {
-      const file = path.resolve(io.cwd, flags.out);
+    .action(async (paths: string[], flags: ModelFlags & { model: string; out?: string; force?: boolean }) => {
+      const target = deprecatedValue(io, flags.out, '--out', '--model') ?? flags.model;
+      const file = path.resolve(io.cwd, target);
       const overwrite = { force: flags.force === true, hint: OVERWRITE_HINT, cwd: io.cwd };
       // Checked before reading the (possibly large or live) input, and again below for every file.
       await refuseOverwrite([file], overwrite);
@@ -39,7 +47,7 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       // One Rapid Risk Assessment per control-plane component, prefilled, for the owning team to complete.
       const rraDir = path.join(path.dirname(file), 'rra');
       const rra = buildRraContext(inventory, model, assess(inventory).findings, { basePath: io.cwd });
-      const subjects = resolveRraTargets(model) ?? [];
+      const subjects = resolveRraTargets(model);
       const rraFiles = subjects.map((subject) => {
         const id = subject.type === 'component' ? subject.component.id : subject.zone.id;
         return {
@@ -53,9 +61,9 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       await writeFileAtomic(schemaFile, `${JSON.stringify(threatModelJsonSchema(), null, 2)}\n`);
       for (const r of rraFiles) await writeFileAtomic(r.file, r.content);
       io.stdout(
-        `wrote ${flags.out} (${model.zones.length} zones, ${model.components.length} components, ${model.flows.length} flows), ${path.relative(io.cwd, schemaFile)} and ${subjects.length} RRA documents in ${path.relative(io.cwd, rraDir)}/\n` +
+        `wrote ${target} (${plural(model.zones.length, 'zone')}, ${plural(model.components.length, 'component')}, ${plural(model.flows.length, 'flow')}), ${path.relative(io.cwd, schemaFile)} and ${plural(subjects.length, 'RRA document')} in ${path.relative(io.cwd, rraDir)}/\n` +
           'next: fill in each zone’s owner and edit the assumptions, then run `ktm assess --model ' +
-          `${flags.out}\`\n`,
+          `${target}\`\n`,
       );
       result.code = EXIT.ok;
     });

@@ -9,16 +9,22 @@ import { loadThreatModel } from '../../assumptions/evaluate.js';
 import { KtmError } from '../../errors.js';
 import { buildDiscrepancies, Ownership } from '../../issues/discrepancies.js';
 import { draftIssues } from '../../issues/drafts.js';
+import { planIssues } from '../../issues/plan.js';
 import { ISSUE_FORMATS, renderIssues, type IssueFormat } from '../../issues/formats.js';
 import { fileOnGitHub } from '../../issues/github.js';
 import { SEVERITIES, type Severity } from '../../types.js';
 import { addInputOptions, parseDuration, readInput, type InputFlags } from '../input.js';
 import { EXIT, type CliIo } from '../io.js';
+import { addDeprecatedOption, deprecatedValue } from '../deprecated.js';
+import { plural } from '../../text/plural.js';
+import { escapeTerminal } from '../../report/escape.js';
 import type { CommandResult } from '../main.js';
 
 interface IssuesFlags extends InputFlags {
+  dir?: string;
+  output: IssueFormat;
   out?: string;
-  format: IssueFormat;
+  format?: IssueFormat;
   model?: string;
   threshold: Severity;
   create?: 'github';
@@ -34,9 +40,15 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       'write an issue for every discrepancy: contradicted assumptions, drift, findings at or above --threshold',
     )
     .argument('[paths...]', 'manifest files or folders (recursively), snapshot folders, or - for stdin');
+  addDeprecatedOption(cmd, '--out <dir>', '--dir');
+  addDeprecatedOption(cmd, '--format <format>', '-o/--output', ISSUE_FORMATS);
   addInputOptions(cmd)
-    .option('-o, --out <dir>', 'write the issues into this folder')
-    .addOption(new Option('--format <format>', 'file format').choices(ISSUE_FORMATS).default('markdown'))
+    .option('--dir <dir>', 'write the issues into this folder')
+    .addOption(
+      new Option('-o, --output <format>', 'file format of the issues')
+        .choices(ISSUE_FORMATS)
+        .default('markdown'),
+    )
     .option('--model <file>', 'the declared threat model (owners, assumptions, declared flows)')
     .addOption(
       new Option('--threshold <severity>', 'lowest severity of a finding that becomes an issue')
@@ -57,11 +69,13 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       ),
     )
     .action(async (paths: string[], flags: IssuesFlags) => {
-      if (flags.out === undefined && flags.create === undefined)
+      const dir = deprecatedValue(io, flags.out, '--out', '--dir') ?? flags.dir;
+      const format = deprecatedValue(io, flags.format, '--format', '-o/--output') ?? flags.output;
+      if (dir === undefined && flags.create === undefined)
         throw new KtmError(
           'nowhere to write',
           'arguments',
-          'give -o DIR or --create github --repo OWNER/NAME',
+          'give --dir DIR or --create github --repo OWNER/NAME',
         );
       if (flags.create === 'github' && flags.repo === undefined)
         throw new KtmError('no repository', '--repo', 'give --repo OWNER/NAME');
@@ -87,13 +101,18 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
         ownership,
         threshold: flags.threshold,
       });
-      const drafts = draftIssues(discrepancies);
-      if (flags.out !== undefined) {
-        const dir = path.resolve(io.cwd, flags.out);
-        await mkdir(dir, { recursive: true });
-        const files = renderIssues(drafts, flags.format);
-        for (const f of files) await writeFileAtomic(path.join(dir, f.path), f.content);
-        io.stdout(`wrote ${drafts.length} issues (${flags.format}) to ${flags.out}: ${files.length} files\n`);
+      // One issue per root cause: attack paths by the step that cuts them, findings by rule, zone, remediation, owner.
+      const drafts = draftIssues(
+        planIssues({ discrepancies, attackPaths: assessment.attackGraph.paths, ownership }),
+      );
+      if (dir !== undefined) {
+        const folder = path.resolve(io.cwd, dir);
+        await mkdir(folder, { recursive: true });
+        const files = renderIssues(drafts, format);
+        for (const f of files) await writeFileAtomic(path.join(folder, f.path), f.content);
+        io.stdout(
+          `wrote ${plural(drafts.length, 'issue')} (${format}) covering ${plural(discrepancies.length, 'discrepancy', 'discrepancies')} to ${escapeTerminal(dir, 500)}: ${plural(files.length, 'file')}\n`,
+        );
       }
       if (flags.create === 'github') {
         const outcome = await fileOnGitHub(drafts, {
@@ -107,7 +126,7 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
           },
         });
         io.stdout(
-          `github ${flags.repo!}: ${outcome.created.length} created, ${outcome.updated.length} updated, ${outcome.unchanged.length} unchanged, ${outcome.closed.length} closed\n`,
+          `github ${escapeTerminal(flags.repo!)}: ${outcome.created.length} created, ${outcome.updated.length} updated, ${outcome.unchanged.length} unchanged, ${outcome.closed.length} closed\n`,
         );
       }
       result.code = EXIT.ok;

@@ -3,7 +3,9 @@ import { Option, type Command } from 'commander';
 import { KtmError } from '../../errors.js';
 import { escapeTerminal } from '../../report/escape.js';
 import { buildPrivilegeGraph } from '../../analysis/privilege/build-graph.js';
-import { findAttackPaths, resolveSelector } from '../../analysis/privilege/attack-paths.js';
+import { findAttackPaths } from '../../analysis/privilege/attack-paths.js';
+import { resolveGraphName } from '../../analysis/privilege/graph-names.js';
+import { deriveModel } from '../../model/index.js';
 import {
   PATH_FORMATS,
   renderPathsDot,
@@ -32,12 +34,12 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
     .argument('[paths...]', 'manifest files or folders (recursively), snapshot folders, or - for stdin');
   addInputOptions(cmd)
     .option(
-      '--from <ref|zone>',
-      'start here: Kind/name, Kind/namespace/name, or a zone (Internet, Container, Worker, ...)',
+      '--from <name>',
+      'start here: an identity, Kind/namespace/name, a workload, a node, or a zone (Internet, ci, ...)',
     )
     .option(
-      '--to <ref|zone>',
-      'end here instead of the crown jewels: Kind/name, Kind/namespace/name, or a zone (Master Data, ...)',
+      '--to <name>',
+      'end here instead of the crown jewels: an identity (cluster-admin, sa/NS/NAME), a node, a zone (Master Data, ...)',
     )
     .addOption(new Option('-o, --output <format>', 'output format').choices(PATH_FORMATS).default('table'))
     .addOption(new Option('--limit <n>', 'most paths shown').default('50'))
@@ -56,17 +58,9 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
         );
       const inventory = await readInput(paths, flags, io);
       const pg = buildPrivilegeGraph(inventory);
-      const pick = (flag: '--from' | '--to', v: string | undefined): number[] | undefined => {
-        if (v === undefined) return undefined;
-        const ids = resolveSelector(pg, v);
-        if (ids === undefined || ids.length === 0)
-          throw new KtmError(
-            `nothing in the attack graph matches '${escapeTerminal(v)}'`,
-            flag,
-            'give Kind/name, Kind/namespace/name (e.g. ServiceAccount/team-a/builder) or a zone name',
-          );
-        return ids;
-      };
+      const context = { model: deriveModel(inventory), inventory };
+      const pick = (flag: '--from' | '--to', v: string | undefined): number[] | undefined =>
+        v === undefined ? undefined : resolveGraphName(pg, v, flag, context);
       const from = pick('--from', flags.from);
       const to = pick('--to', flags.to);
       const r = findAttackPaths(pg, { ...(from ? { from } : {}), ...(to ? { to } : {}), limit });

@@ -6,10 +6,12 @@ import { diagnosticLine } from '../../errors.js';
 import { escapeTerminal } from '../../report/escape.js';
 import { addInputOptions, readInput, type InputFlags } from '../input.js';
 import { EXIT, type CliIo } from '../io.js';
+import { addDeprecatedOption, deprecatedValue } from '../deprecated.js';
 import type { CommandResult } from '../main.js';
 
 interface ReachFlags extends InputFlags {
-  format: ReachFormat;
+  output: ReachFormat;
+  format?: ReachFormat;
   view: 'declared' | 'effective';
 }
 
@@ -20,8 +22,11 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       'list allowed connections between workloads and external ranges (NetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy)',
     )
     .argument('[paths...]', 'manifest files or folders (recursively), snapshot folders, or - for stdin');
+  addDeprecatedOption(cmd, '--format <format>', '-o/--output', REACH_FORMATS);
   addInputOptions(cmd)
-    .addOption(new Option('--format <format>', 'output format').choices(REACH_FORMATS).default('connlist'))
+    .addOption(
+      new Option('-o, --output <format>', 'output format').choices(REACH_FORMATS).default('connlist'),
+    )
     .addOption(
       new Option(
         '--view <view>',
@@ -31,6 +36,7 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
         .default('effective'),
     )
     .action(async (paths: string[], flags: ReachFlags) => {
+      const format = deprecatedValue(io, flags.format, '--format', '-o/--output') ?? flags.output;
       const inventory = await readInput(paths, flags, io);
       const reach = computeReachability(inventory);
       if (flags.quiet !== true) {
@@ -42,7 +48,7 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
           );
       }
       io.stdout(
-        REACH_RENDERERS[flags.format]({
+        REACH_RENDERERS[format]({
           view: flags.view,
           connections: reach.connections(flags.view),
           plugin: reach.plugin,

@@ -5,9 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { assess } from '../../assess.js';
-import { KtmError } from '../../errors.js';
 import { deriveModel } from '../../model/index.js';
-import { escapeTerminal } from '../../report/escape.js';
 import { buildRraContext, renderRraMarkdown, resolveRraTargets } from '../../report/rra/rra-markdown.js';
 import { addInputOptions, readInput } from '../input.js';
 import { EXIT, type CliIo } from '../io.js';
@@ -24,7 +22,7 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
     )
     .argument(
       '[target]',
-      'a component (kube-apiserver, etcd, kubelet, a component id) or a zone (id or name)',
+      'a component or component kind (kube-apiserver, etcd, kubelet), a zone, a node, a workload',
     )
     .argument('[paths...]', 'manifest files or folders (recursively), snapshot folders, or - for stdin');
   addInputOptions(cmd)
@@ -53,12 +51,6 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
         })();
         const model = deriveModel(inventory, options);
         const subjects = resolveRraTargets(model, wanted);
-        if (subjects === undefined || subjects.length === 0)
-          throw new KtmError(
-            `nothing named '${escapeTerminal(wanted ?? '')}'`,
-            'rra',
-            'give a component (kube-apiserver, etcd, kubelet, a component id from `ktm dataflow -o json`) or a zone from `ktm zones`',
-          );
         const findings = assess(inventory).findings;
         const owners = threatModel === undefined ? undefined : declaredOwners(threatModel);
         io.stdout(

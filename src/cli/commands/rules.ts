@@ -6,15 +6,8 @@ import { RULES } from '../../rules/registry.js';
 import { ruleSeverity } from '../../rules/framework/define-rule.js';
 import { renderRuleDoc } from '../../rules/framework/rule-docs.js';
 import { resolveRule } from '../../rules/framework/select.js';
-import type { CliIo } from '../io.js';
-
-function table(rows: readonly (readonly string[])[]): string {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows
-    .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '))
-    .join('\n');
-}
+import { tableOptions, type CliIo } from '../io.js';
+import { formatTable } from '../../text/table.js';
 
 export function register(program: Command, io: CliIo): void {
   program
@@ -37,10 +30,13 @@ export function register(program: Command, io: CliIo): void {
           return;
         }
         io.stdout(
-          table([
-            ['ID', 'TIER', 'SEVERITY', 'TITLE'],
-            ...RULES.map((r) => [r.meta.id, r.meta.tier, ruleSeverity(r.meta), r.meta.title]),
-          ]) + '\n',
+          formatTable(
+            [
+              ['ID', 'TIER', 'SEVERITY', 'TITLE'],
+              ...RULES.map((r) => [r.meta.id, r.meta.tier, ruleSeverity(r.meta), r.meta.title]),
+            ],
+            tableOptions(io),
+          ) + '\n',
         );
         return;
       }

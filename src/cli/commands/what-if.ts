@@ -1,9 +1,7 @@
 // `ktm what-if --stop ZONE|COMPONENT|NODE`: what fails, what degrades and what keeps running when it stops.
 import { Option, type Command } from 'commander';
-import { computeCascade, UnknownTargetError } from '../../analysis/cascade.js';
+import { computeCascade } from '../../analysis/cascade.js';
 import { deriveModel } from '../../model/index.js';
-import { KtmError } from '../../errors.js';
-import { escapeTerminal } from '../../report/escape.js';
 import { renderWhatIfJson, renderWhatIfText } from '../../report/what-if.js';
 import { addInputOptions, readInput } from '../input.js';
 import { EXIT, type CliIo } from '../io.js';
@@ -18,7 +16,7 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
   addInputOptions(cmd)
     .requiredOption(
       '--stop <target>',
-      'a zone (id or name), a component id (`ktm dataflow -o json` lists them), or a node',
+      'a zone (`ktm zones`), a component or component kind (etcd, kubelet, kube-proxy), a node, a workload',
     )
     .option('--zones-file <file>', 'a zones file that renames, merges or assigns zones (YAML)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
@@ -26,19 +24,7 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       const options = await deriveOptions(flags, io);
       const inventory = await readInput(paths, flags, io);
       const model = deriveModel(inventory, options);
-      let cascade;
-      try {
-        cascade = computeCascade(model, inventory, flags.stop);
-      } catch (err) {
-        if (err instanceof UnknownTargetError) {
-          throw new KtmError(
-            `nothing named '${escapeTerminal(flags.stop)}'`,
-            '--stop',
-            'give a zone (`ktm zones`), a component id (`ktm dataflow -o json`) or a node name',
-          );
-        }
-        throw err;
-      }
+      const cascade = computeCascade(model, inventory, flags.stop);
       io.stdout(
         flags.output === 'json'
           ? renderWhatIfJson(flags.stop, cascade)

@@ -4,13 +4,9 @@ import { renderZonesDot } from '../../report/diagrams/dot.js';
 import { dotToSvg } from '../../report/diagrams/svg.js';
 import { renderZonesTable } from '../../report/diagrams/zones-table.js';
 import { addInputOptions } from '../input.js';
-import { EXIT, type CliIo } from '../io.js';
+import { EXIT, tableOptions, type CliIo } from '../io.js';
 import type { CommandResult } from '../main.js';
-import { addModelOptions, deriveOptions, type ModelFlags } from './dataflow.js';
-import { readInput } from '../input.js';
-import { deriveModel } from '../../model/index.js';
-import { KtmError } from '../../errors.js';
-import { escapeTerminal } from '../../report/escape.js';
+import { addModelOptions, modelFromFlags, type ModelFlags } from './dataflow.js';
 import { buildPrivilegeGraph } from '../../analysis/privilege/build-graph.js';
 import { analysePlacement } from '../../analysis/placement.js';
 import { rateCriticality } from '../../analysis/criticality.js';
@@ -25,19 +21,7 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
   addModelOptions(addInputOptions(cmd))
     .addOption(new Option('-o, --output <format>', 'output format').choices(ZONES_FORMATS).default('table'))
     .action(async (paths: string[], flags: ModelFlags & { output: (typeof ZONES_FORMATS)[number] }) => {
-      const options = await deriveOptions(flags, io);
-      const inventory = await readInput(paths, flags, io);
-      const model = deriveModel(inventory, options);
-      if (
-        flags.zone !== undefined &&
-        !model.zones.some((z) => z.id === flags.zone || z.name === flags.zone)
-      ) {
-        throw new KtmError(
-          `no zone '${escapeTerminal(flags.zone)}'`,
-          '--zone',
-          'give a zone id or name as `ktm zones` lists them',
-        );
-      }
+      const { model, inventory, zone } = await modelFromFlags(paths, flags, io);
       const privilege = buildPrivilegeGraph(inventory);
       const criticality = rateCriticality({
         inventory,
@@ -45,7 +29,7 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
         privilege,
         placement: analysePlacement(inventory, privilege),
       });
-      const focus = flags.zone === undefined ? {} : { zone: flags.zone };
+      const focus = zone === undefined ? {} : { zone };
       switch (flags.output) {
         case 'json':
           io.stdout(`${JSON.stringify({ zones: model.zones, criticality, notes: model.notes }, null, 2)}\n`);
@@ -62,7 +46,7 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
           );
           break;
         case 'table':
-          io.stdout(renderZonesTable(model, { ...focus, criticality }));
+          io.stdout(renderZonesTable(model, { ...focus, criticality, ...tableOptions(io) }));
           break;
       }
       result.code = EXIT.ok;

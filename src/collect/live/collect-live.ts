@@ -1,4 +1,5 @@
 // Reads a live cluster, read-only: every resource type in the table, paged, a few at once, with a coverage entry for each.
+import { plural } from '../../text/plural.js';
 import { KtmError, type Diagnostic } from '../../errors.js';
 import { escapeTerminal } from '../../report/escape.js';
 import { ktmVersion } from '../../version.js';
@@ -140,7 +141,7 @@ export async function collectLive(options: LiveOptions): Promise<SourceReadResul
       diagnostics.push({
         severity: 'warning',
         where: '--timeout',
-        message: `collection stopped after ${Math.round(timeoutMs / 1000)}s: ${unfinished} resource type(s) unfinished, reported as failed (timed out)`,
+        message: `collection stopped after ${Math.round(timeoutMs / 1000)}s: ${plural(unfinished, 'resource type')} unfinished, reported as failed (timed out)`,
       });
     }
     return {

@@ -1,4 +1,5 @@
 // Lists one resource type from the API, 500 objects a page with continue tokens, and says how it went (coverage).
+import { plural } from '../../text/plural.js';
 import { z } from 'zod';
 import type { Diagnostic } from '../../errors.js';
 import type { ResourceCoverage } from '../coverage.js';
@@ -149,7 +150,7 @@ async function listVersion(
       diagnostics.push({
         severity: 'warning',
         where: id,
-        message: `${skipped} list item(s) without metadata.name skipped`,
+        message: `${plural(skipped, 'list item')} without metadata.name skipped`,
       });
     ctx.onObjects(raw.length);
     token = page.data.metadata?.continue;

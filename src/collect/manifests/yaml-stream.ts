@@ -1,4 +1,5 @@
 // Multi-document YAML read line by line: each document (and each item of a top-level `items:` list) parsed alone.
+import { plural } from '../../text/plural.js';
 import { LineCounter, parseDocument, isMap, isNode, isSeq, type Document, type YAMLError } from 'yaml';
 import { LIMIT_FLAGS } from '../limits.js';
 import { isPlainObject, isListKind, where, type ListContext, type ObjectSink } from './object-sink.js';
@@ -228,7 +229,7 @@ class DocumentBuilder {
         ? where({ file: this.file, line: fileLine(1) })
         : where({ file: this.file, line: fileLine(pos.line) }, pos.col);
     const message = (err.message.split('\n')[0] ?? err.code).replace(/ at line \d+, column \d+:?$/, '');
-    const extra = more > 0 ? ` (and ${more} more problem${more === 1 ? '' : 's'})` : '';
+    const extra = more > 0 ? ` (and ${plural(more, 'more problem')})` : '';
     this.sink.problem('error', at, `invalid YAML: ${message}${extra}; document skipped`);
   }
 

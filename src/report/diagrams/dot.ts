@@ -1,4 +1,5 @@
 // Graphviz DOT for the data-flow and zone diagrams: zones as nested clusters, insecure flows red, a legend.
+import { plural } from '../../text/plural.js';
 import { byCodeUnit } from '../../model/order.js';
 import { escapeDot, escapeHtml, escapeTerminal } from '../escape.js';
 import type { Model, TlsState, TrustZone } from '../../model/types.js';
@@ -186,10 +187,6 @@ export interface ZonesDiagramOptions {
   readonly reachability?: boolean;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
 function controlLine(z: TrustZone): string[] {
   const words: Readonly<Record<string, string>> = {
     'inbound-authentication': 'inbound authn',
@@ -301,10 +298,7 @@ export function renderZonesDot(model: Model, options: ZonesDiagramOptions = {}):
   const topOf = (id: string): string => chain(id).at(-1) ?? id;
   const out = [...header('zones', 'Trust zones'), ...clusters(viewZones, nodesByZone, topOf)];
   for (const e of [...edges.values()].sort((x, y) => byCodeUnit(x.from, y.from) || byCodeUnit(x.to, y.to))) {
-    const lines = [
-      `${e.n} flow${e.n === 1 ? '' : 's'}`,
-      e.tls === undefined ? 'local IPC' : `weakest TLS: ${e.tls}`,
-    ];
+    const lines = [plural(e.n, 'flow'), e.tls === undefined ? 'local IPC' : `weakest TLS: ${e.tls}`];
     out.push(
       `  ${idx.get(e.from)!} -> ${idx.get(e.to)!} [label="${label(lines)}", ${edgeStyle(e.tls ?? 'verified', true, e.top)}];`,
     );

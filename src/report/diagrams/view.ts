@@ -1,4 +1,5 @@
 // What a data-flow diagram shows: components collapsed per namespace and per node pool, focus on one zone, flows aggregated.
+import { plural } from '../../text/plural.js';
 import { byCodeUnit } from '../../model/order.js';
 import type { AuthnState, Component, Flow, Model, TlsState, TrustZone } from '../../model/types.js';
 
@@ -156,7 +157,7 @@ export function buildView(model: Model, options: ViewOptions = {}): View {
   if (!detail) for (const z of model.zones) if (z.kind === 'node') hidden.add(z.id);
   if (foldNamespaces) {
     for (const z of nsZones) hidden.add(z.id);
-    notes.push(`${nsZones.length} namespaces folded into their parent zone (--detail draws each)`);
+    notes.push(`${plural(nsZones.length, 'namespace')} folded into their parent zone (--detail draws each)`);
   }
   const visibleZone = (id: string): string => chain(id).find((z) => !hidden.has(z)) ?? id;
 
@@ -242,10 +243,10 @@ export function buildView(model: Model, options: ViewOptions = {}): View {
     const lines = isAgent
       ? [
           g.label === 'container-runtime' ? 'container runtime' : g.label,
-          `× ${g.counts.get('nodes') ?? 0} node${g.counts.get('nodes') === 1 ? '' : 's'}`,
+          `× ${plural(g.counts.get('nodes') ?? 0, 'node')}`,
         ]
       : g.label === 'namespaces'
-        ? [`${g.namespaces.size} namespaces`, counts.join(', ')]
+        ? [plural(g.namespaces.size, 'namespace'), counts.join(', ')]
         : [g.label, counts.join(', ')];
     nodes.set(key, { key, lines, zone: g.zone, shape: isAgent ? 'component' : 'folder', emphasis: false });
   }

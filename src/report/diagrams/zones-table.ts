@@ -1,6 +1,7 @@
 // `ktm zones -o table`: the zone tree with members, placement, boundary flows and controls, for a terminal.
 import { byCodeUnit } from '../../model/order.js';
 import { escapeTerminal } from '../escape.js';
+import { formatTable, type TableOptions } from '../../text/table.js';
 import type { Model, TrustZone } from '../../model/types.js';
 import type { Criticality } from '../../analysis/criticality.js';
 
@@ -24,7 +25,7 @@ const LEVEL_SHORT: Readonly<Record<string, string>> = {
 
 export function renderZonesTable(
   model: Model,
-  options: { readonly zone?: string; readonly criticality?: Criticality } = {},
+  options: { readonly zone?: string; readonly criticality?: Criticality } & TableOptions = {},
 ): string {
   const ratings = new Map((options.criticality?.zones ?? []).map((r) => [r.id, r]));
   const byParent = new Map<string | undefined, TrustZone[]>();
@@ -62,13 +63,7 @@ export function renderZonesTable(
       walk(c, depth + 1, match && options.zone !== undefined);
   };
   for (const r of roots) walk(r, 0, false);
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const lines = rows.map((r) =>
-    r
-      .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd(),
-  );
+  const lines = formatTable(rows, options).split('\n');
   const notes = model.notes.map((n) => `note: ${escapeTerminal(n, 300)}`);
   const reach = model.reachability.state === 'not-computed' ? [`note: ${model.reachability.reason}`] : [];
   const legend = withRatings

@@ -4,6 +4,8 @@
 // families, threat scenarios for four actors, recommendations. What ktm derives is cited with its evidence; what
 // only the team can answer is marked "Question for the team". Every cluster-supplied string goes through
 // escapeMarkdown.
+import { plural } from '../../text/plural.js';
+import { resolveModelName } from '../../model/names.js';
 import type { Inventory } from '../../collect/inventory.js';
 import type { ComponentSettings } from '../../collect/settings/types.js';
 import { computeCascade, type CascadeResult } from '../../analysis/cascade.js';
@@ -87,25 +89,26 @@ export type RraSubject =
   | { readonly type: 'zone'; readonly zone: TrustZone };
 
 /**
- * The subjects an argument names: nothing = every control-plane component; a component id or name; a control-plane
- * process or node agent name (every instance); a zone id or name. Undefined when nothing matches.
+ * The subjects an argument names, with the one name resolver (src/model/names.ts): nothing = every control-plane
+ * component; a component id or name; a component kind (every instance); a zone; a node (its zone); a workload or
+ * Service. An unknown name is a KtmError naming the closest matches.
  */
-export function resolveRraTargets(model: Model, target?: string): RraSubject[] | undefined {
+export function resolveRraTargets(model: Model, target?: string, where = 'rra'): RraSubject[] {
   const comp = (c: Component): RraSubject => ({ type: 'component', component: c });
   if (target === undefined) return model.components.filter((c) => c.kind.type === 'control-plane').map(comp);
-  const byId = model.components.filter((c) => c.id === target || c.name === target);
-  if (byId.length > 0) return byId.map(comp);
-  const byProcess = model.components.filter(
-    (c) =>
-      (c.kind.type === 'control-plane' && c.kind.process === target) ||
-      (c.kind.type === 'node-agent' && c.kind.agent === target),
-  );
-  if (byProcess.length > 0) return byProcess.map(comp);
-  const zone = model.zones.find((z) => z.id === target || z.name.toLowerCase() === target.toLowerCase());
-  if (zone !== undefined) return [{ type: 'zone', zone }];
-  const byWorkload = model.components.filter((c) => c.id.endsWith(`/${target}`));
-  return byWorkload.length > 0 ? byWorkload.map(comp) : undefined;
+  return resolveModelName(model, target, where)
+    .flatMap((t): RraSubject[] => {
+      if (t.type === 'component') return [comp(t.component)];
+      if (t.type === 'zone') return [{ type: 'zone', zone: t.zone }];
+      const zone = model.zones.find((z) => z.kind === 'node' && z.name === t.node);
+      return zone !== undefined
+        ? [{ type: 'zone', zone }]
+        : model.components.filter((c) => c.nodes.includes(t.node)).map(comp);
+    })
+    .filter((s, i, all) => all.findIndex((o) => subjectId(o) === subjectId(s)) === i);
 }
+
+const subjectId = (s: RraSubject): string => (s.type === 'component' ? s.component.id : `zone:${s.zone.id}`);
 
 function notesKey(c: Component): string | undefined {
   if (c.kind.type === 'control-plane') return c.kind.process;
@@ -476,7 +479,7 @@ export function renderRraSection(ctx: RraContext, subject: RraSubject): string {
   for (const c of s.components.slice(0, 30)) {
     if (c.kind.type === 'workload')
       push(
-        `- ${e(c.name)}: ${c.kind.owner} with ${String(c.kind.pods)} pod${c.kind.pods === 1 ? '' : 's'}, service account ${e(c.kind.serviceAccount)}${c.kind.roles.length > 0 ? `, recognised as ${c.kind.roles.join(', ')}` : ''}.`,
+        `- ${e(c.name)}: ${c.kind.owner} with ${plural(c.kind.pods, 'pod')}, service account ${e(c.kind.serviceAccount)}${c.kind.roles.length > 0 ? `, recognised as ${c.kind.roles.join(', ')}` : ''}.`,
       );
     else if (s.subjectType === 'zone' || s.notes === GENERIC_NOTES) push(`- ${e(c.name)} (${c.kind.type}).`);
   }
@@ -667,13 +670,9 @@ export function renderRraSection(ctx: RraContext, subject: RraSubject): string {
     if (ps.length === 0) {
       push('- ktm found no attack path from this actor that concerns this component.');
     } else {
-      push(
-        `- ${String(ps.length)} attack path${ps.length === 1 ? '' : 's'} from this actor concern it; the shortest:`,
-      );
+      push(`- ${plural(ps.length, 'attack path')} from this actor concern it; the shortest:`);
       for (const p of ps.slice(0, 3)) {
-        push(
-          `  - to ${p.jewel} in ${String(p.steps.length)} step${p.steps.length === 1 ? '' : 's'}: ${e(pathText(p))}`,
-        );
+        push(`  - to ${p.jewel} in ${plural(p.steps.length, 'step')}: ${e(pathText(p))}`);
         const cut = p.steps.find((st) => st.control !== '')?.control;
         if (cut !== undefined) push(`    - cut it: ${e(cut)}`);
       }

@@ -223,7 +223,7 @@ export default defineRule({
         messageId: 'noTls',
         data: {
           object: `Gateway ${ref.namespace ?? ''}/${ref.name}`,
-          why: `listener(s) ${plain.map(({ l }) => (typeof l['name'] === 'string' ? l['name'] : '?')).join(', ')} use ${String(plain[0]?.l['protocol'])}`,
+          why: `${plain.length === 1 ? 'listener' : 'listeners'} ${plain.map(({ l }) => (typeof l['name'] === 'string' ? l['name'] : '?')).join(', ')} ${plain.length === 1 ? 'uses' : 'use'} ${String(plain[0]?.l['protocol'])}`,
         },
         subject: ref,
         variant: 'no-tls',

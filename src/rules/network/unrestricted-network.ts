@@ -1,4 +1,5 @@
 // Rule unrestricted-network: namespaces and workloads no NetworkPolicy selects, policies that select nothing, open metadata egress.
+import { plural } from '../../text/plural.js';
 import type { KubeObject } from '../../collect/inventory.js';
 import { namespaceLabels, type WorkloadRef } from '../../analysis/network-policy/endpoints.js';
 import { isEmpty, formatConns } from '../../analysis/network-policy/conn-set.js';
@@ -105,7 +106,7 @@ export default defineRule({
       dangling:
         'NetworkPolicy {{policy}} selects no pod: its podSelector {{selector}} matches nothing in namespace {{namespace}}',
       metadata:
-        '{{count}} workload(s) of namespace {{namespace}} may connect to the cloud metadata address 169.254.169.254 ({{conns}}), e.g. {{example}}',
+        '{{workloads}} of namespace {{namespace}} may connect to the cloud metadata address 169.254.169.254 ({{conns}}), e.g. {{example}}',
     },
   },
   check(ctx) {
@@ -155,7 +156,7 @@ export default defineRule({
         item === undefined
           ? {
               ref: namespaceRef(ns),
-              value: `${String(byNamespace.get(ns)?.length ?? 0)} workload(s), no NetworkPolicy`,
+              value: `${plural(byNamespace.get(ns)?.length ?? 0, 'workload')}, no NetworkPolicy`,
             }
           : objectEvidence(item, 'metadata.name', ns),
         ...(byNamespace.get(ns) ?? [])
@@ -222,7 +223,7 @@ export default defineRule({
       ctx.report({
         messageId: 'metadata',
         data: {
-          count: open.length,
+          workloads: plural(open.length, 'workload'),
           namespace: ns,
           conns: first.c === undefined ? '' : formatConns(first.c),
           example: `${first.w.kind} ${first.w.name}`,

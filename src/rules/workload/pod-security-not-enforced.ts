@@ -1,4 +1,5 @@
 // Rule pod-security-not-enforced: namespaces that run workloads without a Pod Security admission enforce level.
+import { plural } from '../../text/plural.js';
 import { defineRule } from '../framework/define-rule.js';
 import { objectEvidence } from '../framework/evidence.js';
 import { podSpecs } from './pod-specs.js';
@@ -42,9 +43,8 @@ export default defineRule({
     },
     references: ['https://kubernetes.io/docs/concepts/security/pod-security-admission/'],
     messages: {
-      missing: 'namespace {{namespace}} runs {{count}} workloads with no Pod Security enforce label',
-      privileged:
-        'namespace {{namespace}} enforces the privileged level (no restriction) on {{count}} workloads',
+      missing: 'namespace {{namespace}} runs {{workloads}} with no Pod Security enforce label',
+      privileged: 'namespace {{namespace}} enforces the privileged level (no restriction) on {{workloads}}',
       baseline: 'namespace {{namespace}} enforces baseline, not restricted',
     },
   },
@@ -62,7 +62,7 @@ export default defineRule({
         if (count === 0 && (name.startsWith('kube-') || name === 'default')) continue;
         ctx.report({
           messageId: 'missing',
-          data: { namespace: name, count },
+          data: { namespace: name, workloads: plural(count, 'workload') },
           subject,
           variant: 'missing',
           evidence,
@@ -70,7 +70,7 @@ export default defineRule({
       } else if (level === 'privileged') {
         ctx.report({
           messageId: 'privileged',
-          data: { namespace: name, count },
+          data: { namespace: name, workloads: plural(count, 'workload') },
           subject,
           variant: 'privileged',
           evidence,

@@ -1,4 +1,5 @@
 // Rule resource-claim-abuse: workloads that can claim or exhaust shared capacity (no requests/limits, no quotas).
+import { plural } from '../../text/plural.js';
 import { defineRule } from '../framework/define-rule.js';
 import { podSpecs, workloadName } from './pod-specs.js';
 
@@ -49,7 +50,7 @@ export default defineRule({
     ],
     messages: {
       missing: '{{workload}} container {{container}} has no {{resource}} {{what}}',
-      noQuota: 'namespace {{namespace}} runs {{count}} workloads without a ResourceQuota',
+      noQuota: 'namespace {{namespace}} runs {{workloads}} without a ResourceQuota',
       noPriority:
         '{{workload}} runs in kube-system without a priority class: it is evicted like any other pod',
     },
@@ -97,7 +98,7 @@ export default defineRule({
       if (SYSTEM_NAMESPACES.has(namespace) || quotas.has(namespace)) continue;
       ctx.report({
         messageId: 'noQuota',
-        data: { namespace, count },
+        data: { namespace, workloads: plural(count, 'workload') },
         subject: { kind: 'Namespace', name: namespace },
         variant: 'no-quota',
         evidence: [{ ref: { kind: 'Namespace', name: namespace }, path: 'ResourceQuota', value: 'none' }],

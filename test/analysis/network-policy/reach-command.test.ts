@@ -14,7 +14,7 @@ describe('ktm reach', () => {
   });
 
   it('renders json, md and dot', async () => {
-    const json = await runKtm(['reach', shop, '--format', 'json']);
+    const json = await runKtm(['reach', shop, '-o', 'json']);
     const parsed = JSON.parse(json.stdout) as {
       connections: { src: string; dst: string; conn: string }[];
       networkPlugin: { enforces: string };
@@ -25,18 +25,20 @@ describe('ktm reach', () => {
       conn: 'TCP 9000',
     });
     expect(parsed.networkPlugin.enforces).toBe('unknown');
-    const md = await runKtm(['reach', shop, '--format', 'md']);
+    const md = await runKtm(['reach', shop, '-o', 'md']);
     expect(md.stdout).toContain(
       '| shop/frontend\\[Deployment\\] | shop/backend\\[Deployment\\] | TCP 9000 |',
     );
+    // The old spelling still works, with one warning line.
     const dot = await runKtm(['reach', shop, '--format', 'dot']);
     expect(dot.stdout).toMatch(/^digraph \{/);
+    expect(dot.stderr).toContain('ktm: warning: --format is deprecated: use -o/--output\n');
     expect(dot.stdout).toContain(
       '"shop/frontend[Deployment]" -> "shop/backend[Deployment]" [label="TCP 9000"',
     );
   });
 
   it('rejects an unknown format with exit 2', async () => {
-    expect((await runKtm(['reach', shop, '--format', 'xml'])).code).toBe(2);
+    expect((await runKtm(['reach', shop, '-o', 'xml'])).code).toBe(2);
   });
 });

@@ -35,7 +35,7 @@ afterEach(async () => {
 
 describe('ktm collect', () => {
   it('writes a snapshot and prints a one-line summary and the coverage gaps', async () => {
-    const r = await runKtm(['collect', '-o', dir, '--kubeconfig', kubeconfig, '-q']);
+    const r = await runKtm(['collect', '--dir', dir, '--kubeconfig', kubeconfig, '-q']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
@@ -54,7 +54,7 @@ describe('ktm collect', () => {
   });
 
   it('then `ktm assess DIR -o json` reads the snapshot back offline, gaps included', async () => {
-    expect((await runKtm(['collect', '-o', dir, '--kubeconfig', kubeconfig, '-q'])).code).toBe(0);
+    expect((await runKtm(['collect', '--dir', dir, '--kubeconfig', kubeconfig, '-q'])).code).toBe(0);
     await api.close();
     api = await FakeApiServer.start(); // the cluster is gone: assess must not need it
     const r = await runKtm(['assess', dir, '-o', 'json']);
@@ -113,23 +113,45 @@ describe('ktm collect', () => {
       env: {},
       cwd: process.cwd(),
     };
-    expect(await main(['collect', '-o', dir, '--kubeconfig', kubeconfig], io)).toBe(0);
+    expect(await main(['collect', '--dir', dir, '--kubeconfig', kubeconfig], io)).toBe(0);
     expect(stderr).toMatch(/collecting: \d+\/\d+ resource types, \d+ objects, \d+\.\d+s/);
     expect(stdout).toContain('forbidden\\x1b]0;owned\\x07\\x0afake line');
     expect(stdout).not.toContain('\u001b');
   });
 
-  it('fails with exit 2 and one line for a missing context, a bad --timeout or a missing -o', async () => {
-    const noContext = await runKtm(['collect', '-o', dir, '--kubeconfig', kubeconfig, '--context', 'prod']);
+  it('fails with exit 2 and one line for a missing context, a bad --timeout or a missing --dir', async () => {
+    const noContext = await runKtm([
+      'collect',
+      '--dir',
+      dir,
+      '--kubeconfig',
+      kubeconfig,
+      '--context',
+      'prod',
+    ]);
     expect(noContext.code).toBe(2);
     expect(noContext.stderr).toBe(
       "ktm: --context: context 'prod' not found in the kubeconfig (known contexts: elsewhere, lab)\n",
     );
-    const badTimeout = await runKtm(['collect', '-o', dir, '--kubeconfig', kubeconfig, '--timeout', 'soon']);
+    const badTimeout = await runKtm([
+      'collect',
+      '--dir',
+      dir,
+      '--kubeconfig',
+      kubeconfig,
+      '--timeout',
+      'soon',
+    ]);
     expect(badTimeout.code).toBe(2);
     expect(badTimeout.stderr).toContain("--timeout: invalid duration 'soon'");
     const noOutput = await runKtm(['collect', '--kubeconfig', kubeconfig]);
     expect(noOutput.code).toBe(2);
-    expect(noOutput.stderr).toContain("required option '-o, --output <dir>'");
+    expect(noOutput.stderr).toBe(
+      'ktm: arguments: no snapshot folder (give --dir DIR, the folder to write the snapshot into)\n',
+    );
+    // The old spelling -o DIR still writes the folder, with one warning line.
+    const old = await runKtm(['collect', '-o', dir, '--kubeconfig', kubeconfig, '-q']);
+    expect(old.code).toBe(0);
+    expect(old.stderr).toContain('ktm: warning: -o/--output DIR is deprecated: use --dir DIR\n');
   });
 });

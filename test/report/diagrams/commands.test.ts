@@ -47,7 +47,7 @@ describe('ktm dataflow', () => {
     const r = await runKtm(['dataflow', FIXTURE, '--zone', 'nowhere']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      "ktm: --zone: no zone 'nowhere' (give a zone id or name as `ktm zones` lists them)\n",
+      "ktm: --zone: nothing named 'nowhere' (did you mean 'worker'? `ktm zones` lists them)\n",
     );
     const dir = mkdtempSync(path.join(tmpdir(), 'ktm-zones-'));
     const bad = path.join(dir, 'zones.yaml');

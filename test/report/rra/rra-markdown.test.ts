@@ -133,7 +133,7 @@ describe('RRA targets', () => {
   it('resolves a process name, a zone and nothing', () => {
     expect(resolveRraTargets(demo.model, 'kubelet')?.length).toBe(3);
     expect(resolveRraTargets(demo.model, 'ci')?.[0]?.type).toBe('zone');
-    expect(resolveRraTargets(demo.model, 'no-such-thing')).toBeUndefined();
+    expect(() => resolveRraTargets(demo.model, 'no-such-thing')).toThrow(/nothing named 'no-such-thing'/);
   });
 
   it('renders a namespace zone with the placement and reach reasons', () => {
