@@ -5,88 +5,63 @@ import type { SqlDriver } from './driver.js';
 export interface Migration {
   readonly version: number;
   readonly description: string;
-  /** Statements per dialect (the two differ only in id columns and blob types). */
+  /** Statements per dialect. */
   readonly sqlite: readonly string[];
   readonly postgres: readonly string[];
 }
 
+/**
+ * Statements are written once; the two dialects differ only in these column types, filled in per dialect.
+ * {{id}}: an auto-numbered primary key; {{ref}}: a column that references one; {{blob}}: compressed bytes.
+ */
+const TYPES = {
+  sqlite: { id: 'INTEGER PRIMARY KEY AUTOINCREMENT', ref: 'INTEGER', blob: 'BLOB' },
+  postgres: { id: 'BIGSERIAL PRIMARY KEY', ref: 'BIGINT', blob: 'BYTEA' },
+} as const;
+
+function migration(version: number, description: string, statements: readonly string[]): Migration {
+  const fill = (dialect: keyof typeof TYPES): string[] =>
+    statements.map((s) =>
+      s.replace(/\{\{(id|ref|blob)\}\}/g, (_, k: 'id' | 'ref' | 'blob') => TYPES[dialect][k]),
+    );
+  return { version, description, sqlite: fill('sqlite'), postgres: fill('postgres') };
+}
+
 export const MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    description: 'assessments and their findings',
-    sqlite: [
-      `CREATE TABLE assessments (
-         id INTEGER PRIMARY KEY AUTOINCREMENT,
-         cluster TEXT NOT NULL,
-         created_at TEXT NOT NULL,
-         tool_version TEXT NOT NULL,
-         schema_version TEXT NOT NULL,
-         findings_count INTEGER NOT NULL,
-         summary TEXT NOT NULL,
-         document BLOB NOT NULL)`,
-      `CREATE INDEX assessments_by_cluster ON assessments (cluster, id)`,
-      `CREATE TABLE findings (
-         assessment_id INTEGER NOT NULL REFERENCES assessments (id) ON DELETE CASCADE,
-         finding_id TEXT NOT NULL,
-         fingerprint TEXT NOT NULL,
-         rule TEXT NOT NULL,
-         severity TEXT NOT NULL,
-         status TEXT NOT NULL,
-         zone TEXT NOT NULL,
-         PRIMARY KEY (assessment_id, finding_id))`,
-      `CREATE INDEX findings_by_fingerprint ON findings (fingerprint)`,
-    ],
-    postgres: [
-      `CREATE TABLE assessments (
-         id BIGSERIAL PRIMARY KEY,
-         cluster TEXT NOT NULL,
-         created_at TEXT NOT NULL,
-         tool_version TEXT NOT NULL,
-         schema_version TEXT NOT NULL,
-         findings_count INTEGER NOT NULL,
-         summary TEXT NOT NULL,
-         document BYTEA NOT NULL)`,
-      `CREATE INDEX assessments_by_cluster ON assessments (cluster, id)`,
-      `CREATE TABLE findings (
-         assessment_id BIGINT NOT NULL REFERENCES assessments (id) ON DELETE CASCADE,
-         finding_id TEXT NOT NULL,
-         fingerprint TEXT NOT NULL,
-         rule TEXT NOT NULL,
-         severity TEXT NOT NULL,
-         status TEXT NOT NULL,
-         zone TEXT NOT NULL,
-         PRIMARY KEY (assessment_id, finding_id))`,
-      `CREATE INDEX findings_by_fingerprint ON findings (fingerprint)`,
-    ],
-  },
-  {
-    version: 2,
-    description: 'triage decisions, appended per cluster and finding',
-    sqlite: [
-      `CREATE TABLE triage (
-         id INTEGER PRIMARY KEY AUTOINCREMENT,
-         cluster TEXT NOT NULL,
-         finding_id TEXT NOT NULL,
-         state TEXT NOT NULL,
-         reason TEXT NOT NULL,
-         until TEXT,
-         decided_by TEXT NOT NULL,
-         decided_at TEXT NOT NULL)`,
-      `CREATE INDEX triage_by_finding ON triage (cluster, finding_id, id)`,
-    ],
-    postgres: [
-      `CREATE TABLE triage (
-         id BIGSERIAL PRIMARY KEY,
-         cluster TEXT NOT NULL,
-         finding_id TEXT NOT NULL,
-         state TEXT NOT NULL,
-         reason TEXT NOT NULL,
-         until TEXT,
-         decided_by TEXT NOT NULL,
-         decided_at TEXT NOT NULL)`,
-      `CREATE INDEX triage_by_finding ON triage (cluster, finding_id, id)`,
-    ],
-  },
+  migration(1, 'assessments and their findings', [
+    `CREATE TABLE assessments (
+       id {{id}},
+       cluster TEXT NOT NULL,
+       created_at TEXT NOT NULL,
+       tool_version TEXT NOT NULL,
+       schema_version TEXT NOT NULL,
+       findings_count INTEGER NOT NULL,
+       summary TEXT NOT NULL,
+       document {{blob}} NOT NULL)`,
+    `CREATE INDEX assessments_by_cluster ON assessments (cluster, id)`,
+    `CREATE TABLE findings (
+       assessment_id {{ref}} NOT NULL REFERENCES assessments (id) ON DELETE CASCADE,
+       finding_id TEXT NOT NULL,
+       fingerprint TEXT NOT NULL,
+       rule TEXT NOT NULL,
+       severity TEXT NOT NULL,
+       status TEXT NOT NULL,
+       zone TEXT NOT NULL,
+       PRIMARY KEY (assessment_id, finding_id))`,
+    `CREATE INDEX findings_by_fingerprint ON findings (fingerprint)`,
+  ]),
+  migration(2, 'triage decisions, appended per cluster and finding', [
+    `CREATE TABLE triage (
+       id {{id}},
+       cluster TEXT NOT NULL,
+       finding_id TEXT NOT NULL,
+       state TEXT NOT NULL,
+       reason TEXT NOT NULL,
+       until TEXT,
+       decided_by TEXT NOT NULL,
+       decided_at TEXT NOT NULL)`,
+    `CREATE INDEX triage_by_finding ON triage (cluster, finding_id, id)`,
+  ]),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,5 +1,6 @@
 // The two store backends the store tests run against: a SQLite file, and a real PostgreSQL server on 127.0.0.1.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 import os from 'node:os';
 import path from 'node:path';
 import { postgresAvailable, startPostgres, type PostgresServer } from '../helpers/postgres-server.js';
@@ -39,3 +40,16 @@ export const SKIP_POSTGRES =
   !postgresAvailable() && process.env.CI !== 'true'
     ? 'PostgreSQL is not installed (apt-get install postgresql); CI installs it'
     : undefined;
+
+/** Starts a backend before a suite's tests and stops it after; the getter gives the running one. */
+export function useBackend(make: () => Promise<Backend>): () => Backend {
+  let backend: Backend | undefined;
+  beforeAll(async () => {
+    backend = await make();
+  }, 60_000);
+  afterAll(async () => backend?.close());
+  return () => {
+    if (backend === undefined) throw new Error('the backend did not start');
+    return backend;
+  };
+}

@@ -2,30 +2,13 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
+import { describe, expect, it } from 'vitest';
+import { runKtm, type Captured } from '../helpers/capture-io.js';
 import { demoPaths } from '../../src/collect/demo.js';
-import { postgresBackend, sqliteBackend, SKIP_POSTGRES, type Backend } from './backends.js';
+import { postgresBackend, sqliteBackend, SKIP_POSTGRES, useBackend, type Backend } from './backends.js';
 
-async function ktm(
-  args: readonly string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s),
-    stdin: Readable.from(['']),
-    stderrIsTty: false,
-    env,
-    cwd: process.cwd(),
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
+const ktm = (args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Captured> =>
+  runKtm(args, '', undefined, env);
 
 interface ListFile {
   items: { metadata: { name: string; namespace?: string } }[];
@@ -75,14 +58,10 @@ interface DiffJson {
 }
 
 function suite(make: () => Promise<Backend>): void {
-  let backend: Backend;
-  beforeAll(async () => {
-    backend = await make();
-  }, 60_000);
-  afterAll(async () => backend.close());
+  const current = useBackend(make);
 
   it('diffs the example cluster before and after an edit', async () => {
-    const store = backend.fresh();
+    const store = current().fresh();
     const { nodeFiles } = demoPaths();
     const before = await ktm(['assess', '--demo', '--store', store, '-o', 'json']);
     expect(before.code).toBe(0);
@@ -132,7 +111,7 @@ function suite(make: () => Promise<Backend>): void {
   });
 
   it('carries a triage decision across assessments and keeps accepted findings out of the gate until they lapse', async () => {
-    const store = backend.fresh();
+    const store = current().fresh();
     const args = ['assess', '--demo', '--rules', 'secrets-not-encrypted-at-rest', '--store', store];
     const first = await ktm([...args, '-o', 'json', '--fail-on', 'low']);
     expect(first.code).toBe(1);

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { demoPaths } from '../../src/collect/demo.js';
 import { loadInventory } from '../../src/collect/load.js';
 import { assess, type Assessment } from '../../src/assess.js';
@@ -13,7 +13,7 @@ import { isPostgresUrl, openStore } from '../../src/store/open-store.js';
 import { openPostgres } from '../../src/store/postgres-driver.js';
 import { openSqlite } from '../../src/store/sqlite-driver.js';
 import { ensureBuilt, ROOT } from '../helpers/built-cli.js';
-import { postgresBackend, sqliteBackend, SKIP_POSTGRES, type Backend } from './backends.js';
+import { postgresBackend, sqliteBackend, SKIP_POSTGRES, useBackend, type Backend } from './backends.js';
 
 let cli: string;
 let assessmentFile: string;
@@ -65,14 +65,10 @@ async function checkConsistent(location: string): Promise<number> {
 }
 
 function suite(make: () => Promise<Backend>): void {
-  let backend: Backend;
-  beforeAll(async () => {
-    backend = await make();
-  }, 60_000);
-  afterAll(async () => backend.close());
+  const current = useBackend(make);
 
   it('takes assessments from two processes at once, losing none (a fresh store: both also race to create it)', async () => {
-    const store = backend.fresh();
+    const store = current().fresh();
     const saveMany = (cluster: string): Promise<{ code: number | null; stderr: string }> =>
       runNode([
         path.join(ROOT, 'test/fixtures/store/save-many.mjs'),
@@ -93,7 +89,7 @@ function suite(make: () => Promise<Backend>): void {
   }, 180_000);
 
   it('stays consistent when a writer is killed inside its save, and takes the next save', async () => {
-    const store = backend.fresh();
+    const store = current().fresh();
     const s = await openStore(store);
     await s.save(JSON.parse(readFileSync(assessmentFile, 'utf8')) as Assessment, 'crash');
     await s.close();
