@@ -1,7 +1,7 @@
 // The options every command that reads or writes the assessment store shares: where the store is, which cluster.
 import type { Command } from 'commander';
 import type { AssessmentStore } from '../store/assessment-store.js';
-import { openStore, storeLocation } from '../store/open-store.js';
+import { openStore, storeConfigured, storeLocation } from '../store/open-store.js';
 import type { CliIo } from './io.js';
 import { KtmError } from '../errors.js';
 
@@ -12,7 +12,7 @@ export interface StoreFlags {
 }
 
 const STORE_HELP =
-  'the assessment store: a SQLite file or a postgres:// URL (default: $KTM_STORE, else assessments.db in the user data folder)';
+  'the assessment store: a SQLite file or a postgres:// URL (default: $KTM_STORE, else the URL in the file $KTM_STORE_FILE, else assessments.db in the user data folder)';
 
 /** Adds --store LOCATION and --cluster NAME to history, diff and triage. */
 export function addStoreOptions(cmd: Command): Command {
@@ -26,12 +26,11 @@ export function addStoreOptions(cmd: Command): Command {
 
 /**
  * Where `ktm assess` saves its result, or undefined for not at all: `--store LOCATION` or `--save` say yes,
- * `--no-save` no; without any of them, yes exactly when a store is configured ($KTM_STORE).
+ * `--no-save` no; without any of them, yes exactly when a store is configured ($KTM_STORE or $KTM_STORE_FILE).
  */
 export function assessStoreLocation(flags: StoreFlags & { save?: boolean }, io: CliIo): string | undefined {
   if (flags.save === false) return undefined;
-  if (flags.save === undefined && flags.store === undefined && (io.env.KTM_STORE ?? '') === '')
-    return undefined;
+  if (flags.save === undefined && flags.store === undefined && !storeConfigured(io.env)) return undefined;
   return storeLocation(flags.store, io.cwd, io.env);
 }
 

@@ -175,6 +175,14 @@ describe('when ktm assess saves', () => {
     expect((await ktm(['assess', '--demo', '--rules', 'weak-tls'], {})).stderr).not.toMatch(/saved/);
     const h = await ktm(['history', '-o', 'json'], env);
     expect((JSON.parse(h.stdout) as unknown[]).length).toBe(1);
+    // $KTM_STORE_FILE: the location on the first line of a file (a mounted Secret), and saving is on.
+    const locationFile = path.join(dir, 'store-url');
+    writeFileSync(locationFile, `${path.join(dir, 'from-file.db')}\n`);
+    const fromFile = await ktm(['assess', '--demo', '--rules', 'weak-tls'], { KTM_STORE_FILE: locationFile });
+    expect(fromFile.stderr).toContain(`in ${path.join(dir, 'from-file.db')}`);
+    const missing = await ktm(['history'], { KTM_STORE_FILE: path.join(dir, 'nope') });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^ktm: KTM_STORE_FILE=.*nope: cannot read the store location \(ENOENT\)/);
   });
 
   it('rejects a triage without a reason, an unknown state and a bad date in one line each', async () => {
