@@ -113,7 +113,9 @@ describe('resolveKubeConfig', () => {
       if (saved.port === undefined) delete process.env.KUBERNETES_SERVICE_PORT;
       else process.env.KUBERNETES_SERVICE_PORT = saved.port;
     }
-    const e = errorOf(() => resolveKubeConfig({ inCluster: true, serviceAccountToken: path.join(dir, 'none') }));
+    const e = errorOf(() =>
+      resolveKubeConfig({ inCluster: true, serviceAccountToken: path.join(dir, 'none') }),
+    );
     expect(e.line()).toMatch(/--in-cluster works only inside a pod/);
   });
 });
