@@ -4,11 +4,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runKtm, type Captured } from '../helpers/capture-io.js';
+import { z } from 'zod';
 import { demoPaths } from '../../src/collect/demo.js';
 import { postgresBackend, sqliteBackend, SKIP_POSTGRES, useBackend, type Backend } from './backends.js';
 
 const ktm = (args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Captured> =>
   runKtm(args, '', undefined, env);
+
+const SCHEMA = z.fromJSONSchema(
+  JSON.parse(
+    readFileSync(path.join(demoPaths().snapshot, '../../../schema/assessment.schema.json'), 'utf8'),
+  ) as Parameters<typeof z.fromJSONSchema>[0],
+);
 
 interface ListFile {
   items: { metadata: { name: string; namespace?: string } }[];
@@ -137,6 +144,12 @@ function suite(make: () => Promise<Backend>): void {
     }
     const second = await ktm([...args, '-o', 'json', '--fail-on', 'low']);
     expect(second.code).toBe(0);
+    // The triage section is part of the documented output: schema/assessment.schema.json describes it.
+    const validated = SCHEMA.safeParse(JSON.parse(second.stdout));
+    expect(validated.success ? [] : validated.error.issues).toEqual([]);
+    const tampered = JSON.parse(second.stdout) as { triage: { state: string }[] };
+    for (const x of tampered.triage) x.state = 'ignored';
+    expect(SCHEMA.safeParse(tampered).success).toBe(false);
     const triage = (JSON.parse(second.stdout) as { triage: { findingId: string; state: string }[] }).triage;
     expect(triage.map((x) => [x.findingId, x.state])).toEqual(findings.map((f) => [f.id, 'accepted']).sort());
     const table = await ktm(args);
