@@ -24,6 +24,7 @@ import { computeDrift, type DriftItem } from './assumptions/drift.js';
 import { privilegeAnswers } from './assumptions/privilege-answers.js';
 import { threatModelZonesFile, declaredOwners } from './assumptions/declared-zones.js';
 import { analysePlacement, type Placement } from './analysis/placement.js';
+import type { FindingTriage } from './rules/framework/triage.js';
 import { rateCriticality, raiseForCriticality, type Criticality } from './analysis/criticality.js';
 
 export const SCHEMA_VERSION = '1';
@@ -74,6 +75,8 @@ export interface Assessment {
   readonly criticality: Criticality;
   /** What runs next to what: control-plane nodes, replica spread, escape-capable neighbours, capacity. */
   readonly placement: Placement;
+  /** The teams' triage of findings, from the assessment store (present only when the assessment used a store). */
+  readonly triage?: readonly FindingTriage[];
 }
 
 /** Above this many edges the JSON carries only the edges on the reported paths (the count says so). */

@@ -13,6 +13,7 @@ export interface InputFlags {
   kubeconfig?: string;
   context?: string;
   live?: boolean;
+  inCluster?: boolean;
   nodeFiles?: string[];
   kubeletConfig?: boolean;
   configmap?: string[];
@@ -34,6 +35,10 @@ export function addInputOptions(cmd: Command): Command {
     .option(
       '--live',
       'read the cluster of the current kubeconfig context (implied by --kubeconfig or --context)',
+    )
+    .option(
+      '--in-cluster',
+      "read the cluster ktm runs in with the pod's service account (the CronJob in deploy/), ignoring any kubeconfig",
     )
     .option(
       '--kubeconfig <file>',
@@ -129,7 +134,17 @@ export function parseDuration(s: string, flag = '--timeout'): number {
 }
 
 export function inputSpec(paths: readonly string[], flags: InputFlags): InputSpec {
-  const live = flags.live === true || flags.kubeconfig !== undefined || flags.context !== undefined;
+  const live =
+    flags.live === true ||
+    flags.inCluster === true ||
+    flags.kubeconfig !== undefined ||
+    flags.context !== undefined;
+  if (flags.inCluster === true && (flags.kubeconfig !== undefined || flags.context !== undefined))
+    throw new KtmError(
+      "--in-cluster uses the pod's service account",
+      'arguments',
+      'drop --kubeconfig/--context, or drop --in-cluster',
+    );
   const chosen = [flags.demo === true, live, paths.length > 0].filter(Boolean).length;
   if (chosen === 0) {
     throw new KtmError(
@@ -150,6 +165,7 @@ export function inputSpec(paths: readonly string[], flags: InputFlags): InputSpe
       kind: 'live',
       ...(flags.kubeconfig !== undefined ? { kubeconfig: flags.kubeconfig } : {}),
       ...(flags.context !== undefined ? { context: flags.context } : {}),
+      ...(flags.inCluster === true ? { inCluster: true } : {}),
       timeoutMs: parseDuration(flags.timeout ?? '5m'),
       kubeletConfig: flags.kubeletConfig === true,
       configmaps: flags.configmap ?? [],

@@ -18,6 +18,9 @@ import * as initCmd from './commands/init.js';
 import * as modelCmd from './commands/model.js';
 import * as issuesCmd from './commands/issues.js';
 import * as rraCmd from './commands/rra.js';
+import * as historyCmd from './commands/history.js';
+import * as diffCmd from './commands/diff.js';
+import * as triageCmd from './commands/triage.js';
 
 /** Commands set the exit code here; main returns it. */
 export interface CommandResult {
@@ -38,6 +41,9 @@ const COMMANDS: readonly { register(program: Command, io: CliIo, result: Command
   modelCmd,
   issuesCmd,
   rraCmd,
+  historyCmd,
+  diffCmd,
+  triageCmd,
 ];
 
 /** The command name as invoked: `ktm`, or `kubectl ktm` when installed as the kubectl plugin `kubectl-ktm`. */

@@ -74,6 +74,19 @@ export function renderTable(a: Assessment, options: TableOptions = {}): string {
       ]),
     );
   }
+  // The teams' triage from the assessment store: shown, never hidden.
+  if (a.triage !== undefined && a.triage.length > 0) {
+    out.push('');
+    out.push(`Triage (${a.triage.length}, from the assessment store):`);
+    for (const x of a.triage) {
+      const d = x.decision;
+      const state = x.expired === true ? `open (acceptance expired ${d?.until ?? ''})` : x.state;
+      const note = x.stillPresent === true ? ' — marked mitigated but still reported' : '';
+      out.push(
+        `  ${state.padEnd(14)} ${x.fingerprint}  ${t(x.findingId, 100)}${d === undefined ? '' : `: ${t(d.reason, 100)} (${t(d.by, 40)}, ${d.at.slice(0, 10)})`}${note}`,
+      );
+    }
+  }
   // Rules' results and accepted risks (additive; the rule framework owns these fields).
   if (a.rules !== undefined && a.rules.results.length > 0) {
     const r = a.rules.totals;

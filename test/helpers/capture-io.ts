@@ -9,7 +9,10 @@ export interface Captured {
   readonly stderr: string;
 }
 
-export function captureIo(stdin = ''): { io: CliIo; out: () => { stdout: string; stderr: string } } {
+export function captureIo(
+  stdin = '',
+  env: NodeJS.ProcessEnv = {},
+): { io: CliIo; out: () => { stdout: string; stderr: string } } {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
@@ -17,15 +20,20 @@ export function captureIo(stdin = ''): { io: CliIo; out: () => { stdout: string;
     stderr: (s) => (stderr += s),
     stdin: Readable.from([stdin]),
     stderrIsTty: false,
-    env: {},
+    env,
     cwd: process.cwd(),
   };
   return { io, out: () => ({ stdout, stderr }) };
 }
 
 /** Runs `ktm ARGS...` in-process and returns its exit code and output. */
-export async function runKtm(args: readonly string[], stdin = '', argv0?: string): Promise<Captured> {
-  const { io, out } = captureIo(stdin);
+export async function runKtm(
+  args: readonly string[],
+  stdin = '',
+  argv0?: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<Captured> {
+  const { io, out } = captureIo(stdin, env);
   const code = await main(args, io, argv0);
   return { code, ...out() };
 }

@@ -14,8 +14,11 @@ import { SEVERITIES, severityRank, type Severity } from '../../types.js';
 import { addInputOptions, readInput, type InputFlags } from '../input.js';
 import { EXIT, tableOptions, type CliIo } from '../io.js';
 import type { CommandResult } from '../main.js';
+import { countsForGate, triageFindings, type FindingTriage } from '../../rules/framework/triage.js';
+import { assessStoreLocation, withStoreAt, type StoreFlags } from '../store-options.js';
 
-interface AssessFlags extends InputFlags {
+interface AssessFlags extends InputFlags, StoreFlags {
+  save?: boolean;
   output: ReportFormat;
   failOn?: Severity;
   rules?: string[];
@@ -69,6 +72,13 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       '--exceptions <file>',
       'YAML file of accepted risks (rule, subject, justification, owner, expires)',
     )
+    .option(
+      '--store <location>',
+      'save the assessment in this store: a SQLite file or a postgres:// URL (default when saving: $KTM_STORE, else assessments.db in the user data folder)',
+    )
+    .option('--save', 'save the assessment in the store (the default when $KTM_STORE is set)')
+    .option('--no-save', 'do not save the assessment, even when $KTM_STORE is set')
+    .option('--cluster <name>', 'the name the assessment is saved under (default: the context or input name)')
     .action(async (paths: string[], flags: AssessFlags) => {
       const exceptions = flags.exceptions === undefined ? [] : await readExceptions(flags.exceptions, io.cwd);
       const threatModel =
@@ -81,14 +91,33 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       };
       // Validate rule ids before reading a (possibly large or live) input.
       selectRules(RULES, options.rules, options.skipRules);
+      const location = assessStoreLocation(flags, io);
       const inventory = await readInput(paths, flags, io);
-      const assessment = assess(inventory, options);
+      let assessment = assess(inventory, options);
+      if (location !== undefined) {
+        // Triage decisions recorded for this cluster are shown with the findings and saved with them.
+        const cluster = flags.cluster ?? assessment.cluster.name;
+        assessment = await withStoreAt(location, async (store) => {
+          const triage = triageFindings(assessment.findings, await store.decisions(cluster), new Date());
+          const withTriage = { ...assessment, triage };
+          const saved = await store.save(withTriage, cluster);
+          io.stderr(
+            `saved as assessment #${String(saved.id)} of cluster ${escapeTerminal(cluster, 200)} in ${escapeTerminal(store.location, 300)}\n`,
+          );
+          return withTriage;
+        });
+      }
       io.stdout(REPORTERS[flags.output](assessment, tableOptions(io)));
       const threshold = flags.failOn;
+      const triaged = new Map<string, FindingTriage>((assessment.triage ?? []).map((x) => [x.findingId, x]));
+      // Accepted (within their date) and false-positive findings are shown, but do not fail the gate.
       const failed =
         threshold !== undefined &&
         assessment.findings.some(
-          (f) => f.status === 'fail' && severityRank(f.severity) >= severityRank(threshold),
+          (f) =>
+            f.status === 'fail' &&
+            severityRank(f.severity) >= severityRank(threshold) &&
+            countsForGate(triaged.get(f.id)),
         );
       result.code = failed ? EXIT.findings : EXIT.ok;
       // A gate must not pass on input it did not read (a file skipped, a document with a NUL byte).

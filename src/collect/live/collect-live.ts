@@ -26,6 +26,8 @@ import { readConfigMaps, wantedConfigMaps } from './selected-configmaps.js';
 export interface LiveOptions {
   readonly kubeconfig?: string;
   readonly context?: string;
+  /** Use the pod's service account (ktm running in the cluster it assesses), ignoring any kubeconfig. */
+  readonly inCluster?: boolean;
   readonly timeoutMs?: number;
   readonly kubeletConfig?: boolean;
   readonly configmaps?: readonly string[];

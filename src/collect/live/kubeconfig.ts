@@ -19,6 +19,10 @@ export interface ResolvedKubeConfig {
 export interface KubeConfigOptions {
   readonly kubeconfig?: string;
   readonly context?: string;
+  /** Use the pod's service account and nothing else (`--in-cluster`). */
+  readonly inCluster?: boolean;
+  /** Where the service account token is (tests). */
+  readonly serviceAccountToken?: string;
   /** For tests; defaults to process.env (client-node's loadFromDefault reads process.env itself). */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -26,7 +30,18 @@ export interface KubeConfigOptions {
 export function resolveKubeConfig(options: KubeConfigOptions): ResolvedKubeConfig {
   const env = options.env ?? process.env;
   const kc = new KubeConfig();
-  if (options.kubeconfig !== undefined) {
+  const token = options.serviceAccountToken ?? SERVICE_ACCOUNT_TOKEN;
+  if (options.inCluster === true) {
+    if (!existsSync(token))
+      throw new KtmError(
+        'no service account token: --in-cluster works only inside a pod',
+        token,
+        'run ktm in a pod with a service account (deploy/), or drop --in-cluster and give --kubeconfig',
+      );
+    load(() => {
+      kc.loadFromCluster();
+    }, token);
+  } else if (options.kubeconfig !== undefined) {
     if (!existsSync(options.kubeconfig))
       throw new KtmError('kubeconfig file not found', options.kubeconfig, 'check the --kubeconfig path');
     load(() => {

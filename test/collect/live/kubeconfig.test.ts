@@ -94,4 +94,28 @@ describe('resolveKubeConfig', () => {
     expect(e.where).toBe(path.join(dir, 'bad'));
     expect(e.message).toMatch(/^cannot read kubeconfig: /);
   });
+
+  it('--in-cluster uses the pod service account, ignoring KUBECONFIG, and says so in one line outside a pod', async () => {
+    const dir = await files({ token: 'sa-token', a: config('alpha', 'https://alpha.example:6443') });
+    const saved = { host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
+    process.env.KUBERNETES_SERVICE_HOST = '10.96.0.1';
+    process.env.KUBERNETES_SERVICE_PORT = '443';
+    try {
+      const r = resolveKubeConfig({
+        inCluster: true,
+        serviceAccountToken: path.join(dir, 'token'),
+        env: { KUBECONFIG: path.join(dir, 'a') },
+      });
+      expect(r.server).toBe('https://10.96.0.1:443');
+    } finally {
+      if (saved.host === undefined) delete process.env.KUBERNETES_SERVICE_HOST;
+      else process.env.KUBERNETES_SERVICE_HOST = saved.host;
+      if (saved.port === undefined) delete process.env.KUBERNETES_SERVICE_PORT;
+      else process.env.KUBERNETES_SERVICE_PORT = saved.port;
+    }
+    const e = errorOf(() =>
+      resolveKubeConfig({ inCluster: true, serviceAccountToken: path.join(dir, 'none') }),
+    );
+    expect(e.line()).toMatch(/--in-cluster works only inside a pod/);
+  });
 });
