@@ -1496,7 +1496,8 @@ export function defaultDemoRoot(): string {
     try {
       readdirSync(path.join(candidate, 'source'));
       return candidate;
-    } catch {
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       dir = path.dirname(dir);
     }
   }

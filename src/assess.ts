@@ -2,7 +2,6 @@
 import type { Inventory, ClusterInfo } from './collect/inventory.js';
 import type { Coverage } from './collect/coverage.js';
 import type { Diagnostic } from './errors.js';
-import type { Finding } from './rules/finding.js';
 import { ktmVersion } from './version.js';
 import { RULES } from './rules/registry.js';
 import { selectRules } from './rules/framework/select.js';
@@ -12,20 +11,25 @@ import {
   type SuppressedFinding,
 } from './rules/framework/exceptions.js';
 import { runRules, type ExceptionsSummary, type RulesSummary } from './rules/framework/run-rules.js';
-import { deriveModel, type DeriveOptions, type Model } from './model/index.js';
-import { buildPrivilegeGraph, type PrivilegeGraph } from './analysis/privilege/build-graph.js';
-import { findAttackPaths } from './analysis/privilege/attack-paths.js';
+import type { DeriveOptions, Model } from './model/index.js';
+import { Analyses, type AnalysesOptions } from './analysis/analyses.js';
+import type { PrivilegeGraph } from './analysis/privilege/build-graph.js';
+import type { PathResult } from './analysis/privilege/attack-paths.js';
 import { pathsToJson } from './analysis/privilege/render-paths.js';
-import { detectNetworkPlugin } from './analysis/network-plugin.js';
 import type { ThreatModelFile } from './assumptions/threat-model-file.js';
 import { evaluateAssumptions } from './assumptions/evaluate.js';
 import type { AssumptionResult } from './assumptions/result.js';
 import { computeDrift, type DriftItem } from './assumptions/drift.js';
 import { privilegeAnswers } from './assumptions/privilege-answers.js';
 import { threatModelZonesFile, declaredOwners } from './assumptions/declared-zones.js';
-import { analysePlacement, type Placement } from './analysis/placement.js';
 import type { FindingTriage } from './rules/framework/triage.js';
-import { rateCriticality, raiseForCriticality, type Criticality } from './analysis/criticality.js';
+import type { Placement } from './analysis/placement.js';
+import {
+  rateCriticality,
+  raiseForCriticality,
+  type Criticality,
+  type RaisedFinding,
+} from './analysis/criticality.js';
 
 export const SCHEMA_VERSION = '1';
 
@@ -54,7 +58,8 @@ export interface Assessment {
   readonly inventory: InventorySummary;
   readonly coverage: Coverage;
   readonly diagnostics: readonly Diagnostic[];
-  readonly findings: readonly Finding[];
+  /** Findings, those in zones rated Critical raised one level (with the reason in severityRaise). */
+  readonly findings: readonly RaisedFinding[];
   /** Findings an exception (annotation or exceptions file) suppressed, each with its exception. */
   readonly suppressed: readonly SuppressedFinding[];
   /** Per rule: status and pass/fail/unverifiable counts (the rules' part of the coverage summary). */
@@ -108,7 +113,7 @@ export interface AssessOptions {
   /** The declared threat model (threatmodel.yaml): its zones override the derived ones, its assumptions are checked. */
   readonly threatModel?: ThreatModelFile;
   /** Model options (a zones file, a tenant label); a threat model's zones are applied after them. */
-  readonly modelOptions?: DeriveOptions;
+  readonly modelOptions?: Omit<DeriveOptions, 'network'>;
   /** Attack paths reported (default 50). */
   readonly pathLimit?: number;
 }
@@ -131,36 +136,57 @@ export function summarizeInventory(inv: Inventory): InventorySummary {
   };
 }
 
-export function assess(inv: Inventory, options: AssessOptions = {}): Assessment {
-  const selected = selectRules(RULES, options.rules, options.skipRules);
-  const fromAnnotations = annotationExceptions(inv, RULES);
-  const run = runRules(inv, selected, {
-    exceptions: [...(options.exceptions ?? []), ...fromAnnotations.exceptions],
-    ...(options.now === undefined ? {} : { now: options.now }),
-  });
+/** The analyses of one assess run: the model gets the zones file and the threat model's zones. */
+export function analysesFor(
+  inv: Inventory,
+  options: Pick<AssessOptions, 'threatModel' | 'modelOptions'> = {},
+  onCompute?: AnalysesOptions['onCompute'],
+): Analyses {
   const tm = options.threatModel;
   const zonesFile =
     tm === undefined
       ? options.modelOptions?.zonesFile
       : threatModelZonesFile(tm, options.modelOptions?.zonesFile);
-  const model = deriveModel(inv, {
-    ...(options.modelOptions ?? {}),
-    ...(zonesFile === undefined ? {} : { zonesFile }),
+  return new Analyses(inv, {
+    modelOptions: { ...(options.modelOptions ?? {}), ...(zonesFile === undefined ? {} : { zonesFile }) },
+    ...(onCompute === undefined ? {} : { onCompute }),
   });
-  const pg = buildPrivilegeGraph(inv);
-  const placement = analysePlacement(inv, pg);
+}
+
+/**
+ * Runs the rules, rates criticality (once: findings in Critical zones rise one level, here and nowhere else),
+ * confirms assumptions and computes drift. `analyses` is the run's one set of analyses (analysesFor): callers
+ * that render more from the same run (the RRA, paths) pass theirs and read it afterwards.
+ */
+export function assess(
+  inv: Inventory,
+  options: AssessOptions = {},
+  analyses: Analyses = analysesFor(inv, options),
+): Assessment {
+  const selected = selectRules(RULES, options.rules, options.skipRules);
+  const fromAnnotations = annotationExceptions(inv, RULES);
+  const run = runRules(inv, selected, {
+    exceptions: [...(options.exceptions ?? []), ...fromAnnotations.exceptions],
+    ...(options.now === undefined ? {} : { now: options.now }),
+    analyses,
+  });
+  const tm = options.threatModel;
+  const model = analyses.model();
+  const pg = analyses.privilegeGraph();
+  const placement = analyses.placement();
   const criticality = rateCriticality({
     inventory: inv,
     model,
     privilege: pg,
     placement,
     findings: run.findings,
+    cascadeOf: (target) => analyses.cascade(target),
   });
   // Findings in zones rated Critical rise one level (never fall): the same weakness matters more there.
   const findings = run.findings.map((f) => raiseForCriticality(f, model, criticality));
-  const paths = findAttackPaths(pg, { limit: options.pathLimit ?? 50 });
+  const paths = analyses.worstPaths(options.pathLimit ?? 50);
   const attackGraph = attackGraphJson(pg, paths);
-  const plugin = detectNetworkPlugin(inv);
+  const plugin = analyses.networkPlugin();
   const assumptions =
     tm === undefined
       ? []
@@ -192,7 +218,7 @@ export function assess(inv: Inventory, options: AssessOptions = {}): Assessment 
   };
 }
 
-function attackGraphJson(pg: PrivilegeGraph, paths: ReturnType<typeof findAttackPaths>): AttackGraphJson {
+function attackGraphJson(pg: PrivilegeGraph, paths: PathResult): AttackGraphJson {
   const edgesIncluded = pg.graph.edges.length <= ATTACK_GRAPH_EDGE_LIMIT ? 'all' : 'paths';
   const json = pathsToJson(pg, paths, edgesIncluded) as {
     attackGraph: {

@@ -285,3 +285,13 @@ export function computeCascade(model: Model, inv: Inventory, target: string): Ca
       .sort(),
   };
 }
+
+/** The cascade of a target, or undefined when the model has no such target; any other error is a bug and propagates. */
+export function cascadeOrUndefined(model: Model, inv: Inventory, target: string): CascadeResult | undefined {
+  try {
+    return computeCascade(model, inv, target);
+  } catch (err) {
+    if (err instanceof UnknownTargetError) return undefined;
+    throw err;
+  }
+}

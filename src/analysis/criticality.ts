@@ -10,7 +10,7 @@ import { groupWorkloads } from '../model/workloads.js';
 import type { Component, Model, TrustZone } from '../model/types.js';
 import type { Finding } from '../rules/finding.js';
 import { SEVERITIES, severityRank, type Evidence, type Ref, type Severity } from '../types.js';
-import { computeCascade, type CascadeResult } from './cascade.js';
+import { cascadeOrUndefined, type CascadeResult } from './cascade.js';
 import type { Placement } from './placement.js';
 import { EXPAND, vertexLabel } from './privilege/attack-graph.js';
 import { distancesTo } from './privilege/attack-paths.js';
@@ -77,8 +77,11 @@ export interface CriticalityInput {
   readonly placement: Placement;
   /** Rule findings: credentials exposed in environment variables, arguments or logs count as credentials held. */
   readonly findings?: readonly Finding[];
-  /** Precomputed cascades by target (zone or component id); the rest are computed here, within the bound. */
-  readonly cascades?: ReadonlyMap<string, CascadeResult>;
+  /**
+   * The cascade of a target (zone or component id), undefined for a target the model does not know:
+   * Analyses.cascade shares them with every other consumer. Without it they are computed here.
+   */
+  readonly cascadeOf?: (target: string) => CascadeResult | undefined;
   /** Most cascades computed (default 400): each is linear in flows. */
   readonly maxCascades?: number;
 }
@@ -396,21 +399,14 @@ export function rateCriticality(input: CriticalityInput): Criticality {
   let computed = 0;
   let skipped = 0;
   for (const t of cascadeTargets) {
-    const given = input.cascades?.get(t);
-    if (given !== undefined) {
-      cascades.set(t, given);
-      continue;
-    }
     if (computed >= maxCascades) {
       skipped++;
       continue;
     }
     computed++;
-    try {
-      cascades.set(t, computeCascade(model, inv, t));
-    } catch {
-      // An unresolvable target has no blast radius to report.
-    }
+    const r = (input.cascadeOf ?? ((x: string) => cascadeOrUndefined(model, inv, x)))(t);
+    // An unresolvable target has no blast radius to report.
+    if (r !== undefined) cascades.set(t, r);
   }
   const cascadeOf = (target: string): CascadeResult | undefined => cascades.get(target);
 

@@ -1,5 +1,11 @@
 // Confirms or contradicts each declared assumption: built-in verifications and CEL expressions over the model view.
-import { evaluate as celEvaluate, parse as celParse } from '@marcbachmann/cel-js';
+import {
+  evaluate as celEvaluate,
+  parse as celParse,
+  EvaluationError as CelEvaluationError,
+  ParseError as CelParseError,
+  TypeError as CelTypeError,
+} from '@marcbachmann/cel-js';
 import { KtmError } from '../errors.js';
 import type { Evidence } from '../types.js';
 import { BUILTINS_BY_NAME } from './builtins.js';
@@ -86,8 +92,9 @@ function celVerdict(check: { cel: string; evidence?: string | undefined }, ev: E
             },
           });
       }
-    } catch {
+    } catch (err) {
       // The evidence expression is a convenience: its failure leaves the verdict standing.
+      if (!isCelError(err)) throw err;
     }
   }
   return { result: 'contradicted', message: 'the expression is false', evidence };
@@ -124,4 +131,9 @@ export function evaluateAssumptions(
       ...(verdict.result === 'unverifiable' ? { missing: verdict.missing } : {}),
     };
   });
+}
+
+/** An error the CEL library raises for an expression (parse, type or evaluation), as opposed to a bug in ktm. */
+function isCelError(err: unknown): boolean {
+  return err instanceof CelParseError || err instanceof CelTypeError || err instanceof CelEvaluationError;
 }

@@ -1,6 +1,6 @@
 // Control-plane and node-agent components and the flows between them, with TLS and authentication from settings.
 import { byCodeUnit } from './order.js';
-import { parse } from 'yaml';
+import { parse, YAMLError } from 'yaml';
 import type { Inventory } from '../collect/inventory.js';
 import type { ComponentName, ComponentSettings } from '../collect/settings/types.js';
 import type { Evidence, Ref } from '../types.js';
@@ -69,8 +69,9 @@ function urlList(l: SettingLookup): URL[] {
     .flatMap((u) => {
       try {
         return [new URL(u)];
-      } catch {
-        return [];
+      } catch (err) {
+        if (err instanceof TypeError) return []; // not a URL: not an endpoint
+        throw err;
       }
     });
 }
@@ -153,8 +154,9 @@ function kubeconfigFromConfigMap(
   let doc: unknown;
   try {
     doc = parse(text);
-  } catch {
-    return undefined;
+  } catch (err) {
+    if (err instanceof YAMLError) return undefined; // an unreadable kube-proxy config: its settings stay unknown
+    throw err;
   }
   if (!isRecord(doc)) return undefined;
   const first = (key: string, inner: string): Record<string, unknown> => {

@@ -4,10 +4,8 @@ import type { Inventory } from '../collect/inventory.js';
 import { ModelBuilder } from './builder.js';
 import { addControlPlane } from './control-plane.js';
 import { cloudOf, collectNodes } from './nodes.js';
-import { detectNetworkPlugin, type NetworkPluginInfo } from '../analysis/network-plugin.js';
-import { computeReachability } from '../analysis/network-policy/reachability.js';
-import { addReachabilityFlows, connectionsFrom, type ReachabilityGranularity } from './reachability-flows.js';
-import type { Model, ReachabilityStatus } from './types.js';
+import { addReachabilityFlows, type ReachabilityGranularity } from './reachability-flows.js';
+import type { Model, ModelNetwork, ReachabilityStatus } from './types.js';
 import { addWorkloads } from './workload-flows.js';
 import { buildZones } from './zones.js';
 import type { ZonesFile } from './zones-file.js';
@@ -24,7 +22,14 @@ export interface DeriveOptions {
    * not listed and the model says so (ask `ktm reach` about specific workloads instead).
    */
   readonly maxReachabilityWorkloads?: number;
+  /**
+   * The network analyses (plugin enforcement, allowed connections). Without them enforcement is unknown and no
+   * workload → workload flows are drawn: callers use Analyses.model() (src/analysis/analyses.ts), which gives them.
+   */
+  readonly network?: ModelNetwork;
 }
+
+const NO_PLUGIN: ModelNetwork['plugin'] = { plugin: 'unknown', enforces: 'unknown' };
 
 export function deriveModel(inventory: Inventory, options: DeriveOptions = {}): Model {
   const b = new ModelBuilder();
@@ -41,7 +46,7 @@ export function deriveModel(inventory: Inventory, options: DeriveOptions = {}): 
   addControlPlane(b, inventory, nodes);
   addWorkloads(b, inventory, cloud);
 
-  const plugin = detectNetworkPlugin(inventory);
+  const plugin = options.network?.plugin ?? NO_PLUGIN;
   const enforcement =
     plugin.enforces === 'yes' ? 'enforces' : plugin.enforces === 'no' ? 'does-not-enforce' : 'unknown';
   const enforcementNote =
@@ -53,7 +58,7 @@ export function deriveModel(inventory: Inventory, options: DeriveOptions = {}): 
           ? 'enforcement unknown: no network plugin recognised'
           : `enforcement unknown for ${plugin.plugin}`;
 
-  const reachability = addReachability(b, inventory, plugin, options);
+  const reachability = addReachability(b, options);
 
   const components = [...b.components.values()].sort((x, y) => byCodeUnit(x.id, y.id));
   const flows = [...b.flows.values()].sort((x, y) => byCodeUnit(x.id, y.id));
@@ -79,14 +84,13 @@ export function deriveModel(inventory: Inventory, options: DeriveOptions = {}): 
   };
 }
 
-function addReachability(
-  b: ModelBuilder,
-  inventory: Inventory,
-  plugin: NetworkPluginInfo,
-  options: DeriveOptions,
-): ReachabilityStatus {
+function addReachability(b: ModelBuilder, options: DeriveOptions): ReachabilityStatus {
   const granularity = options.reachability ?? 'namespace';
   if (granularity === 'off') return { state: 'not-computed', reason: 'reachability turned off' };
+  const network = options.network;
+  if (network === undefined)
+    return { state: 'not-computed', reason: 'network analyses not given (use Analyses.model())' };
+  const plugin = network.plugin;
   const workloads = [...b.components.values()].filter((c) => c.kind.type === 'workload').length;
   const max = options.maxReachabilityWorkloads ?? 400;
   if (workloads > max) {
@@ -95,10 +99,9 @@ function addReachability(
       reason: `${workloads} workloads: listing every allowed pair is quadratic, so workload → workload flows are not drawn above ${max} (ask \`ktm reach\` about specific workloads)`,
     };
   }
-  const reach = computeReachability(inventory, { plugin });
   addReachabilityFlows(
     b,
-    connectionsFrom(reach, (id) => b.has(id)),
+    network.connections((id) => b.has(id)),
     granularity,
   );
   return {

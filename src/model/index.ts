@@ -3,7 +3,6 @@ export { deriveModel, type DeriveOptions } from './derive-model.js';
 export { parseZonesFile, ZonesFileSchema, type ZonesFile } from './zones-file.js';
 export {
   addReachabilityFlows,
-  connectionsFrom,
   type ReachabilityGranularity,
   type ReachabilityResult,
   type WorkloadConnection,

@@ -1,10 +1,6 @@
 // Workload → workload and workload → external flows from the reachability engine, aggregated per namespace pair by default.
-import type { Reachability } from '../analysis/network-policy/reachability.js';
-import { peerName } from '../analysis/network-policy/reachability.js';
-import { formatConns } from '../analysis/network-policy/conn-set.js';
 import { ev, flowId, type ModelBuilder } from './builder.js';
 import type { Component } from './types.js';
-import { workloadId } from './workloads.js';
 
 /**
  * One allowed connection: a workload (component id and namespace) or an external range to a workload or an
@@ -25,44 +21,6 @@ export interface ReachabilityResult {
 export type ReachabilityGranularity = 'namespace' | 'workload';
 
 const externalId = (range: string): string => `external:address:${range}`;
-
-/**
- * The reachability engine's effective connections as WorkloadConnections. Peers the model does not draw as
- * workloads (the stand-in ingress controller, control-plane static pods) are left out; a Deployment's
- * ReplicaSet seen without its ReplicaSet object is mapped back to the Deployment.
- */
-export function connectionsFrom(
-  reach: Reachability,
-  hasComponent: (id: string) => boolean,
-): ReachabilityResult {
-  const resolve = (p: Parameters<typeof peerName>[0]): WorkloadConnection['from'] | undefined => {
-    if (p.kind === 'ingress-controller') return undefined;
-    if (p.kind === 'external') return { range: peerName(p).replace(/\[External\]$/, '') };
-    const w = p.workload;
-    const direct = workloadId(w.namespace, w.kind, w.name);
-    if (hasComponent(direct)) return { workload: direct, namespace: w.namespace };
-    if (w.kind === 'ReplicaSet') {
-      const dep = workloadId(w.namespace, 'Deployment', w.name.replace(/-[a-z0-9]+$/, ''));
-      if (hasComponent(dep)) return { workload: dep, namespace: w.namespace };
-    }
-    return undefined;
-  };
-  const connections: WorkloadConnection[] = [];
-  for (const c of reach.connections('effective')) {
-    const from = resolve(c.src);
-    const to = resolve(c.dst);
-    if (from === undefined || to === undefined) continue;
-    connections.push({ from, to, connections: formatConns(c.conns) });
-  }
-  const p = reach.plugin;
-  const enforcement =
-    p.enforces === 'yes'
-      ? `enforced by ${p.plugin}`
-      : p.enforces === 'no'
-        ? `not enforced (${p.plugin}): every connection is open`
-        : `enforcement unknown (${p.plugin})`;
-  return { connections, enforcement };
-}
 
 /**
  * Adds the reachability flows to a model being built. `namespace` granularity folds every workload pair of two

@@ -1,5 +1,6 @@
 // The Model: components, data flows between them and nested trust zones, derived from an Inventory.
 import type { Evidence, Ref } from '../types.js';
+import type { ReachabilityResult } from './reachability-flows.js';
 
 export const TLS_STATES = ['none', 'unverified', 'verified', 'mutual', 'unknown'] as const;
 /** none: plaintext; unverified: TLS without checking the peer; verified: server checked; mutual: both checked. */
@@ -234,6 +235,16 @@ export type ReachabilityStatus =
       readonly enforcement: string;
     }
   | { readonly state: 'not-computed'; readonly reason: string };
+
+/**
+ * What the model needs from the network analyses (src/analysis/analyses.ts provides it): the network plugin's
+ * enforcement and the connections NetworkPolicy allows. Given by the caller, so the model never imports an analysis.
+ */
+export interface ModelNetwork {
+  readonly plugin: { readonly plugin: string; readonly enforces: 'yes' | 'no' | 'unknown' };
+  /** Allowed connections between the workloads the model draws (`hasComponent`), computed on demand. */
+  readonly connections: (hasComponent: (id: string) => boolean) => ReachabilityResult;
+}
 
 export interface Model {
   readonly components: readonly Component[];

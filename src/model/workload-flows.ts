@@ -514,7 +514,9 @@ function addWebhooks(
           const u = new URL(cc.url);
           host = u.host;
           port = u.port === '' ? 443 : Number(u.port);
-        } catch {
+        } catch (err) {
+          // new URL throws a TypeError for a URL it cannot parse; the host stays the raw text.
+          if (!(err instanceof TypeError)) throw err;
           port = undefined;
         }
         b.addComponent({

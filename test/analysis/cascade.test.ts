@@ -1,8 +1,8 @@
 // Cascade on the example cluster: etcd, a fail-closed webhook, CoreDNS and a worker node stopping.
+import { modelOf } from '../../src/analysis/analyses.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../../src/collect/load.js';
 import type { Inventory } from '../../src/collect/inventory.js';
-import { deriveModel } from '../../src/model/index.js';
 import type { Model } from '../../src/model/types.js';
 import { computeCascade, UnknownTargetError } from '../../src/analysis/cascade.js';
 
@@ -11,7 +11,7 @@ describe('cascade on the example cluster', () => {
   let model: Model;
   beforeAll(async () => {
     inv = await loadInventory({ kind: 'demo' });
-    model = deriveModel(inv);
+    model = modelOf(inv);
   });
 
   it('etcd down takes the API server and freezes everything that needs it', () => {

@@ -1,10 +1,10 @@
 // Zone criticality on the example cluster: ratings with their reasons, the cascade bound, and the severity raise.
+import { modelOf } from '../../src/analysis/analyses.js';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assess } from '../../src/assess.js';
 import { loadInventory } from '../../src/collect/load.js';
 import type { Inventory } from '../../src/collect/inventory.js';
-import { deriveModel } from '../../src/model/index.js';
 import type { Model } from '../../src/model/types.js';
 import { buildPrivilegeGraph, type PrivilegeGraph } from '../../src/analysis/privilege/index.js';
 import { analysePlacement, type Placement } from '../../src/analysis/placement.js';
@@ -37,7 +37,7 @@ const comp = (id: string): CriticalityRating => {
 
 beforeAll(async () => {
   inv = await loadInventory({ kind: 'demo' });
-  model = deriveModel(inv);
+  model = modelOf(inv);
   pg = buildPrivilegeGraph(inv);
   placement = analysePlacement(inv, pg);
   crit = rateCriticality({ inventory: inv, model, privilege: pg, placement });

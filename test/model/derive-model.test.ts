@@ -1,8 +1,9 @@
 // deriveModel over a manifest fixture holding every flow kind: components, flows, evidence, workload grouping.
+import { modelOf } from '../../src/analysis/analyses.js';
 import { byCodeUnit } from '../../src/model/order.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../../src/collect/load.js';
-import { deriveModel, type Flow, type Model } from '../../src/model/index.js';
+import { type Flow, type Model } from '../../src/model/index.js';
 
 let model: Model;
 const flow = (from: string, to: string, purpose?: string): Flow | undefined =>
@@ -12,7 +13,7 @@ const flow = (from: string, to: string, purpose?: string): Flow | undefined =>
 
 beforeAll(async () => {
   const inv = await loadInventory({ kind: 'paths', paths: ['test/fixtures/model/cluster'] });
-  model = deriveModel(inv, { tenantLabel: 'team' });
+  model = modelOf(inv, { tenantLabel: 'team' });
 });
 
 describe('components', () => {
@@ -188,6 +189,6 @@ describe('flows', () => {
 
   it('is deterministic', async () => {
     const inv = await loadInventory({ kind: 'paths', paths: ['test/fixtures/model/cluster'] });
-    expect(JSON.stringify(deriveModel(inv, { tenantLabel: 'team' }))).toBe(JSON.stringify(model));
+    expect(JSON.stringify(modelOf(inv, { tenantLabel: 'team' }))).toBe(JSON.stringify(model));
   });
 });

@@ -1,7 +1,8 @@
 // Workload → workload flows from the reachability engine: per namespace pair by default, per workload pair on request.
+import { modelOf } from '../../src/analysis/analyses.js';
 import { describe, expect, it } from 'vitest';
 import { ModelBuilder } from '../../src/model/builder.js';
-import { addReachabilityFlows, deriveModel, type WorkloadConnection } from '../../src/model/index.js';
+import { addReachabilityFlows, type WorkloadConnection } from '../../src/model/index.js';
 import { deployment, inventoryOf } from './inventory-of.js';
 
 const conns: WorkloadConnection[] = [
@@ -87,7 +88,7 @@ describe('deriveModel with reachability', () => {
   ];
 
   it('draws what the policies allow: nothing into a default-deny namespace', () => {
-    const m = deriveModel(inventoryOf(objects));
+    const m = modelOf(inventoryOf(objects));
     expect(m.reachability).toMatchObject({ state: 'computed', granularity: 'namespace' });
     const pairs = m.flows
       .filter((f) => f.purpose === 'allowed by network policy')
@@ -100,10 +101,8 @@ describe('deriveModel with reachability', () => {
   });
 
   it('can be turned off, and stops above the workload limit with a reason', () => {
-    expect(deriveModel(inventoryOf(objects), { reachability: 'off' }).reachability.state).toBe(
-      'not-computed',
-    );
-    const capped = deriveModel(inventoryOf(objects), { maxReachabilityWorkloads: 1 }).reachability;
+    expect(modelOf(inventoryOf(objects), { reachability: 'off' }).reachability.state).toBe('not-computed');
+    const capped = modelOf(inventoryOf(objects), { maxReachabilityWorkloads: 1 }).reachability;
     expect(capped.state === 'not-computed' && capped.reason).toMatch(/2 workloads/);
   });
 });

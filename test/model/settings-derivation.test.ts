@@ -1,11 +1,12 @@
 // TLS and authentication of control-plane flows derived from component settings, and unknown with a reason when not visible.
+import { modelOf } from '../../src/analysis/analyses.js';
 import { describe, expect, it } from 'vitest';
 import type { ComponentSettings } from '../../src/collect/settings/types.js';
-import { deriveModel, type Flow, type Model } from '../../src/model/index.js';
+import { type Flow, type Model } from '../../src/model/index.js';
 import { fakeSettings, inventoryOf, node, staticPod } from './inventory-of.js';
 
 function modelWith(api: Record<string, string>, extra: ComponentSettings[] = []): Model {
-  return deriveModel(
+  return modelOf(
     inventoryOf(
       [
         node('cp-1'),
@@ -48,14 +49,14 @@ describe('kube-apiserver → kubelet', () => {
   });
 
   it('is unknown, with the reason, when the API server settings are not visible', () => {
-    const m = deriveModel(inventoryOf([node('w-1')]));
+    const m = modelOf(inventoryOf([node('w-1')]));
     const f = find(m, 'kube-apiserver', 'kubelet:w-1');
     expect(f.tls).toBe('unknown');
     expect(f.evidence.find((e) => e.attribute === 'tls')?.note).toMatch(/not visible/);
   });
 
   it('is unknown on a managed control plane', () => {
-    const m = deriveModel(
+    const m = modelOf(
       inventoryOf([node('w-1')], [fakeSettings('kube-apiserver', {}, { visibility: 'managed' })], 'eks'),
     );
     const f = find(m, 'kube-apiserver', 'kubelet:w-1');
@@ -175,7 +176,7 @@ describe('kube-proxy → kube-apiserver', () => {
         ].join('\n'),
       },
     };
-    const m = deriveModel(
+    const m = modelOf(
       inventoryOf(
         [node('w-1'), cm],
         [fakeSettings('kube-proxy', { kubeconfig: '/var/lib/kube-proxy/kubeconfig.conf' }, { node: 'w-1' })],
@@ -211,7 +212,7 @@ describe('webhooks named by flags and aggregated APIs', () => {
       metadata: { name: 'v1.example.com' },
       spec: { service: { namespace: 'ext', name: 'api' }, caBundle: 'Zm9v' },
     };
-    const m = deriveModel(
+    const m = modelOf(
       inventoryOf(
         [node('cp-1'), staticPod('kube-apiserver', 'cp-1'), apiService],
         [

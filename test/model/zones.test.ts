@@ -1,9 +1,10 @@
 // Trust zones: the audit's top-level zones, nested pools/nodes and tenants/namespaces, controls, boundary flows, zones file.
+import { modelOf } from '../../src/analysis/analyses.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../../src/collect/load.js';
 import type { Inventory } from '../../src/collect/inventory.js';
 import { KtmError } from '../../src/errors.js';
-import { deriveModel, parseZonesFile, type Model, type TrustZone } from '../../src/model/index.js';
+import { parseZonesFile, type Model, type TrustZone } from '../../src/model/index.js';
 
 let inv: Inventory;
 let model: Model;
@@ -15,7 +16,7 @@ const zone = (m: Model, id: string): TrustZone => {
 
 beforeAll(async () => {
   inv = await loadInventory({ kind: 'paths', paths: ['test/fixtures/model/cluster'] });
-  model = deriveModel(inv, { tenantLabel: 'team' });
+  model = modelOf(inv, { tenantLabel: 'team' });
 });
 
 describe('nesting', () => {
@@ -117,7 +118,7 @@ describe('zones file', () => {
       ].join('\n'),
       'zones.yaml',
     );
-    const m = deriveModel(inv, { zonesFile: file });
+    const m = modelOf(inv, { zonesFile: file });
     expect(zone(m, 'payments')).toMatchObject({ name: 'Payments team', parent: 'container', kind: 'custom' });
     expect(zone(m, 'namespace:shop').parent).toBe('payments');
     expect(zone(m, 'payments').members).toEqual(['workload:tools/Pod/debug']);
@@ -134,7 +135,7 @@ describe('zones file', () => {
   });
 
   it('notes references it cannot resolve instead of failing', () => {
-    const m = deriveModel(inv, { zonesFile: parseZonesFile('rename: [{ zone: nope, name: X }]', 'z.yaml') });
+    const m = modelOf(inv, { zonesFile: parseZonesFile('rename: [{ zone: nope, name: X }]', 'z.yaml') });
     expect(m.notes).toContain("zones file: zone 'nope' to rename not found");
   });
 

@@ -9,6 +9,7 @@ import {
   namespaceLabels,
   workloadKey,
   type Endpoint,
+  type EndpointSet,
   type WorkloadRef,
 } from './endpoints.js';
 import { PolicyEngine, type Node } from './engine.js';
@@ -59,6 +60,12 @@ export interface PolicySummary {
   readonly subjects: number;
 }
 
+/** Analyses already computed for the inventory (src/analysis/analyses.ts shares them). */
+export interface ReachabilityOptions {
+  readonly plugin?: NetworkPluginInfo;
+  readonly endpoints?: EndpointSet;
+}
+
 /**
  * The reachability of one inventory. Construction is the expensive part (classes, selector indexes, policy
  * application); `allowed` and `connections` evaluate on demand and cache per class pair.
@@ -88,7 +95,7 @@ export class Reachability {
   private readonly ingressPorts = new Map<string, ConnSet>();
   private readonly cache = new Map<string, ConnSet>();
 
-  constructor(inv: Inventory, options: { plugin?: NetworkPluginInfo } = {}) {
+  constructor(inv: Inventory, options: ReachabilityOptions = {}) {
     this.plugin = options.plugin ?? detectNetworkPlugin(inv);
     this.inert = this.plugin.enforces === 'no';
     const policies: CompiledPolicy[] = [];
@@ -101,7 +108,7 @@ export class Reachability {
         const p = compileAdminPolicy(it.object, this.diagnostics);
         if (p !== undefined) policies.push(p);
       }
-    const set = collectEndpoints(inv);
+    const set = options.endpoints ?? collectEndpoints(inv);
     const endpoints: Endpoint[] = [...set.endpoints];
     const exposure = ingressExposure(inv, endpoints);
     // The ingress controller is a stand-in pod in a namespace of its own, with no labels (as netpol-analyzer models it).
@@ -291,10 +298,7 @@ export class Reachability {
   }
 }
 
-export function computeReachability(
-  inv: Inventory,
-  options: { plugin?: NetworkPluginInfo } = {},
-): Reachability {
+export function computeReachability(inv: Inventory, options: ReachabilityOptions = {}): Reachability {
   return new Reachability(inv, options);
 }
 

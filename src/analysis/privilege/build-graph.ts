@@ -4,7 +4,7 @@ import type { Inventory } from '../../collect/inventory.js';
 import type { Evidence } from '../../types.js';
 import type { AttackGraph } from './attack-graph.js';
 import { type VertexRef } from './attack-graph.js';
-import { GraphContext, SYSTEM_NAMESPACES, type ClusterFacts } from './graph-context.js';
+import { GraphContext, SYSTEM_NAMESPACES, type ClusterFacts, type GraphNetwork } from './graph-context.js';
 import {
   AUTHENTICATED,
   buildRbacIndex,
@@ -45,6 +45,8 @@ export interface PrivilegeGraph {
 export interface BuildOptions {
   /** Reuse an index already built (other analyses share it). */
   readonly rbac?: RbacIndex;
+  /** Reuse the network analyses (the metadata-service check asks reachability). */
+  readonly network?: GraphNetwork;
 }
 
 const PSA_ENFORCE = 'pod-security.kubernetes.io/enforce';
@@ -52,7 +54,7 @@ const PSA_ENFORCE = 'pod-security.kubernetes.io/enforce';
 /** Build the privilege graph. Linear in pods, bindings and namespaces (hubs stand for "every X of a namespace"). */
 export function buildPrivilegeGraph(inventory: Inventory, options: BuildOptions = {}): PrivilegeGraph {
   const rbac = options.rbac ?? buildRbacIndex(inventory);
-  const ctx = new GraphContext(inventory, rbac);
+  const ctx = new GraphContext(inventory, rbac, options.network);
   const g = ctx.graph;
   const limits: string[] = [];
 

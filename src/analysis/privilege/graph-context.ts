@@ -7,7 +7,12 @@ import type { Evidence, Ref, Source } from '../../types.js';
 import { AttackGraph, EXPAND, type VertexRef } from './attack-graph.js';
 import type { RbacIndex } from './rbac-index.js';
 import { computeReachability, type Reachability } from '../network-policy/reachability.js';
-import { collectEndpoints, workloadKey, type WorkloadRef } from '../network-policy/endpoints.js';
+import {
+  collectEndpoints,
+  workloadKey,
+  type EndpointSet,
+  type WorkloadRef,
+} from '../network-policy/endpoints.js';
 import { formatConns, isEmpty } from '../network-policy/conn-set.js';
 
 /** The cloud instance metadata service. */
@@ -118,6 +123,12 @@ export function clusterFacts(inv: Inventory): ClusterFacts {
 }
 
 /** The builder's shared state. Hubs are created on first use, with their expansion edges. */
+/** Network analyses computed elsewhere (src/analysis/analyses.ts), each asked for only when needed. */
+export interface GraphNetwork {
+  reachability(): Reachability;
+  endpoints(): EndpointSet;
+}
+
 export class GraphContext {
   readonly graph = new AttackGraph();
   readonly pods: PodInfo[] = [];
@@ -154,10 +165,10 @@ export class GraphContext {
    */
   metadataEgress(pod: PodInfo): MetadataEgress {
     if (this.reach === undefined) {
-      this.reach = computeReachability(this.inventory);
+      this.reach = this.network?.reachability() ?? computeReachability(this.inventory);
       this.workloadOfPod = new Map(
-        collectEndpoints(this.inventory)
-          .endpoints.filter((e) => !e.fromTemplate)
+        (this.network?.endpoints() ?? collectEndpoints(this.inventory)).endpoints
+          .filter((e) => !e.fromTemplate)
           .map((e) => [`${e.namespace}/${e.name}`, e.workload]),
       );
     }
@@ -192,6 +203,7 @@ export class GraphContext {
   constructor(
     readonly inventory: Inventory,
     readonly rbac: RbacIndex,
+    private readonly network?: GraphNetwork,
   ) {
     this.facts = clusterFacts(inventory);
     const nsSet = new Set<string>();

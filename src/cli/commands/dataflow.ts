@@ -3,7 +3,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { KtmError } from '../../errors.js';
-import { deriveModel, parseZonesFile, type DeriveOptions, type Model } from '../../model/index.js';
+import type { Analyses } from '../../analysis/analyses.js';
+import { analysesFor } from '../../assess.js';
+import { parseZonesFile, type DeriveOptions, type Model } from '../../model/index.js';
 import { renderDataflowDot } from '../../report/diagrams/dot.js';
 import { renderDataflowMermaid } from '../../report/diagrams/mermaid.js';
 import { dotToSvg } from '../../report/diagrams/svg.js';
@@ -24,7 +26,7 @@ export interface ModelFlags extends InputFlags {
 }
 
 /** The model options of the flags: the zones file read and validated, the tenant label. */
-export async function deriveOptions(flags: ModelFlags, io: CliIo): Promise<DeriveOptions> {
+export async function deriveOptions(flags: ModelFlags, io: CliIo): Promise<Omit<DeriveOptions, 'network'>> {
   let zonesFile: DeriveOptions['zonesFile'];
   if (flags.zonesFile !== undefined) {
     const file = path.resolve(io.cwd, flags.zonesFile);
@@ -44,12 +46,20 @@ export async function modelFromFlags(
   paths: readonly string[],
   flags: ModelFlags,
   io: CliIo,
-): Promise<{ model: Model; inventory: Inventory; zone?: string }> {
+): Promise<{
+  model: Model;
+  inventory: Inventory;
+  zone?: string;
+  analyses: Analyses;
+  options: Omit<DeriveOptions, 'network'>;
+}> {
   const options = await deriveOptions(flags, io);
   const inventory = await readInput(paths, flags, io);
-  const model = deriveModel(inventory, options);
-  if (flags.zone === undefined) return { model, inventory };
-  return { model, inventory, zone: resolveZone(model, flags.zone, '--zone').id };
+  const analyses = analysesFor(inventory, { modelOptions: options });
+  const model = analyses.model();
+  const base = { model, inventory, analyses, options };
+  if (flags.zone === undefined) return base;
+  return { ...base, zone: resolveZone(model, flags.zone, '--zone').id };
 }
 
 /** Options every diagram command shares. */

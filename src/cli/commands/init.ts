@@ -5,8 +5,7 @@ import type { Command } from 'commander';
 import { refuseOverwrite, writeFileAtomic } from '../../atomic-write.js';
 import { initThreatModel } from '../../assumptions/declare.js';
 import { threatModelJsonSchema } from '../../assumptions/threat-model-file.js';
-import { deriveModel } from '../../model/index.js';
-import { assess } from '../../assess.js';
+import { analysesFor, assess } from '../../assess.js';
 import { buildRraContext, renderRraMarkdown, resolveRraTargets } from '../../report/rra/rra-markdown.js';
 import { addInputOptions, readInput } from '../input.js';
 import { EXIT, type CliIo } from '../io.js';
@@ -42,11 +41,14 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       await refuseOverwrite([file], overwrite);
       const options = await deriveOptions(flags, io);
       const inventory = await readInput(paths, flags, io);
-      const model = deriveModel(inventory, options);
+      const analyses = analysesFor(inventory, { modelOptions: options });
+      const model = analyses.model();
       const schemaFile = path.join(path.dirname(file), 'threatmodel.schema.json');
       // One Rapid Risk Assessment per control-plane component, prefilled, for the owning team to complete.
       const rraDir = path.join(path.dirname(file), 'rra');
-      const rra = buildRraContext(inventory, model, assess(inventory).findings, { basePath: io.cwd });
+      const rra = buildRraContext(assess(inventory, { modelOptions: options }, analyses), analyses, {
+        basePath: io.cwd,
+      });
       const subjects = resolveRraTargets(model);
       const rraFiles = subjects.map((subject) => {
         const id = subject.type === 'component' ? subject.component.id : subject.zone.id;

@@ -7,7 +7,7 @@ import { updateThreatModel } from '../../assumptions/declare.js';
 import { loadThreatModel } from '../../assumptions/evaluate.js';
 import { parseThreatModel, type ThreatModelFile } from '../../assumptions/threat-model-file.js';
 import { KtmError } from '../../errors.js';
-import { deriveModel } from '../../model/index.js';
+import { modelOf } from '../../analysis/analyses.js';
 import { addInputOptions, readInput } from '../input.js';
 import { EXIT, type CliIo } from '../io.js';
 import type { CommandResult } from '../main.js';
@@ -32,7 +32,7 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
         throw new KtmError('cannot read', flags.model, 'run `ktm init` to write one');
       });
       const inventory = await readInput(paths, flags, io);
-      const observed = deriveModel(inventory, await deriveOptions(flags, io));
+      const observed = modelOf(inventory, await deriveOptions(flags, io));
       const { text: updated, summary } = updateThreatModel(text, flags.model, observed);
       if (updated !== text) {
         keepsDeclared(declared, parseThreatModel(updated, flags.model), flags.model);

@@ -2,10 +2,9 @@
 import { Option, type Command } from 'commander';
 import { KtmError } from '../../errors.js';
 import { escapeTerminal } from '../../report/escape.js';
-import { buildPrivilegeGraph } from '../../analysis/privilege/build-graph.js';
+import { Analyses } from '../../analysis/analyses.js';
 import { findAttackPaths } from '../../analysis/privilege/attack-paths.js';
 import { resolveGraphName } from '../../analysis/privilege/graph-names.js';
-import { deriveModel } from '../../model/index.js';
 import {
   PATH_FORMATS,
   renderPathsDot,
@@ -57,8 +56,9 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
           'give a positive whole number',
         );
       const inventory = await readInput(paths, flags, io);
-      const pg = buildPrivilegeGraph(inventory);
-      const context = { model: deriveModel(inventory), inventory };
+      const analyses = new Analyses(inventory);
+      const pg = analyses.privilegeGraph();
+      const context = { model: analyses.model(), inventory };
       const pick = (flag: '--from' | '--to', v: string | undefined): number[] | undefined =>
         v === undefined ? undefined : resolveGraphName(pg, v, flag, context);
       const from = pick('--from', flags.from);

@@ -1,6 +1,6 @@
 // `ktm reach`: list the connections NetworkPolicy and AdminNetworkPolicy allow between workloads, in netpol-analyzer's format or json/md/dot.
 import { Option, type Command } from 'commander';
-import { computeReachability } from '../../analysis/network-policy/reachability.js';
+import { Analyses } from '../../analysis/analyses.js';
 import { REACH_FORMATS, REACH_RENDERERS, type ReachFormat } from '../../report/reach/index.js';
 import { diagnosticLine } from '../../errors.js';
 import { escapeTerminal } from '../../report/escape.js';
@@ -38,7 +38,7 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
     .action(async (paths: string[], flags: ReachFlags) => {
       const format = deprecatedValue(io, flags.format, '--format', '-o/--output') ?? flags.output;
       const inventory = await readInput(paths, flags, io);
-      const reach = computeReachability(inventory);
+      const reach = new Analyses(inventory).reachability();
       if (flags.quiet !== true) {
         for (const d of [...inventory.diagnostics, ...reach.diagnostics].filter((x) => x.severity !== 'info'))
           io.stderr(`${escapeTerminal(diagnosticLine(d), 2000)}\n`);

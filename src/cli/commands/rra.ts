@@ -4,8 +4,7 @@ import { declaredOwners } from '../../assumptions/declared-zones.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { assess } from '../../assess.js';
-import { deriveModel } from '../../model/index.js';
+import { analysesFor, assess } from '../../assess.js';
 import { buildRraContext, renderRraMarkdown, resolveRraTargets } from '../../report/rra/rra-markdown.js';
 import { addInputOptions, readInput } from '../input.js';
 import { EXIT, type CliIo } from '../io.js';
@@ -49,13 +48,21 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
           }
           return readInput(paths, flags, io);
         })();
-        const model = deriveModel(inventory, options);
+        const analyses = analysesFor(inventory, {
+          modelOptions: options,
+          ...(threatModel === undefined ? {} : { threatModel }),
+        });
+        const model = analyses.model();
         const subjects = resolveRraTargets(model, wanted);
-        const findings = assess(inventory).findings;
+        const assessment = assess(
+          inventory,
+          { modelOptions: options, ...(threatModel === undefined ? {} : { threatModel }) },
+          analyses,
+        );
         const owners = threatModel === undefined ? undefined : declaredOwners(threatModel);
         io.stdout(
           renderRraMarkdown(
-            buildRraContext(inventory, model, findings, {
+            buildRraContext(assessment, analyses, {
               basePath: io.cwd,
               ...(owners === undefined ? {} : { owners }),
             }),

@@ -1,7 +1,7 @@
 // `ktm what-if --stop ZONE|COMPONENT|NODE`: what fails, what degrades and what keeps running when it stops.
 import { Option, type Command } from 'commander';
 import { computeCascade } from '../../analysis/cascade.js';
-import { deriveModel } from '../../model/index.js';
+import { Analyses } from '../../analysis/analyses.js';
 import { renderWhatIfJson, renderWhatIfText } from '../../report/what-if.js';
 import { addInputOptions, readInput } from '../input.js';
 import { EXIT, type CliIo } from '../io.js';
@@ -23,7 +23,8 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
     .action(async (paths: string[], flags: ModelFlags & { stop: string; output: 'text' | 'json' }) => {
       const options = await deriveOptions(flags, io);
       const inventory = await readInput(paths, flags, io);
-      const model = deriveModel(inventory, options);
+      // The run's model (zones file applied); an unknown --stop is a one-line error naming the closest names.
+      const model = new Analyses(inventory, { modelOptions: options }).model();
       const cascade = computeCascade(model, inventory, flags.stop);
       io.stdout(
         flags.output === 'json'

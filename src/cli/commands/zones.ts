@@ -7,9 +7,7 @@ import { addInputOptions } from '../input.js';
 import { EXIT, tableOptions, type CliIo } from '../io.js';
 import type { CommandResult } from '../main.js';
 import { addModelOptions, modelFromFlags, type ModelFlags } from './dataflow.js';
-import { buildPrivilegeGraph } from '../../analysis/privilege/build-graph.js';
-import { analysePlacement } from '../../analysis/placement.js';
-import { rateCriticality } from '../../analysis/criticality.js';
+import { assess } from '../../assess.js';
 
 export const ZONES_FORMATS = ['table', 'json', 'svg'] as const;
 
@@ -21,14 +19,9 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
   addModelOptions(addInputOptions(cmd))
     .addOption(new Option('-o, --output <format>', 'output format').choices(ZONES_FORMATS).default('table'))
     .action(async (paths: string[], flags: ModelFlags & { output: (typeof ZONES_FORMATS)[number] }) => {
-      const { model, inventory, zone } = await modelFromFlags(paths, flags, io);
-      const privilege = buildPrivilegeGraph(inventory);
-      const criticality = rateCriticality({
-        inventory,
-        model,
-        privilege,
-        placement: analysePlacement(inventory, privilege),
-      });
+      const { model, inventory, zone, analyses, options } = await modelFromFlags(paths, flags, io);
+      // The criticality assess rates (findings included), so `ktm zones` and `ktm assess` agree.
+      const { criticality } = assess(inventory, { modelOptions: options }, analyses);
       const focus = zone === undefined ? {} : { zone };
       switch (flags.output) {
         case 'json':

@@ -110,8 +110,10 @@ export class ApiClient {
       const delay = Math.min(after ?? backoff, this.retry.maxDelayMs);
       try {
         await sleep(delay, undefined, { signal: this.signal });
-      } catch {
-        throw new TimedOutError();
+      } catch (err) {
+        // The run's deadline aborted the wait; anything else is a bug.
+        if (err instanceof Error && err.name === 'AbortError') throw new TimedOutError();
+        throw err;
       }
     }
   }
@@ -218,8 +220,9 @@ export function statusMessage(response: ApiResponse): string {
       const message = parsed.message;
       if (typeof message === 'string' && message !== '') return message.slice(0, 1000);
     }
-  } catch {
+  } catch (err) {
     // Not JSON (a proxy's HTML error page): fall back to the status code.
+    if (!(err instanceof SyntaxError)) throw err;
   }
   return `HTTP ${response.status}`;
 }

@@ -40,7 +40,8 @@ export function groupVersion(group: string, version: string): string {
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
-  } catch {
-    return undefined;
+  } catch (err) {
+    if (err instanceof SyntaxError) return undefined; // not JSON
+    throw err;
   }
 }

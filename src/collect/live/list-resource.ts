@@ -251,7 +251,8 @@ function contentType(res: ApiResponse): string {
 export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
-  } catch {
-    return undefined;
+  } catch (err) {
+    if (err instanceof SyntaxError) return undefined; // not JSON
+    throw err;
   }
 }

@@ -1,5 +1,5 @@
 // Parses node files (YAML or JSON, several documents) into plain values with their start lines and safe diagnostics.
-import { LineCounter, parseAllDocuments, type YAMLError } from 'yaml';
+import { LineCounter, parseAllDocuments, YAMLError } from 'yaml';
 import type { Diagnostic } from '../../errors.js';
 
 export interface ParsedDocument {
@@ -29,7 +29,8 @@ export function parseYamlDocuments(
   let parsed;
   try {
     parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
-  } catch {
+  } catch (err) {
+    if (!isYamlFailure(err)) throw err;
     return { docs, diagnostics: [{ severity: 'error', where: `${file}:1:1`, message: 'unreadable YAML' }] };
   }
   const all = Array.isArray(parsed) ? parsed : [];
@@ -49,7 +50,8 @@ export function parseYamlDocuments(
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: 100 });
-    } catch {
+    } catch (err) {
+      if (!isYamlFailure(err)) throw err;
       diagnostics.push({
         severity: 'error',
         where: `${file}:${line}:1`,
@@ -71,4 +73,12 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 export function stringField(o: Record<string, unknown>, key: string): string | undefined {
   const v = o[key];
   return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * What the yaml library throws for input it cannot turn into values: its own errors, ReferenceError for an
+ * alias bomb (maxAliasCount) or an unresolved alias, RangeError for nesting deeper than the stack.
+ */
+function isYamlFailure(err: unknown): boolean {
+  return err instanceof YAMLError || err instanceof ReferenceError || err instanceof RangeError;
 }

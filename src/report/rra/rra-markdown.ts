@@ -8,25 +8,24 @@ import { plural } from '../../text/plural.js';
 import { resolveModelName } from '../../model/names.js';
 import type { Inventory } from '../../collect/inventory.js';
 import type { ComponentSettings } from '../../collect/settings/types.js';
-import { computeCascade, type CascadeResult } from '../../analysis/cascade.js';
+import type { CascadeResult } from '../../analysis/cascade.js';
+import type { Analyses } from '../../analysis/analyses.js';
+import type { Assessment } from '../../assess.js';
 import {
   DIMENSIONS,
   highestLevel,
   levelRank,
-  raiseForCriticality,
-  rateCriticality,
   type Criticality,
   type CriticalityRating,
   type Level,
   type RaisedFinding,
 } from '../../analysis/criticality.js';
-import { analysePlacement, type Placement } from '../../analysis/placement.js';
+import type { Placement } from '../../analysis/placement.js';
 import { vertexLabel, type VertexRef } from '../../analysis/privilege/attack-graph.js';
-import { findAttackPaths, type AttackPath } from '../../analysis/privilege/attack-paths.js';
-import { buildPrivilegeGraph, type PrivilegeGraph } from '../../analysis/privilege/build-graph.js';
+import type { AttackPath } from '../../analysis/privilege/attack-paths.js';
+import type { PrivilegeGraph } from '../../analysis/privilege/build-graph.js';
 import { groupWorkloads } from '../../model/workloads.js';
 import type { Component, Flow, Model, TrustZone } from '../../model/types.js';
-import type { Finding } from '../../rules/finding.js';
 import { refToString, severityRank, type Evidence, type Ref } from '../../types.js';
 import { escapeMarkdown as e } from '../escape.js';
 import {
@@ -42,6 +41,8 @@ export const QUESTION = '**Question for the team:**';
 
 export interface RraContext {
   readonly inventory: Inventory;
+  /** The run's analyses (cascades are read from here). */
+  readonly analyses: Analyses;
   readonly model: Model;
   readonly privilege: PrivilegeGraph;
   readonly placement: Placement;
@@ -57,32 +58,36 @@ export interface RraContext {
   readonly podWorkload: ReadonlyMap<string, string>;
 }
 
-/** Run the analyses the RRA needs once. */
+/**
+ * The RRA's view of one assessment: its model, criticality and findings (already raised for criticality, once,
+ * by assess) and the run's analyses for what the assessment keeps only as JSON (attack paths, cascades).
+ */
 export function buildRraContext(
-  inventory: Inventory,
-  model: Model,
-  findings: readonly Finding[],
+  assessment: Assessment,
+  analyses: Analyses,
   options: { readonly owners?: ReadonlyMap<string, string>; readonly basePath?: string } = {},
 ): RraContext {
-  const privilege = buildPrivilegeGraph(inventory);
-  const placement = analysePlacement(inventory, privilege);
-  const criticality = rateCriticality({ inventory, model, privilege, placement, findings });
+  const inventory = analyses.inventory;
   const podWorkload = new Map<string, string>();
   for (const w of groupWorkloads(inventory))
     for (const p of w.pods) podWorkload.set(`${w.namespace}/${p.object.metadata?.name ?? ''}`, w.id);
   return {
     inventory,
-    model,
-    privilege,
-    placement,
-    criticality,
-    findings: findings.map((f) => raiseForCriticality(f, model, criticality)),
-    paths: findAttackPaths(privilege, { limit: 1000 }).paths,
+    analyses,
+    model: assessment.model,
+    privilege: analyses.privilegeGraph(),
+    placement: assessment.placement,
+    criticality: assessment.criticality,
+    findings: assessment.findings,
+    paths: analyses.worstPaths(RRA_PATH_LIMIT).paths,
     owners: options.owners ?? new Map(),
     ...(options.basePath === undefined ? {} : { basePath: options.basePath }),
     podWorkload,
   };
 }
+
+/** Attack paths the RRA looks through for each subject (more than a report lists: each subject takes its own). */
+const RRA_PATH_LIMIT = 1000;
 
 export type RraSubject =
   | { readonly type: 'component'; readonly component: Component }
@@ -200,12 +205,7 @@ function scopeOf(ctx: RraContext, s: RraSubject): Scope {
       }
       return false;
     });
-    let cascade: CascadeResult | undefined;
-    try {
-      cascade = computeCascade(model, ctx.inventory, c.id);
-    } catch {
-      cascade = undefined;
-    }
+    const cascade = ctx.analyses.cascade(c.id);
     return {
       subjectType: 'component',
       title: c.name,
@@ -230,12 +230,7 @@ function scopeOf(ctx: RraContext, s: RraSubject): Scope {
   );
   const nodes = new Set(model.zones.filter((x) => zones.has(x.id) && x.kind === 'node').map((x) => x.name));
   const flowIds = new Set(z.boundaryFlows.map((b) => b.flow));
-  let cascade: CascadeResult | undefined;
-  try {
-    cascade = computeCascade(model, ctx.inventory, z.id);
-  } catch {
-    cascade = undefined;
-  }
+  const cascade = ctx.analyses.cascade(z.id);
   return {
     subjectType: 'zone',
     title: `zone ${z.name}`,

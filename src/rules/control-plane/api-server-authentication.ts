@@ -23,7 +23,7 @@ interface AnonymousGrant {
   readonly evidence: Evidence;
 }
 
-/** Role bindings that give anonymous requests more than the health endpoints (computed once per run). */
+/** Role bindings that give anonymous requests more than the health endpoints (computed once per check). */
 function anonymousGrants(inv: Inventory): AnonymousGrant[] {
   const out: AnonymousGrant[] = [];
   for (const kind of ['ClusterRoleBinding', 'RoleBinding'] as const) {
@@ -118,6 +118,7 @@ export default defineRule({
   },
   check(ctx) {
     const inv = ctx.inventory;
+    let grants: AnonymousGrant[] | undefined;
     ctx.eachInstance('kube-apiserver', { setting: 'anonymous-auth' }, (s) => {
       const anon = s.get('anonymous-auth');
       const modesSetting = s.get('authorization-mode');
@@ -182,7 +183,7 @@ export default defineRule({
             evidence: [settingEvidence(anon, s)],
           });
         } else {
-          for (const g of ctx.shared('anonymous-grants', anonymousGrants))
+          for (const g of (grants ??= anonymousGrants(inv)))
             ctx.report({
               messageId: 'anonymousBound',
               data: { anonymous: anonValue, binding: g.binding, role: g.role },

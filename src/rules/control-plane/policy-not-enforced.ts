@@ -82,7 +82,7 @@ export default defineRule({
     const byNamespace = policiesByNamespace(inv.ofKind('NetworkPolicy' as string));
     const anps = [...inv.ofKind('AdminNetworkPolicy'), ...inv.ofKind('BaselineAdminNetworkPolicy')];
     if (byNamespace.size > 0 || anps.length > 0) {
-      const plugin = ctx.networkPlugin();
+      const plugin = ctx.analyses.networkPlugin();
       const pluginEvidence: readonly Evidence[] = plugin.evidence;
       const unknown =
         'no network plugin was recognised from DaemonSets, Deployments or pods: include the kube-system workloads in the input, or accept this result with an exception naming the plugin';

@@ -3,7 +3,7 @@ import type { Inventory, Provider } from '../../collect/inventory.js';
 import type { ComponentName, ComponentSettings } from '../../collect/settings/types.js';
 import { refToString, type Evidence, type Ref } from '../../types.js';
 import type { Finding } from '../finding.js';
-import { detectNetworkPlugin, type NetworkPluginInfo } from '../../analysis/network-plugin.js';
+import type { Analyses } from '../../analysis/analyses.js';
 import { redactEvidence } from './credentials.js';
 import {
   formatMessage,
@@ -15,19 +15,22 @@ import {
   type Zone,
 } from './define-rule.js';
 
-/**
- * Analyses shared by every rule of one run, each computed on first use and cached.
- * Keyed by name; an analysis is a pure function of the inventory (and of other analyses).
- */
-export class AnalysisCache {
-  private readonly values = new Map<string, unknown>();
-  constructor(readonly inventory: Inventory) {}
+/** What every rule of one run shares: the run's analyses and the component views built from the inventory. */
+export class RuleRunShared {
+  private readonly views = new Map<ComponentName, ComponentView>();
+  constructor(readonly analyses: Analyses) {}
 
-  get<T>(key: string, compute: (inventory: Inventory) => T): T {
-    if (this.values.has(key)) return this.values.get(key) as T;
-    const value = compute(this.inventory);
-    this.values.set(key, value);
-    return value;
+  get inventory(): Inventory {
+    return this.analyses.inventory;
+  }
+
+  componentView(name: ComponentName): ComponentView {
+    let v = this.views.get(name);
+    if (v === undefined) {
+      v = componentView(this.inventory, name);
+      this.views.set(name, v);
+    }
+    return v;
   }
 }
 
@@ -73,12 +76,10 @@ export interface RuleContext<M extends MessageTemplates = MessageTemplates, V ex
   }): void;
   /** Marks a subject as examined (so pass counts are right when it yields no finding). */
   examined(subject: Ref): void;
-  /** Shared analysis computed once per run (see AnalysisCache). */
-  shared<T>(key: string, compute: (inventory: Inventory) => T): T;
+  /** The run's analyses (model, reachability, network plugin, privilege graph, placement, cascade), each computed once. */
+  readonly analyses: Analyses;
   /** The instances of one component. */
   component(name: ComponentName): ComponentView;
-  /** The network plugin and whether it enforces NetworkPolicy (src/analysis/network-plugin.ts), computed once per run. */
-  networkPlugin(): NetworkPluginInfo;
   /**
    * Calls `check` for every visible instance of a component, and reports unverifiable for the rest:
    * none collected (how to collect them), managed (the provider setting to check), nodes without kubelet settings.
@@ -137,13 +138,13 @@ function componentView(inv: Inventory, name: ComponentName): ComponentView {
   };
 }
 
-/** Builds the context one rule sees. `cache` is shared by every rule of the run. */
+/** Builds the context one rule sees. `shared` is shared by every rule of the run. */
 export function createRuleContext<M extends MessageTemplates, V extends string>(
   meta: RuleMeta<M, V>,
-  cache: AnalysisCache,
+  shared: RuleRunShared,
   sink: ResultSink,
 ): RuleContext<M, V> {
-  const inv = cache.inventory;
+  const inv = shared.inventory;
   const messages: Readonly<Record<string, string>> = meta.messages;
 
   const add = (d: {
@@ -211,14 +212,9 @@ export function createRuleContext<M extends MessageTemplates, V extends string>(
     examined(subject) {
       sink.examine(meta.id, subject);
     },
-    shared(key, compute) {
-      return cache.get(key, compute);
-    },
+    analyses: shared.analyses,
     component(name) {
-      return cache.get(`component:${name}`, () => componentView(inv, name));
-    },
-    networkPlugin() {
-      return cache.get('network-plugin', detectNetworkPlugin);
+      return shared.componentView(name);
     },
     eachInstance(name, options, check) {
       const view = ctx.component(name);

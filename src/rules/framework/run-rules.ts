@@ -3,7 +3,8 @@ import type { Inventory } from '../../collect/inventory.js';
 import type { Diagnostic } from '../../errors.js';
 import { refToString, type Evidence, type Ref, type Severity } from '../../types.js';
 import type { Finding } from '../finding.js';
-import { AnalysisCache, createRuleContext, type ResultSink } from './context.js';
+import { Analyses } from '../../analysis/analyses.js';
+import { createRuleContext, RuleRunShared, type ResultSink } from './context.js';
 import { ruleSeverity, type AnyRule, type Tier } from './define-rule.js';
 import { applyExceptions, type RuleException, type SuppressedFinding } from './exceptions.js';
 
@@ -48,8 +49,8 @@ export interface RunOptions {
   readonly exceptions?: readonly RuleException[];
   /** The time exceptions' expiry is judged against (tests pin it). */
   readonly now?: Date;
-  /** Shared analyses (tests and callers that already computed some pass theirs). */
-  readonly cache?: AnalysisCache;
+  /** The run's analyses (assess passes the one every other consumer reads); a fresh one when absent. */
+  readonly analyses?: Analyses;
 }
 
 interface Collected {
@@ -99,7 +100,7 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
 
 /** Runs `rules` (already selected, registry order) over the inventory. Never throws for a rule's bug. */
 export function runRules(inv: Inventory, rules: readonly AnyRule[], options: RunOptions = {}): RuleRun {
-  const cache = options.cache ?? new AnalysisCache(inv);
+  const shared = new RuleRunShared(options.analyses ?? new Analyses(inv));
   const perRule = new Map<string, Collected>();
   const diagnostics: Diagnostic[] = [];
   for (const rule of rules) {
@@ -121,7 +122,7 @@ export function runRules(inv: Inventory, rules: readonly AnyRule[], options: Run
       },
     };
     try {
-      rule.check(createRuleContext(rule.meta, cache, sink));
+      rule.check(createRuleContext(rule.meta, shared, sink));
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
       collected.error = e.message;

@@ -5,7 +5,7 @@ import { matches, selectorFromLabels } from '../../analysis/network-policy/label
 import { refToString, type Evidence, type Ref } from '../../types.js';
 import { defineRule } from '../framework/define-rule.js';
 import { objectEvidence } from '../framework/evidence.js';
-import { endpointsOf, rec, workloadRef } from './support/network-analyses.js';
+import { rec, workloadRef } from './support/network-analyses.js';
 
 type Route = 'load-balancer' | 'node-port' | 'ingress' | 'gateway-route' | 'host-port';
 
@@ -96,7 +96,7 @@ export default defineRule({
   },
   check(ctx) {
     const inv = ctx.inventory;
-    const set = endpointsOf(ctx);
+    const set = ctx.analyses.endpoints();
     const byNs = new Map<string, Endpoint[]>();
     for (const e of set.endpoints) {
       const l = byNs.get(e.namespace) ?? [];

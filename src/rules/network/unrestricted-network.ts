@@ -12,7 +12,7 @@ import {
 import type { Evidence, Ref } from '../../types.js';
 import { defineRule } from '../framework/define-rule.js';
 import { objectEvidence } from '../framework/evidence.js';
-import { endpointsOf, reachabilityOf, rec, workloadRef } from './support/network-analyses.js';
+import { rec, workloadRef } from './support/network-analyses.js';
 
 /** The cloud metadata service (AWS, GCP, Azure, OpenStack and most others answer on this link-local address). */
 const METADATA = '169.254.169.254/32';
@@ -111,8 +111,8 @@ export default defineRule({
   },
   check(ctx) {
     const inv = ctx.inventory;
-    const r = reachabilityOf(ctx);
-    const set = endpointsOf(ctx);
+    const r = ctx.analyses.reachability();
+    const set = ctx.analyses.endpoints();
     const byNamespace = new Map<string, WorkloadRef[]>();
     for (const w of r.workloads) {
       const l = byNamespace.get(w.namespace) ?? [];

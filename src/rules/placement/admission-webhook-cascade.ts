@@ -1,7 +1,7 @@
 // Rule admission-webhook-cascade: fail-closed admission webhooks whose outage blocks broad writes, their own recovery, or stalls requests.
 import type { Inventory } from '../../collect/inventory.js';
-import { computeCascade, type CascadeResult } from '../../analysis/cascade.js';
-import { deriveModel, type Model } from '../../model/index.js';
+import type { CascadeResult } from '../../analysis/cascade.js';
+import type { Model } from '../../model/types.js';
 import { refToString, type Evidence, type Ref } from '../../types.js';
 import { defineRule } from '../framework/define-rule.js';
 
@@ -77,24 +77,13 @@ export default defineRule({
       ...inv.ofKind('MutatingWebhookConfiguration'),
     ];
     if (configs.length === 0) return;
-    const model = ctx.shared('model', (i): Model => deriveModel(i));
+    const model = ctx.analyses.model();
     const found = new Map<
       string,
       { ref: Ref; variant: Variant; data: Record<string, string>; evidence: Evidence[] }
     >();
-    const cascades = new Map<string, CascadeResult | undefined>();
-    const cascadeOf = (backend: string): CascadeResult | undefined => {
-      if (!cascades.has(backend)) {
-        let r: CascadeResult | undefined;
-        try {
-          r = computeCascade(model, inv, backend);
-        } catch {
-          r = undefined; // a backend the model does not know (an external URL): no cascade to compute
-        }
-        cascades.set(backend, r);
-      }
-      return cascades.get(backend);
-    };
+    // A backend the model does not know (an external URL) has no cascade: undefined.
+    const cascadeOf = (backend: string): CascadeResult | undefined => ctx.analyses.cascade(backend);
     for (const c of configs) ctx.examined({ kind: c.object.kind, name: c.object.metadata.name });
     for (const f of model.flows) {
       const w = f.webhook;

@@ -1,18 +1,10 @@
 // Rule attack-path: the worst chains of attack steps from a zone entry to the crown jewels, one finding per entry and jewel.
 import { vertexLabel } from '../../analysis/privilege/attack-graph.js';
-import { findAttackPaths } from '../../analysis/privilege/attack-paths.js';
-import { buildPrivilegeGraph, type PrivilegeGraph } from '../../analysis/privilege/build-graph.js';
 import type { Evidence, Ref } from '../../types.js';
 import { defineRule } from '../framework/define-rule.js';
-import { rbacIndexOf } from '../rbac/support/rbac-subjects.js';
 
 /** How many chains become findings: the worst first (Internet entries, then cluster-admin, then shortest). */
 const MAX_PATHS = 50;
-
-export function privilegeGraphOf(ctx: Parameters<typeof rbacIndexOf>[0]): PrivilegeGraph {
-  const rbac = rbacIndexOf(ctx);
-  return ctx.shared('privilege-graph', (inv) => buildPrivilegeGraph(inv, { rbac }));
-}
 
 const ENTRY_TEXT = {
   internet: 'the Internet-exposed',
@@ -70,8 +62,7 @@ export default defineRule({
     },
   },
   check(ctx) {
-    const pg = privilegeGraphOf(ctx);
-    const result = findAttackPaths(pg, { limit: MAX_PATHS });
+    const result = ctx.analyses.worstPaths(MAX_PATHS);
     const seen = new Set<string>();
     for (const p of result.paths) {
       if (p.jewel === 'target') continue;

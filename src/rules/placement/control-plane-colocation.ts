@@ -1,9 +1,7 @@
 // Rule control-plane-colocation: control-plane nodes open to workloads, workloads tolerating them, escape-capable pods beside more trusted ones.
-import { analysePlacement, type Placement } from '../../analysis/placement.js';
 import type { Inventory } from '../../collect/inventory.js';
 import type { Ref } from '../../types.js';
 import { defineRule } from '../framework/define-rule.js';
-import { privilegeGraphOf } from './attack-path.js';
 
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
 
@@ -19,11 +17,6 @@ function isControlPlanePod(inv: Inventory, ref: Ref): boolean {
     a['ktm.dev/static-pod-node'] !== undefined ||
     (o.metadata.ownerReferences ?? []).some((r) => r.kind === 'Node')
   );
-}
-
-export function placementOf(ctx: Parameters<typeof privilegeGraphOf>[0]): Placement {
-  const graph = privilegeGraphOf(ctx);
-  return ctx.shared('placement', (inv) => analysePlacement(inv, graph));
 }
 
 export default defineRule({
@@ -86,7 +79,7 @@ export default defineRule({
     },
   },
   check(ctx) {
-    const pl = placementOf(ctx);
+    const pl = ctx.analyses.placement();
     if (pl.nodes.length === 0) {
       if (pl.workloads.some((w) => w.pods > 0))
         ctx.unverifiable({

@@ -1,7 +1,6 @@
 // Rule single-point-of-failure: components whose replicas all sit on one node or zone, one control-plane node, one etcd member.
 import type { Ref } from '../../types.js';
 import { defineRule } from '../framework/define-rule.js';
-import { placementOf } from './control-plane-colocation.js';
 
 export default defineRule({
   meta: {
@@ -62,7 +61,7 @@ export default defineRule({
     },
   },
   check(ctx) {
-    const pl = placementOf(ctx);
+    const pl = ctx.analyses.placement();
     for (const w of pl.workloads) {
       ctx.examined(w.ref);
       const name = `${w.ref.kind} ${w.namespace}/${w.ref.name}`;

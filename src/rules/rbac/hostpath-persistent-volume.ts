@@ -10,7 +10,6 @@ import { itemRef, objectEvidence } from '../framework/evidence.js';
 import {
   boundSubjects,
   isClusterAdminSubject,
-  rbacIndexOf,
   subjectRef,
   systemExclusion,
 } from './support/rbac-subjects.js';
@@ -120,7 +119,7 @@ export default defineRule({
           });
       }
     }
-    for (const b of boundSubjects(rbacIndexOf(ctx))) {
+    for (const b of boundSubjects(ctx.analyses.rbacIndex())) {
       if (systemExclusion(ctx.inventory, b) !== undefined || isClusterAdminSubject(b)) continue;
       const v = capsOf(b.grants).get('*')?.get('pvCreate');
       if (v === undefined) continue;

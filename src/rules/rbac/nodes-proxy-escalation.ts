@@ -4,7 +4,6 @@ import { defineRule } from '../framework/define-rule.js';
 import {
   boundSubjects,
   isClusterAdminSubject,
-  rbacIndexOf,
   subjectRef,
   systemExclusion,
 } from './support/rbac-subjects.js';
@@ -54,7 +53,7 @@ export default defineRule({
     },
   },
   check(ctx) {
-    const rbac = rbacIndexOf(ctx);
+    const rbac = ctx.analyses.rbacIndex();
     for (const b of boundSubjects(rbac)) {
       if (systemExclusion(ctx.inventory, b) !== undefined || isClusterAdminSubject(b)) continue;
       const ref = subjectRef(b.subject);

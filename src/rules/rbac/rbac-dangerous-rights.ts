@@ -4,7 +4,7 @@ import { allowanceEvidence, type Grant } from '../../analysis/privilege/rbac-ind
 import { isWildcardRule, ruleGrantsNames, ruleText } from '../../analysis/privilege/rbac-match.js';
 import type { Evidence } from '../../types.js';
 import { defineRule } from '../framework/define-rule.js';
-import { boundSubjects, rbacIndexOf, subjectRef, systemExclusion } from './support/rbac-subjects.js';
+import { boundSubjects, subjectRef, systemExclusion } from './support/rbac-subjects.js';
 
 type Variant =
   | 'read-secrets'
@@ -157,7 +157,7 @@ export default defineRule({
   },
   check(ctx) {
     const inv = ctx.inventory;
-    const rbac = rbacIndexOf(ctx);
+    const rbac = ctx.analyses.rbacIndex();
     for (const b of boundSubjects(rbac)) {
       const ref = subjectRef(b.subject);
       if (systemExclusion(inv, b) !== undefined) continue;

@@ -1,7 +1,7 @@
 // Data-flow and zone diagrams: hostile names cannot break or inject DOT, Mermaid or SVG; SVG renders; output is deterministic.
+import { modelOf } from '../../../src/analysis/analyses.js';
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/collect/inventory.js';
-import { deriveModel } from '../../../src/model/index.js';
 import { renderDataflowDot, renderZonesDot } from '../../../src/report/diagrams/dot.js';
 import { escapeMermaid, renderDataflowMermaid } from '../../../src/report/diagrams/mermaid.js';
 import { dotToSvg } from '../../../src/report/diagrams/svg.js';
@@ -27,7 +27,7 @@ const hostileObjects: KubeObject[] = [
     webhooks: [{ name: HOSTILE, clientConfig: { url: `https://x.example/${HOSTILE}` } }],
   },
 ];
-const hostile = deriveModel(inventoryOf(hostileObjects));
+const hostile = modelOf(inventoryOf(hostileObjects));
 
 /** True when a DOT line ends inside a double-quoted string (backslash escapes honoured). */
 function openQuote(line: string): boolean {
@@ -85,7 +85,7 @@ describe('hostile names', () => {
 });
 
 describe('SVG rendering', () => {
-  const model = deriveModel(
+  const model = modelOf(
     inventoryOf([
       node('w1'),
       node('w2', { 'cloud.google.com/gke-nodepool': 'pool-a' }),
@@ -131,7 +131,7 @@ describe('SVG rendering', () => {
   });
 
   it('is byte-identical across runs', async () => {
-    const again = deriveModel(
+    const again = modelOf(
       inventoryOf([
         node('w1'),
         node('w2', { 'cloud.google.com/gke-nodepool': 'pool-a' }),
@@ -155,7 +155,7 @@ describe('readability on large clusters', () => {
   }
   for (let i = 0; i < 30; i++)
     objects.push(node(`node-${i}`, { 'eks.amazonaws.com/nodegroup': i < 10 ? 'gpu' : 'general' }));
-  const model = deriveModel(inventoryOf(objects));
+  const model = modelOf(inventoryOf(objects));
 
   it('collapses workloads per namespace, node agents per pool, and folds namespaces past the limit', () => {
     const collapsed = buildView(model);

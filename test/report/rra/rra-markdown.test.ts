@@ -4,9 +4,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assess } from '../../../src/assess.js';
+import { analysesFor, assess } from '../../../src/assess.js';
+import type { Inventory } from '../../../src/collect/inventory.js';
 import { loadInventory } from '../../../src/collect/load.js';
-import { deriveModel } from '../../../src/model/index.js';
 import {
   buildRraContext,
   QUESTION,
@@ -18,9 +18,14 @@ import { escapeMarkdown as e } from '../../../src/report/escape.js';
 
 let demo: RraContext;
 
+function rraOf(inv: Inventory): RraContext {
+  const analyses = analysesFor(inv);
+  return buildRraContext(assess(inv, {}, analyses), analyses);
+}
+
 beforeAll(async () => {
   const inv = await loadInventory({ kind: 'demo' });
-  demo = buildRraContext(inv, deriveModel(inv), assess(inv).findings);
+  demo = rraOf(inv);
 }, 60_000);
 
 function rra(ctx: RraContext, target?: string): string {
@@ -177,7 +182,7 @@ describe('hostile names', () => {
       ].join('\n'),
     );
     const inv = await loadInventory({ kind: 'paths', paths: [file] });
-    const ctx = buildRraContext(inv, deriveModel(inv), assess(inv).findings);
+    const ctx = rraOf(inv);
     const md = rra(ctx, 'evil');
     expect(md).toContain(`# Rapid Risk Assessment: ${e('zone evil')}`);
     expect(md).not.toMatch(/(^|[^\\])<img/m);

@@ -1,7 +1,6 @@
 // Shared by the RBAC rules: the cluster's RBAC index, each bound subject with its own grants, and the system identities excluded.
 import type { Inventory } from '../../../collect/inventory.js';
 import {
-  buildRbacIndex,
   subjectKey,
   type Grant,
   type RbacIndex,
@@ -9,11 +8,6 @@ import {
 } from '../../../analysis/privilege/rbac-index.js';
 import { isWildcardRule } from '../../../analysis/privilege/rbac-match.js';
 import type { Ref } from '../../../types.js';
-
-/** The RBAC index, built once per run and shared by every rule (and the privilege graph's key). */
-export function rbacIndexOf(ctx: { shared<T>(key: string, compute: (inv: Inventory) => T): T }): RbacIndex {
-  return ctx.shared('rbac-index', buildRbacIndex);
-}
 
 export interface BoundSubject {
   readonly subject: Subject;
