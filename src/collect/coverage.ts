@@ -24,7 +24,10 @@ export interface FactCoverage {
 }
 
 export interface Coverage {
-  /** Where the inventory came from. Manifests are taken as the whole cluster: a kind absent from the files counts as read with 0 objects. */
+  /**
+   * Where the inventory came from. For manifests, a kind with no document in the files is not-collected (the
+   * files may be part of a cluster), unless they were declared the whole cluster (--complete).
+   */
   readonly mode: 'live' | 'snapshot' | 'manifests';
   readonly resources: readonly ResourceCoverage[];
   readonly facts: readonly FactCoverage[];
@@ -37,4 +40,20 @@ export function resourceState(coverage: Coverage, kind: string): ResourceCoverag
 /** True when the kind was read (so an empty list means there are none). */
 export function wasRead(coverage: Coverage, kind: string): boolean {
   return resourceState(coverage, kind)?.state === 'read';
+}
+
+/** One line when some resource types were not read (results that need them are unverifiable), else undefined. */
+export function partialReadNote(coverage: Coverage): string | undefined {
+  const gaps = coverage.resources.filter((r) => r.state !== 'read' && r.state !== 'not-served');
+  if (gaps.length === 0) return undefined;
+  const total = coverage.resources.length;
+  if (coverage.mode === 'manifests') {
+    const present = total - gaps.length;
+    return `partial input: the manifests hold ${present} of ${total} resource types; rules that need the others are unverifiable (pass --complete if the files are the whole cluster)`;
+  }
+  const named = gaps
+    .slice(0, 5)
+    .map((g) => `${g.resource} ${g.state}`)
+    .join(', ');
+  return `partial read: ${gaps.length} of ${total} resource types not read (${named}${gaps.length > 5 ? ', …' : ''}); rules that need them are unverifiable`;
 }

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { KtmError, type Diagnostic } from '../errors.js';
 import { Inventory, objectKey, type InventoryItem } from './inventory.js';
-import type { FactCoverage } from './coverage.js';
+import type { Coverage, FactCoverage } from './coverage.js';
 import { InputBudget, type InputLimits } from './limits.js';
 import { readPaths } from './manifests/read-paths.js';
 import { readSnapshot, isSnapshotDir } from './snapshot/read-snapshot.js';
@@ -16,7 +16,12 @@ import type { Progress, SourceReadResult } from './source.js';
 import { demoPaths, packageRoot } from './demo.js';
 
 export type InputSpec =
-  | { readonly kind: 'paths'; readonly paths: readonly string[] }
+  | {
+      readonly kind: 'paths';
+      readonly paths: readonly string[];
+      /** The manifests are the whole cluster: a kind with no document counts as read, with 0 objects. */
+      readonly complete?: boolean;
+    }
   | ({ readonly kind: 'live' } & LiveOptions)
   | { readonly kind: 'demo' };
 
@@ -47,7 +52,12 @@ export async function loadInventory(spec: InputSpec, options: LoadOptions = {}):
       });
       break;
     case 'paths':
-      result = await readPathsOrSnapshots(spec.paths, new InputBudget(options.limits), options.stdin);
+      result = await readPathsOrSnapshots(
+        spec.paths,
+        new InputBudget(options.limits),
+        options.stdin,
+        spec.complete === true,
+      );
       break;
   }
   const read = await readNodeFiles(nodeFileDirs);
@@ -94,7 +104,8 @@ export async function loadInventory(spec: InputSpec, options: LoadOptions = {}):
 async function readPathsOrSnapshots(
   paths: readonly string[],
   budget: InputBudget,
-  stdin?: NodeJS.ReadableStream,
+  stdin: NodeJS.ReadableStream | undefined,
+  complete: boolean,
 ): Promise<SourceReadResult> {
   const snapshots: string[] = [];
   const manifests: string[] = [];
@@ -116,7 +127,8 @@ async function readPathsOrSnapshots(
   }
   const results: SourceReadResult[] = [];
   for (const dir of snapshots) results.push(await readSnapshot(dir, budget));
-  if (manifests.length > 0) results.push(await readPaths(manifests, { budget, ...(stdin ? { stdin } : {}) }));
+  if (manifests.length > 0)
+    results.push(await readPaths(manifests, { budget, ...(stdin ? { stdin } : {}), complete }));
   if (results.length === 1) return results[0]!;
   return mergeResults(results, paths);
 }
@@ -146,9 +158,26 @@ function mergeResults(results: readonly SourceReadResult[], paths: readonly stri
   return {
     cluster: { ...first.cluster, name: paths.map((p) => path.basename(p)).join(',') },
     items,
-    coverage: first.coverage,
+    coverage: mergeCoverage(results.map((r) => r.coverage)),
     diagnostics,
   };
+}
+
+/** Several inputs: a kind is read when any of them read it (counts added); otherwise the first input's state. */
+function mergeCoverage(all: readonly Coverage[]): Coverage {
+  const first = all[0]!;
+  const resources = first.resources.map((r) => {
+    const same = all.map((c) => c.resources.find((x) => x.resource === r.resource));
+    const read = same.filter((x) => x?.state === 'read');
+    if (read.length === 0) return r;
+    return {
+      resource: r.resource,
+      kind: r.kind,
+      state: 'read' as const,
+      count: read.reduce((n, x) => n + (x?.count ?? 0), 0),
+    };
+  });
+  return { ...first, resources };
 }
 
 function relativeItem(base: string, item: InventoryItem): InventoryItem {

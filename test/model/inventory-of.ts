@@ -1,4 +1,5 @@
 // Test helpers: an Inventory built in code from objects, and component settings with chosen flag values.
+import { wholeClusterCoverage } from '../helpers/whole-cluster-coverage.js';
 import { Inventory, type KubeObject } from '../../src/collect/inventory.js';
 import type { ComponentName, ComponentSettings, Setting } from '../../src/collect/settings/types.js';
 import type { Ref } from '../../src/types.js';
@@ -11,7 +12,7 @@ export function inventoryOf(
   return new Inventory({
     cluster: { name: 'test', ...(provider ? { provider } : {}) },
     items: objects.map((object, i) => ({ object, source: { file: 'test.yaml', line: i + 1 } })),
-    coverage: { mode: 'manifests', resources: [], facts: [] },
+    coverage: wholeClusterCoverage(),
     settings,
   });
 }

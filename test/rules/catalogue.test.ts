@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { RULES } from '../../src/rules/registry.js';
+import { RESOURCE_TYPES } from '../../src/collect/resource-types.js';
 import { generatedRuleDocs } from '../../src/rules/framework/rule-docs.js';
 import { TIERS, ZONES } from '../../src/rules/framework/define-rule.js';
 import type { AnyRule } from '../../src/rules/framework/define-rule.js';
@@ -107,6 +108,16 @@ describe('rule catalogue', () => {
         problems.push(`${m.id}: a TOB-K8S finding without its kubernetes/kubernetes tracking issue`);
     }
     expect(problems).toEqual([]);
+  });
+
+  it('declares only kinds ktm reads (a kind it never lists would make the rule unverifiable for ever)', () => {
+    const listed = new Set(RESOURCE_TYPES.map((rt) => rt.kind));
+    const unknown = RULES.flatMap((r) =>
+      [...r.meta.inputs.kinds, ...(r.meta.inputs.absence ?? [])]
+        .filter((k) => !listed.has(k))
+        .map((k) => `${r.meta.id}: ${k}`),
+    );
+    expect(unknown).toEqual([]);
   });
 
   it('has at least one pass and one fail fixture per rule', () => {

@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadInventory } from '../../src/collect/load.js';
 import { deriveSettings } from '../../src/collect/settings/derive-settings.js';
-import type { Inventory } from '../../src/collect/inventory.js';
+import { Inventory } from '../../src/collect/inventory.js';
 import type { AnyRule } from '../../src/rules/framework/define-rule.js';
+import { refToString, type Ref } from '../../src/types.js';
 import { runRules, type RuleRun } from '../../src/rules/framework/run-rules.js';
 
 export const FIXTURES_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/rules');
@@ -18,6 +19,9 @@ export const FIXTURES_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta
  * `unverifiable` (at least one unverifiable, no fail). A manifest may pin details with comment lines:
  * `# expect-variant: <variant>` (a finding of that variant, repeatable) and
  * `# expect-message: <text>` (a finding whose message contains the text).
+ * Every fail and unverifiable fixture states the complete set of results it expects, one line each, as ESLint's
+ * `errors` array and regolibrary's `expected.json` do: `# expect: <status> <rule>[#<variant>] <subject>`
+ * (subject as Kind/name or Kind/namespace/name). A result the fixture does not list fails the test.
  */
 export interface Fixture {
   readonly rule: string;
@@ -27,6 +31,13 @@ export interface Fixture {
   readonly nodeFiles: readonly string[];
   readonly variants: readonly string[];
   readonly messages: readonly string[];
+  /** The exact results expected: `<status> <rule>[#<variant>] <subject>`, sorted. */
+  readonly exact: readonly string[];
+}
+
+/** One result as a fixture states it. */
+export function resultLine(f: { status: string; rule: string; variant?: string; subject: Ref }): string {
+  return `${f.status} ${f.rule}${f.variant === undefined ? '' : `#${f.variant}`} ${refToString(f.subject)}`;
 }
 
 const FIXTURE_NAME = /^(pass|fail|unverifiable)\.([a-z0-9][a-z0-9-]*)(\.ya?ml|\.json)?$/;
@@ -65,9 +76,22 @@ export function fixturesOf(ruleId: string): Fixture[] {
       nodeFiles,
       variants: pinned('expect-variant'),
       messages: pinned('expect-message'),
+      exact: pinned('expect').sort(),
     });
   }
   return out;
+}
+
+/** The inventory with its objects, node files and settings in reverse order. */
+export function reordered(inv: Inventory): Inventory {
+  return new Inventory({
+    cluster: inv.cluster,
+    items: [...inv.items].reverse(),
+    coverage: inv.coverage,
+    diagnostics: inv.diagnostics,
+    nodeFiles: [...inv.nodeFiles].reverse(),
+    settings: [...inv.settings].reverse(),
+  });
 }
 
 /** Freezes every object reachable from the inventory's items and node files, so a mutating rule throws. */
@@ -86,8 +110,43 @@ function snapshot(inv: Inventory): string {
   });
 }
 
+/** A fixture is a whole cluster: a kind with no document in it counts as read, with none (--complete). */
 export async function loadFixture(f: Fixture): Promise<Inventory> {
-  return loadInventory({ kind: 'paths', paths: f.manifests }, { nodeFiles: f.nodeFiles });
+  return loadInventory({ kind: 'paths', paths: f.manifests, complete: true }, { nodeFiles: f.nodeFiles });
+}
+
+/**
+ * The inventory as a run would see it had the rule's declared inputs not been readable: its kinds forbidden
+ * (no objects, coverage forbidden) and, for a rule that reads component settings, no settings collected.
+ */
+export function withoutInputs(rule: AnyRule, inv: Inventory): Inventory {
+  const inputs = rule.meta.inputs;
+  const kinds = new Set([...inputs.kinds, ...(inputs.absence ?? [])]);
+  return new Inventory({
+    cluster: inv.cluster,
+    items: inv.items.filter((it) => !kinds.has(it.object.kind)),
+    coverage: {
+      ...inv.coverage,
+      resources: inv.coverage.resources.map((r) =>
+        kinds.has(r.kind)
+          ? { ...r, state: 'forbidden', count: 0, reason: 'forbidden by the rule tester' }
+          : r,
+      ),
+    },
+    diagnostics: inv.diagnostics,
+    nodeFiles: (inputs.settings ?? []).length > 0 ? [] : inv.nodeFiles,
+    settings: inv.settings.filter((s) => !(inputs.settings ?? []).includes(s.component)),
+  });
+}
+
+/** The forbidden-input case: on every fixture, with the rule's inputs unreadable, the rule never passes. */
+export async function checkForbiddenInputs(rule: AnyRule, f: Fixture): Promise<string[]> {
+  const inv = withoutInputs(rule, await loadFixture(f));
+  const run = runRules(inv, [rule], { now: new Date('2026-01-01T00:00:00Z') });
+  const result = run.rules.results.find((r) => r.rule === rule.meta.id);
+  const problems: string[] = [];
+  if (result?.status === 'pass') problems.push(`${f.name}: passes with its inputs forbidden`);
+  return problems;
 }
 
 /** Runs the rule on one fixture and returns the contract violations found (empty when the fixture holds). */
@@ -99,7 +158,7 @@ export async function checkFixture(rule: AnyRule, f: Fixture): Promise<{ problem
 export function checkInventory(
   rule: AnyRule,
   inv: Inventory,
-  f: Pick<Fixture, 'expect' | 'variants' | 'messages'>,
+  f: Pick<Fixture, 'expect' | 'variants' | 'messages'> & { readonly exact?: readonly string[] },
 ): { problems: string[]; run: RuleRun } {
   const problems: string[] = [];
   deepFreeze(inv.items);
@@ -113,6 +172,10 @@ export function checkInventory(
   const again = runRules(inv, [rule], { now });
   if (JSON.stringify(again.findings) !== JSON.stringify(run.findings))
     problems.push('results are not deterministic');
+  // The same objects in another order give the same results, byte for byte.
+  const shuffled = runRules(reordered(inv), [rule], { now });
+  if (JSON.stringify(shuffled.findings) !== JSON.stringify(run.findings))
+    problems.push('results depend on the order of the input');
 
   const mine = run.findings.filter((x) => x.rule === rule.meta.id);
   const fails = mine.filter((x) => x.status === 'fail');
@@ -123,6 +186,17 @@ export function checkInventory(
     problems.push(`fail fixture has no failing finding:\n  ${list}`);
   if (f.expect === 'unverifiable' && (unverifiable.length === 0 || fails.length > 0))
     problems.push(`unverifiable fixture should have only unverifiable results:\n  ${list}`);
+  if (f.expect !== 'pass') {
+    const got = mine.map(resultLine).sort();
+    if (f.exact === undefined || f.exact.length === 0)
+      problems.push(
+        `the fixture states no exact set (# expect: lines); the rule gave:\n  ${got.join('\n  ')}`,
+      );
+    else if (JSON.stringify(got) !== JSON.stringify(f.exact))
+      problems.push(
+        `results differ from the fixture's exact set:\n  expected:\n    ${f.exact.join('\n    ')}\n  got:\n    ${got.join('\n    ')}`,
+      );
+  }
   for (const v of f.variants)
     if (!mine.some((x) => x.variant === v)) problems.push(`no finding of variant '${v}':\n  ${list}`);
   for (const m of f.messages)
@@ -181,5 +255,12 @@ export function testRule(rule: AnyRule, options: { readonly needsSettings?: bool
         expect(problems).toEqual([]);
       });
     }
+    const declared = rule.meta.inputs.kinds.length + (rule.meta.inputs.settings ?? []).length;
+    it('declares what it reads', () => expect(declared).toBeGreaterThan(0));
+    const passing = fixtures.filter((f) => f.expect === 'pass');
+    it.skipIf(passing.length === 0)('never passes when its inputs are forbidden', async () => {
+      const problems = (await Promise.all(passing.map((f) => checkForbiddenInputs(rule, f)))).flat();
+      expect(problems).toEqual([]);
+    });
   });
 }

@@ -1,8 +1,8 @@
 // Reads manifest files, folders (recursively) and stdin into objects with their source file and line.
 //
-// Manifests are taken as the whole cluster: every resource type counts as read, with the number of
-// objects of its kind found in the files (a kind absent from the files is read with 0 objects), so
-// rules judge what the files declare. See Coverage.mode in ../coverage.ts.
+// Coverage says which kinds the files hold: a kind with a document is read; a kind with none is
+// not-collected (the files may be part of a cluster), unless the caller declares the files the whole cluster
+// (`complete`, --complete), when it counts as read with 0 objects. See Coverage.mode in ../coverage.ts.
 import { constants, type Stats } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -34,7 +34,7 @@ const PREFETCH = 32;
  */
 export async function readPaths(
   paths: readonly string[],
-  options: { stdin?: NodeJS.ReadableStream; budget?: InputBudget },
+  options: { stdin?: NodeJS.ReadableStream; budget?: InputBudget; complete?: boolean },
 ): Promise<SourceReadResult> {
   const budget = options.budget ?? new InputBudget();
   const sink = new ObjectSink(budget);
@@ -96,12 +96,18 @@ export async function readPaths(
         readInput(budget.count(fileChunks(input.path), input.path), input.path, sink, input.path),
       );
   }
-  const resources: ResourceCoverage[] = RESOURCE_TYPES.map((rt) => ({
-    resource: resourceId(rt),
-    kind: rt.kind,
-    state: 'read',
-    count: sink.count(rt.kind),
-  }));
+  const resources: ResourceCoverage[] = RESOURCE_TYPES.map((rt) => {
+    const count = sink.count(rt.kind);
+    return count > 0 || options.complete === true
+      ? { resource: resourceId(rt), kind: rt.kind, state: 'read', count }
+      : {
+          resource: resourceId(rt),
+          kind: rt.kind,
+          state: 'not-collected',
+          count: 0,
+          reason: `no ${rt.kind} in the manifests given (add them, or pass --complete when the files are the whole cluster)`,
+        };
+  });
   return {
     cluster: { name: paths.map((p) => (p === '-' ? 'stdin' : path.basename(path.resolve(p)))).join(',') },
     items: sink.items,

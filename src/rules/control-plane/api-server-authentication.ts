@@ -57,6 +57,7 @@ export default defineRule({
     aliases: ['CIS 1.2'],
     sources: ['CIS 1.2'],
     tier: 'core',
+    inputs: { kinds: [], settings: ['kube-apiserver'] },
     title: 'The API server admits unauthenticated or unauthorised requests',
     description:
       "kube-apiserver is the front door of the cluster (the threat model's API Server zone). Anonymous requests " +

@@ -32,6 +32,7 @@ export default defineRule({
     aliases: ['TOB-K8S-TM07'],
     sources: ['TOB-K8S-TM07'],
     tier: 'core',
+    inputs: { kinds: [], settings: ['kube-apiserver'], nodeFiles: ['auditPolicies'] },
     title: 'User actions are not audited',
     description:
       'Kubernetes keeps no audit trail by default (TOB-K8S-TM07): without an audit policy and a backend nobody ' +

@@ -8,6 +8,7 @@ export default defineRule({
     aliases: ['TOB-K8S-TM13'],
     sources: ['TOB-K8S-TM13', 'CIS 1.3.3'],
     tier: 'core',
+    inputs: { kinds: [], settings: ['kube-controller-manager'] },
     title: 'Controllers share one over-privileged identity',
     description:
       'Without --use-service-account-credentials every controller inside kube-controller-manager acts with ' +

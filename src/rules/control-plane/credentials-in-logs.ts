@@ -67,6 +67,7 @@ export default defineRule({
     aliases: ['TOB-K8S-001', 'TOB-K8S-TM06'],
     sources: ['TOB-K8S-001', 'TOB-K8S-TM06'],
     tier: 'seed',
+    inputs: { kinds: ['Pod'], settings: ['kube-apiserver'], nodeFiles: ['auditPolicies'] },
     title: 'Credentials can reach the logs',
     description:
       'Logs travel further than the data they describe: to log collectors, support bundles and the people who ' +

@@ -8,6 +8,7 @@ export default defineRule({
     aliases: ['TOB-K8S-TM10', 'TOB-K8S-034'],
     sources: ['TOB-K8S-TM10', 'TOB-K8S-034'],
     tier: 'core',
+    inputs: { kinds: [], settings: ['etcd', 'kube-apiserver'] },
     title: 'A control-plane connection is not mutually authenticated',
     description:
       'Mutual TLS is not the default (TOB-K8S-TM10) and several HTTPS connections were found unauthenticated ' +

@@ -27,6 +27,7 @@ export default defineRule({
     aliases: ['TOB-K8S-028', 'TOB-K8S-TM15'],
     sources: ['TOB-K8S-028', 'TOB-K8S-TM15', 'TOB-K8S-036'],
     tier: 'seed',
+    inputs: { kinds: ['CertificateSigningRequest', 'Secret'], settings: ['kube-apiserver', 'kubelet'] },
     title: 'Compromised client certificates cannot be revoked',
     description:
       'Kubernetes has no certificate revocation (TOB-K8S-028): a stolen client certificate stays valid until it ' +

@@ -17,6 +17,11 @@ export default defineRule({
     aliases: ['TOB-K8S-TM04'],
     sources: ['TOB-K8S-TM04'],
     tier: 'core',
+    inputs: {
+      kinds: ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'],
+      settings: ['kube-apiserver'],
+      nodeFiles: ['kubeconfigs'],
+    },
     title: 'Outbound connections do not enforce HTTPS',
     description:
       'Most components did not enforce outbound HTTPS (TOB-K8S-TM04). kube-apiserver sends Secrets to etcd, ' +

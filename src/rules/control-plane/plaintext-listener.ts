@@ -28,6 +28,7 @@ export default defineRule({
     aliases: ['TOB-K8S-TM03'],
     sources: ['TOB-K8S-TM03', 'TOB-K8S-TM14'],
     tier: 'seed',
+    inputs: { kinds: [], settings: ['etcd', 'kube-apiserver', 'kubelet'] },
     title: 'A component accepts inbound plain HTTP',
     description:
       "The 2019 threat model found that most components accept inbound HTTP (TOB-K8S-TM03): the API server's " +

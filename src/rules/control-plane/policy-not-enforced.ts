@@ -5,6 +5,7 @@ import type { Evidence } from '../../types.js';
 import { defineRule } from '../framework/define-rule.js';
 import { objectEvidence } from '../framework/evidence.js';
 import { parseList, settingEvidence } from '../framework/setting-values.js';
+import { REACHABILITY_KINDS } from '../framework/inputs.js';
 
 const PSA_LABEL = /^pod-security\.kubernetes\.io\/(enforce|warn|audit)$/;
 
@@ -17,6 +18,9 @@ function policiesByNamespace(items: readonly InventoryItem[]): Map<string, Inven
     if (list === undefined) out.set(ns, [item]);
     else list.push(item);
   }
+  // Sorted by namespace, and by name inside one: evidence lists do not depend on the input's order.
+  for (const list of out.values())
+    list.sort((a, b) => a.object.metadata.name.localeCompare(b.object.metadata.name));
   return new Map([...out.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
@@ -26,6 +30,7 @@ export default defineRule({
     aliases: ['TOB-K8S-TM01'],
     sources: ['TOB-K8S-TM01'],
     tier: 'seed',
+    inputs: { kinds: [...REACHABILITY_KINDS, 'PodSecurityPolicy'] },
     title: 'Policies are declared but nothing enforces them',
     description:
       'A policy object is a statement of intent; the 2019 threat model warned that policies may not be applied ' +

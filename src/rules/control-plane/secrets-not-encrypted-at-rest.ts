@@ -20,6 +20,7 @@ export default defineRule({
     aliases: ['TOB-K8S-TM08', 'TOB-K8S-029'],
     sources: ['TOB-K8S-TM08', 'TOB-K8S-029'],
     tier: 'seed',
+    inputs: { kinds: [], settings: ['kube-apiserver'], nodeFiles: ['encryptionConfigs'] },
     title: 'Secrets are stored in etcd without encryption',
     description:
       'By default Secrets are written to etcd in plain text (TOB-K8S-TM08): an etcd backup, a copied data ' +

@@ -59,6 +59,10 @@ export default defineRule({
     aliases: ['TOB-K8S-TM02', 'TOB-K8S-037', 'TOB-K8S-013'],
     sources: ['TOB-K8S-TM02', 'TOB-K8S-037', 'TOB-K8S-013'],
     tier: 'seed',
+    inputs: {
+      kinds: ['APIService', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'],
+      settings: ['etcd', 'kube-apiserver'],
+    },
     title: 'TLS is configured insecurely',
     description:
       'TLS is only as good as its weakest setting. The 2019 audit found insecure TLS defaults (TOB-K8S-TM02), ' +

@@ -1,6 +1,7 @@
 // defineRule and the metadata every rule carries (ESLint's { meta, create }, Threagile's risk categories, Trivy's aliases).
 import { AUDIT_ZONES, type AuditZone, type Evidence, type Ref } from '../../types.js';
 import type { RuleContext } from './context.js';
+import type { RuleInputs } from './inputs.js';
 import { severityOf, type Impact, type Likelihood } from './severity.js';
 
 /** The 2019 threat model's trust zones (audit-2019.md), the zones a finding's boundary belongs to. */
@@ -60,6 +61,8 @@ export interface RuleMeta<M extends MessageTemplates = MessageTemplates, V exten
   readonly remediation: { readonly shortTerm: string; readonly longTerm: string };
   /** Tracking issues for audit findings, then the Kubernetes documentation page for the setting. */
   readonly references: readonly string[];
+  /** What the rule reads: the runner makes it unverifiable when any of it was not read (see inputs.ts). */
+  readonly inputs: RuleInputs;
   /** KubeHound attack edges the weakness creates. */
   readonly attack?: readonly string[];
   /** Message templates by message id; `{{name}}` placeholders are filled from `report({ data })`. */

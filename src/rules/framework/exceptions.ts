@@ -3,7 +3,7 @@ import { LineCounter, parseDocument, isNode } from 'yaml';
 import { z } from 'zod';
 import type { Inventory } from '../../collect/inventory.js';
 import { KtmError, type Diagnostic } from '../../errors.js';
-import { escapeTerminal } from '../../report/escape.js';
+import { escapeTerminal } from '../../text/escape.js';
 import { refToString, type Ref } from '../../types.js';
 import type { Finding } from '../finding.js';
 import type { AnyRule } from './define-rule.js';

@@ -31,6 +31,7 @@ export function renderRuleDoc(meta: RuleMeta): string {
     out.push('');
   }
   out.push('## Detection', '', para(meta.detection), '');
+  out.push('## Inputs', '', ...inputLines(meta.inputs), '');
   out.push('## False positives', '', para(meta.falsePositives), '');
   out.push('## Remediation', '', `**Short term.** ${para(meta.remediation.shortTerm)}`, '');
   out.push(`**Long term.** ${para(meta.remediation.longTerm)}`, '');
@@ -91,4 +92,23 @@ export function generatedRuleDocs(rules: readonly AnyRule[]): Map<string, string
   files.set('README.md', renderRuleIndex(rules));
   for (const r of rules) files.set(`${r.meta.id}.md`, renderRuleDoc(r.meta));
   return files;
+}
+
+/** What the rule reads, for its doc: when any of it was not read the rule is unverifiable, never a pass. */
+function inputLines(inputs: RuleMeta['inputs']): string[] {
+  const list = (xs: readonly string[]): string => xs.map((x) => `\`${x}\``).join(', ');
+  const out: string[] = [];
+  if (inputs.kinds.length > 0) out.push(`- Resource kinds: ${list([...new Set(inputs.kinds)].sort())}`);
+  if ((inputs.absence ?? []).length > 0)
+    out.push(
+      `- Kinds whose absence it reports (a failure becomes unverifiable when one was not read): ${list(inputs.absence ?? [])}`,
+    );
+  if ((inputs.settings ?? []).length > 0) out.push(`- Component settings: ${list(inputs.settings ?? [])}`);
+  if ((inputs.nodeFiles ?? []).length > 0)
+    out.push(`- Node files, when a flag names one: ${list(inputs.nodeFiles ?? [])}`);
+  out.push(
+    '',
+    'When one of these was not read (forbidden, failed, not in the manifests given) the rule reports unverifiable, naming what is missing; it never passes.',
+  );
+  return out;
 }

@@ -4,7 +4,15 @@ import type { Diagnostic } from '../../errors.js';
 import { refToString, type Evidence, type Ref, type Severity } from '../../types.js';
 import type { Finding } from '../finding.js';
 import { Analyses } from '../../analysis/analyses.js';
-import { createRuleContext, RuleRunShared, type ResultSink } from './context.js';
+import {
+  componentRef,
+  createRuleContext,
+  howToCollect,
+  RuleRunShared,
+  type ResultSink,
+  type RuleContext,
+} from './context.js';
+import { describeMissing, missingKinds, missingSettings } from './inputs.js';
 import { ruleSeverity, type AnyRule, type Tier } from './define-rule.js';
 import { applyExceptions, type RuleException, type SuppressedFinding } from './exceptions.js';
 
@@ -98,6 +106,43 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
   return out;
 }
 
+/**
+ * The rule's declared inputs against what was read: each missing one is an unverifiable result naming it (so the
+ * rule cannot pass), and when a kind whose absence the rule reports is missing, its failures become unverifiable.
+ */
+function enforceInputs(inv: Inventory, rule: AnyRule, ctx: RuleContext, collected: Collected): void {
+  const inputs = rule.meta.inputs;
+  const absence = missingKinds(inv, inputs.absence ?? []);
+  if (absence.length > 0) {
+    const what = describeMissing(absence);
+    for (const [id, f] of collected.findings)
+      if (f.status === 'fail')
+        collected.findings.set(id, {
+          ...f,
+          status: 'unverifiable',
+          message: `cannot be decided: ${what} not read, so this may be wrong: ${f.message}`,
+          missing: `${what}: ${absence.map((m) => m.reason ?? `grant ktm list on ${m.input}`).join('; ')}`,
+        });
+  }
+  // One result names every kind not read (its subject is the rule's inputs); one per component without settings.
+  const kinds = missingKinds(inv, [...inputs.kinds, ...(inputs.absence ?? [])]);
+  if (kinds.length > 0) {
+    const hint =
+      inv.coverage.mode === 'manifests'
+        ? ': add them to the manifests, or pass --complete when the files are the whole cluster'
+        : kinds.some((k) => k.state === 'forbidden')
+          ? ': grant ktm list on them (deploy/ holds its ClusterRole)'
+          : '';
+    ctx.unverifiable({
+      subject: { kind: 'RuleInputs', name: rule.meta.id },
+      missing: `not read: ${describeMissing(kinds)}${hint}`,
+    });
+  }
+  for (const m of missingSettings(inv, inputs.settings ?? []))
+    if (m.component !== undefined)
+      ctx.unverifiable({ subject: componentRef(m.component), missing: howToCollect(m.component) });
+}
+
 /** Runs `rules` (already selected, registry order) over the inventory. Never throws for a rule's bug. */
 export function runRules(inv: Inventory, rules: readonly AnyRule[], options: RunOptions = {}): RuleRun {
   const shared = new RuleRunShared(options.analyses ?? new Analyses(inv));
@@ -121,8 +166,10 @@ export function runRules(inv: Inventory, rules: readonly AnyRule[], options: Run
         collected.examined.add(refToString(subject));
       },
     };
+    const ctx = createRuleContext(rule.meta, shared, sink);
     try {
-      rule.check(createRuleContext(rule.meta, shared, sink));
+      rule.check(ctx);
+      enforceInputs(inv, rule, ctx, collected);
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
       collected.error = e.message;

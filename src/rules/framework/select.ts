@@ -1,6 +1,6 @@
 // Rule selection: resolve ids and aliases (--rules, --skip-rules, exceptions); an unknown id is an error, never ignored.
 import { KtmError } from '../../errors.js';
-import { escapeTerminal } from '../../report/escape.js';
+import { escapeTerminal } from '../../text/escape.js';
 import type { AnyRule } from './define-rule.js';
 
 /** The rule with this id or alias (aliases compare case-insensitively: `tob-k8s-tm07` selects audit-disabled). */

@@ -17,6 +17,7 @@ export default defineRule({
     aliases: ['TOB-K8S-032'],
     sources: ['TOB-K8S-032'],
     tier: 'core',
+    inputs: { kinds: ['ConfigMap', 'Deployment'] },
     title: 'Cluster DNS discloses services across namespaces',
     description:
       "Cluster DNS answers any pod's queries about any namespace: Service names, their cluster IPs and, with " +

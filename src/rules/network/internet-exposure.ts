@@ -6,6 +6,7 @@ import { refToString, type Evidence, type Ref } from '../../types.js';
 import { defineRule } from '../framework/define-rule.js';
 import { objectEvidence } from '../framework/evidence.js';
 import { rec, workloadRef } from './support/network-analyses.js';
+import { WORKLOAD_KINDS } from '../framework/inputs.js';
 
 type Route = 'load-balancer' | 'node-port' | 'ingress' | 'gateway-route' | 'host-port';
 
@@ -42,6 +43,7 @@ export default defineRule({
     aliases: [],
     sources: ['TOB-K8S-TM threat actors'],
     tier: 'extended',
+    inputs: { kinds: [...WORKLOAD_KINDS, 'Service', 'Ingress', 'Gateway', 'HTTPRoute'] },
     title: 'A workload is reachable from the Internet',
     description:
       "The 2019 threat model's first actor is the external attacker without access: what it can reach is what " +

@@ -13,6 +13,7 @@ import type { Evidence, Ref } from '../../types.js';
 import { defineRule } from '../framework/define-rule.js';
 import { objectEvidence } from '../framework/evidence.js';
 import { rec, workloadRef } from './support/network-analyses.js';
+import { REACHABILITY_KINDS } from '../framework/inputs.js';
 
 /** The cloud metadata service (AWS, GCP, Azure, OpenStack and most others answer on this link-local address). */
 const METADATA = '169.254.169.254/32';
@@ -53,6 +54,10 @@ export default defineRule({
     aliases: ['CIS-5.3.2'],
     sources: ['CIS 5.3'],
     tier: 'extended',
+    inputs: {
+      kinds: [...REACHABILITY_KINDS],
+      absence: ['NetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'],
+    },
     title: 'Pods accept traffic from any other pod',
     description:
       'Kubernetes networking is flat: until a NetworkPolicy selects a pod, every pod of every namespace may ' +

@@ -8,6 +8,7 @@ export default defineRule({
     aliases: ['TOB-K8S-026'],
     sources: ['TOB-K8S-026'],
     tier: 'core',
+    inputs: { kinds: [], settings: ['kubelet'] },
     title: 'Host logs are reachable through component endpoints or mounts',
     description:
       "kube-apiserver's /logs handler and the kubelet's /logs/ system-log handler serve files from the host's " +

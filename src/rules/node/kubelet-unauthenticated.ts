@@ -8,6 +8,7 @@ export default defineRule({
     aliases: ['TOB-K8S-TM14'],
     sources: ['TOB-K8S-TM14'],
     tier: 'core',
+    inputs: { kinds: [], settings: ['kubelet'] },
     title: 'The kubelet serves unauthenticated requests',
     description:
       'The kubelet API on port 10250 runs commands in containers (exec, attach, port-forward), reads their logs ' +

@@ -4,6 +4,7 @@ import type { CascadeResult } from '../../analysis/cascade.js';
 import type { Model } from '../../model/types.js';
 import { refToString, type Evidence, type Ref } from '../../types.js';
 import { defineRule } from '../framework/define-rule.js';
+import { WORKLOAD_KINDS } from '../framework/inputs.js';
 
 type Variant = 'fail-closed-broad' | 'self-blocking' | 'single-replica-backend' | 'long-timeout';
 
@@ -16,6 +17,9 @@ export default defineRule({
     aliases: [],
     sources: ['TOB method - criticality', 'SIG Security admission control threat model'],
     tier: 'extended',
+    inputs: {
+      kinds: [...WORKLOAD_KINDS, 'Service', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'],
+    },
     title: 'An admission webhook outage blocks the cluster',
     description:
       'A webhook with failurePolicy Fail (the admissionregistration.k8s.io/v1 default) turns its backend into a ' +

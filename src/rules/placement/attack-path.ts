@@ -2,6 +2,7 @@
 import { vertexLabel } from '../../analysis/privilege/attack-graph.js';
 import type { Evidence, Ref } from '../../types.js';
 import { defineRule } from '../framework/define-rule.js';
+import { PRIVILEGE_GRAPH_KINDS } from '../framework/inputs.js';
 
 /** How many chains become findings: the worst first (Internet entries, then cluster-admin, then shortest). */
 const MAX_PATHS = 50;
@@ -19,6 +20,7 @@ export default defineRule({
     aliases: [],
     sources: ['TOB method - compromise impact'],
     tier: 'extended',
+    inputs: { kinds: [...PRIVILEGE_GRAPH_KINDS] },
     title: 'A path leads from a zone entry to the crown jewels',
     description:
       'Single weaknesses chain: an Internet-exposed pod mounts a token that may create pods, a pod created with ' +

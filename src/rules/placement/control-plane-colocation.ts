@@ -2,6 +2,7 @@
 import type { Inventory } from '../../collect/inventory.js';
 import type { Ref } from '../../types.js';
 import { defineRule } from '../framework/define-rule.js';
+import { PLACEMENT_KINDS } from '../framework/inputs.js';
 
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
 
@@ -25,6 +26,7 @@ export default defineRule({
     aliases: [],
     sources: ['TOB method - placement'],
     tier: 'extended',
+    inputs: { kinds: [...PLACEMENT_KINDS] },
     title: 'Workloads share nodes with the control plane or with more trusted workloads',
     description:
       "A node is one trust zone for everything on it: a pod that escapes its container holds the node's " +

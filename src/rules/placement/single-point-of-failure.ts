@@ -1,6 +1,7 @@
 // Rule single-point-of-failure: components whose replicas all sit on one node or zone, one control-plane node, one etcd member.
 import type { Ref } from '../../types.js';
 import { defineRule } from '../framework/define-rule.js';
+import { PLACEMENT_KINDS } from '../framework/inputs.js';
 
 export default defineRule({
   meta: {
@@ -8,6 +9,7 @@ export default defineRule({
     aliases: [],
     sources: ['TOB method - criticality'],
     tier: 'extended',
+    inputs: { kinds: [...PLACEMENT_KINDS] },
     title: 'A critical component fails with one node or one zone',
     description:
       'Availability is part of criticality: a component whose replicas all run on one node (or in one topology ' +

@@ -13,6 +13,7 @@ import {
   subjectRef,
   systemExclusion,
 } from './support/rbac-subjects.js';
+import { RBAC_KINDS } from '../framework/inputs.js';
 
 /** Host trees whose read yields credentials or other tenants' data, beyond those where a write takes the node. */
 const READ_SENSITIVE = ['/var/lib/etcd', '/var/log', '/var/lib/kubelet', '/etc/kubernetes'];
@@ -31,6 +32,7 @@ export default defineRule({
     aliases: ['TOB-K8S-038'],
     sources: ['TOB-K8S-038'],
     tier: 'seed',
+    inputs: { kinds: [...RBAC_KINDS, 'PersistentVolume'] },
     title: 'hostPath PersistentVolumes bypass pod security policy',
     description:
       'A PersistentVolume of type hostPath (or a local volume) hands a directory of the node to whichever pod ' +

@@ -7,6 +7,7 @@ import {
   subjectRef,
   systemExclusion,
 } from './support/rbac-subjects.js';
+import { RBAC_KINDS } from '../framework/inputs.js';
 
 export default defineRule({
   meta: {
@@ -14,6 +15,7 @@ export default defineRule({
     aliases: ['NCC-2023-WV3'],
     sources: ['NCC-2023 WV3'],
     tier: 'core',
+    inputs: { kinds: [...RBAC_KINDS] },
     title: 'nodes/proxy rights reach the kubelet API directly',
     description:
       'The nodes/proxy subresource forwards requests to the kubelet API of any node. The kubelet authorizes ' +

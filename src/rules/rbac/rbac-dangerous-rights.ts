@@ -5,6 +5,7 @@ import { isWildcardRule, ruleGrantsNames, ruleText } from '../../analysis/privil
 import type { Evidence } from '../../types.js';
 import { defineRule } from '../framework/define-rule.js';
 import { boundSubjects, subjectRef, systemExclusion } from './support/rbac-subjects.js';
+import { RBAC_KINDS } from '../framework/inputs.js';
 
 type Variant =
   | 'read-secrets'
@@ -76,6 +77,7 @@ export default defineRule({
     aliases: ['NCC-2023-PA6'],
     sources: ['NCC-2023 PA6', 'CIS 5.1'],
     tier: 'extended',
+    inputs: { kinds: [...RBAC_KINDS] },
     title: 'An identity holds rights that lead to other identities',
     description:
       'Some RBAC rights are worth more than they look: reading Secrets yields service-account tokens, creating ' +

@@ -1,6 +1,7 @@
 // Rule credentials-in-environment: Secrets and literal credentials in environment variables and arguments.
 import { defineRule } from '../framework/define-rule.js';
 import { podSpecs, workloadName } from './pod-specs.js';
+import { WORKLOAD_KINDS } from '../framework/inputs.js';
 
 /** Variable names that announce a credential (TOB-K8S-005); matched on word parts, case-insensitively. */
 const CREDENTIAL_NAME =
@@ -32,6 +33,7 @@ export default defineRule({
     aliases: ['TOB-K8S-005', 'TOB-K8S-TM05', 'CIS-5.4.1'],
     sources: ['TOB-K8S-005', 'TOB-K8S-TM05'],
     tier: 'seed',
+    inputs: { kinds: [...WORKLOAD_KINDS] },
     title: 'Credentials are exposed through environment variables or arguments',
     description:
       'Environment variables and command-line arguments are visible to anyone who can read the pod spec, are ' +

@@ -3,6 +3,7 @@ import { plural } from '../../text/plural.js';
 import { defineRule } from '../framework/define-rule.js';
 import { objectEvidence } from '../framework/evidence.js';
 import { podSpecs } from './pod-specs.js';
+import { WORKLOAD_KINDS } from '../framework/inputs.js';
 
 const ENFORCE = 'pod-security.kubernetes.io/enforce';
 
@@ -12,6 +13,7 @@ export default defineRule({
     aliases: ['CIS-5.2.1'],
     sources: ['CIS 5.2'],
     tier: 'extended',
+    inputs: { kinds: [...WORKLOAD_KINDS, 'Namespace'] },
     title: 'A namespace runs without Pod Security enforcement',
     description:
       'Pod Security admission enforces the Pod Security Standards per namespace, through the ' +

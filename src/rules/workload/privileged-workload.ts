@@ -1,6 +1,7 @@
 // Rule privileged-workload: containers that can escape to their node (privileged, host namespaces, capabilities).
 import { defineRule } from '../framework/define-rule.js';
 import { podSpecs, workloadName } from './pod-specs.js';
+import { WORKLOAD_KINDS } from '../framework/inputs.js';
 
 /**
  * Capabilities the Pod Security Standards' baseline level allows to be added; anything else (and ALL) is
@@ -30,6 +31,7 @@ export default defineRule({
     aliases: ['CIS-5.2.2', 'CIS-5.2.3', 'CIS-5.2.4', 'CIS-5.2.5', 'CIS-5.2.6', 'CIS-5.2.9'],
     sources: ['CIS 5.2'],
     tier: 'extended',
+    inputs: { kinds: [...WORKLOAD_KINDS] },
     title: 'A container can escape to its node',
     description:
       'A privileged container, a pod sharing the host’s PID, IPC or network namespace, a container with ' +

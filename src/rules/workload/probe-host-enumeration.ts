@@ -2,6 +2,7 @@
 import type * as k8s from '@kubernetes/client-node';
 import { defineRule } from '../framework/define-rule.js';
 import { podSpecs, workloadName } from './pod-specs.js';
+import { WORKLOAD_KINDS } from '../framework/inputs.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -13,6 +14,7 @@ export default defineRule({
     aliases: ['TOB-K8S-024'],
     sources: ['TOB-K8S-024'],
     tier: 'core',
+    inputs: { kinds: [...WORKLOAD_KINDS] },
     title: 'Probes can be aimed at other hosts',
     description:
       'The kubelet runs httpGet and tcpSocket probes (and lifecycle hooks) from the node, not from the pod. A ' +

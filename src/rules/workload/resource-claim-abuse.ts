@@ -2,6 +2,7 @@
 import { plural } from '../../text/plural.js';
 import { defineRule } from '../framework/define-rule.js';
 import { podSpecs, workloadName } from './pod-specs.js';
+import { WORKLOAD_KINDS } from '../framework/inputs.js';
 
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
 
@@ -11,6 +12,7 @@ export default defineRule({
     aliases: ['TOB-K8S-TM11', 'TOB-K8S-TM12'],
     sources: ['TOB-K8S-TM11', 'TOB-K8S-TM12'],
     tier: 'core',
+    inputs: { kinds: [...WORKLOAD_KINDS, 'ResourceQuota'] },
     title: 'Workloads can claim or exhaust shared capacity',
     description:
       'Containers without CPU and memory requests and limits compete for the node without bounds: one of them ' +

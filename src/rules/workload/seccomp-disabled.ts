@@ -2,6 +2,7 @@
 import { defineRule } from '../framework/define-rule.js';
 import { parseBool } from '../framework/setting-values.js';
 import { podSpecs, workloadName } from './pod-specs.js';
+import { WORKLOAD_KINDS } from '../framework/inputs.js';
 
 export default defineRule({
   meta: {
@@ -9,6 +10,7 @@ export default defineRule({
     aliases: ['TOB-K8S-002', 'CIS-5.7.2'],
     sources: ['TOB-K8S-002'],
     tier: 'core',
+    inputs: { kinds: [...WORKLOAD_KINDS, 'Node'] },
     title: 'Workloads run without a seccomp profile',
     description:
       'Without a seccomp profile a container may call every system call the kernel offers, which turns kernel ' +

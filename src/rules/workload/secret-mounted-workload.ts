@@ -1,6 +1,7 @@
 // Rule secret-mounted-workload: workloads holding Secrets as files, which an attacker inside them would gain.
 import { defineRule } from '../framework/define-rule.js';
 import { podSpecs, workloadName } from './pod-specs.js';
+import { WORKLOAD_KINDS } from '../framework/inputs.js';
 
 export default defineRule({
   meta: {
@@ -8,6 +9,7 @@ export default defineRule({
     aliases: [],
     sources: ['TOB-K8S-TM05'],
     tier: 'extended',
+    inputs: { kinds: [...WORKLOAD_KINDS] },
     title: 'A workload holds credentials an attacker in it would gain',
     description:
       'Secrets mounted as volumes are the right way to hand credentials to a workload, and exactly what an ' +

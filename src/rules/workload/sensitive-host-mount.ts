@@ -1,6 +1,7 @@
 // Rule sensitive-host-mount: hostPath volumes, ranked by what the host path gives an attacker.
 import { defineRule } from '../framework/define-rule.js';
 import { podSpecs, workloadName } from './pod-specs.js';
+import { WORKLOAD_KINDS } from '../framework/inputs.js';
 
 interface Target {
   readonly prefix: string;
@@ -59,6 +60,7 @@ export default defineRule({
     aliases: ['CIS-5.2.12'],
     sources: ['CIS 5.2'],
     tier: 'extended',
+    inputs: { kinds: [...WORKLOAD_KINDS] },
     title: 'A pod mounts a sensitive host path',
     description:
       'A hostPath volume exposes the node’s filesystem to the pod: the whole host (/), its configuration (/etc), ' +

@@ -3,6 +3,7 @@ import type { Inventory } from '../../collect/inventory.js';
 import { defineRule } from '../framework/define-rule.js';
 import { objectEvidence } from '../framework/evidence.js';
 import { podSpecs, workloadName } from './pod-specs.js';
+import { WORKLOAD_KINDS } from '../framework/inputs.js';
 
 /** Service accounts named as subjects of a binding, directly or through their namespace's service-account group. */
 function boundServiceAccounts(inv: Inventory): {
@@ -33,6 +34,7 @@ export default defineRule({
     aliases: ['TOB-K8S-031', 'CIS-5.1.6'],
     sources: ['TOB-K8S-031', 'TOB-K8S-036'],
     tier: 'core',
+    inputs: { kinds: [...WORKLOAD_KINDS, 'ServiceAccount', 'Secret', 'RoleBinding', 'ClusterRoleBinding'] },
     title: 'Service-account credentials are mounted where they are not needed',
     description:
       'Kubernetes mounts a service-account token into every pod unless the pod or its service account opts out ' +

@@ -181,10 +181,23 @@ describe('readPaths on folders and stdin', () => {
     expect(summary(json)).toEqual(['Namespace/j@1']);
   });
 
-  it('gives every resource type a read coverage entry with the count of its kind', async () => {
+  it('says read only for the kinds the files hold; the others are not collected', async () => {
     const r = await readPaths([fx('multi-doc.yaml')], {});
     expect(r.coverage.mode).toBe('manifests');
     expect(r.coverage.resources.map((c) => c.kind)).toEqual(RESOURCE_TYPES.map((rt) => rt.kind));
+    const read = r.coverage.resources.filter((c) => c.state === 'read').map((c) => [c.kind, c.count]);
+    expect(read).toEqual([
+      ['Namespace', 1],
+      ['Service', 1],
+      ['Deployment', 1],
+    ]);
+    const pods = r.coverage.resources.find((c) => c.kind === 'Pod');
+    expect(pods?.state).toBe('not-collected');
+    expect(pods?.reason).toContain('no Pod in the manifests given');
+  });
+
+  it('with complete (--complete) counts every kind as read, those without a document with 0 objects', async () => {
+    const r = await readPaths([fx('multi-doc.yaml')], { complete: true });
     for (const c of r.coverage.resources) expect(c.state).toBe('read');
     const count = (k: string): number | undefined => r.coverage.resources.find((c) => c.kind === k)?.count;
     expect([count('Namespace'), count('Deployment'), count('Service'), count('Pod')]).toEqual([1, 1, 1, 0]);

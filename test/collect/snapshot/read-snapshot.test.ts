@@ -151,7 +151,7 @@ describe('readSnapshot', () => {
   it('reads back what writeSnapshot wrote (round trip through the format)', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'ktm-rt-'));
     try {
-      const source = await readPaths(['test/fixtures/manifests/multi-doc.yaml'], {});
+      const source = await readPaths(['test/fixtures/manifests/multi-doc.yaml'], { complete: true });
       await writeSnapshot(path.join(dir, 'snap'), source);
       const back = await readSnapshot(path.join(dir, 'snap'));
       expect(back.items.map((i) => i.object)).toEqual(

@@ -43,7 +43,7 @@ const toLines = (s: string): Set<string> =>
 
 /** ktm's connlist for one case folder (its input/ subfolder). */
 export async function connlistOfCase(caseDir: string): Promise<string> {
-  const inv = await loadInventory({ kind: 'paths', paths: [path.join(caseDir, 'input')] });
+  const inv = await loadInventory({ kind: 'paths', paths: [path.join(caseDir, 'input')], complete: true });
   // The reference reports what the policies declare; the cases carry no network plugin.
   const reach = computeReachability(inv, {
     plugin: { plugin: 'unknown', enforces: 'unknown', evidence: [], detected: [] },

@@ -27,7 +27,7 @@ describe('assessment output', () => {
   const validator = z.fromJSONSchema(SCHEMA);
 
   it('validates `ktm assess -o json` against the JSON Schema', async () => {
-    const r = await runKtm(['assess', PLANTED, CONTROLLER_FIXTURE, '-o', 'json']);
+    const r = await runKtm(['assess', PLANTED, CONTROLLER_FIXTURE, '--complete', '-o', 'json']);
     expect(r.stderr).toBe('');
     const json: unknown = JSON.parse(r.stdout);
     const result = validator.safeParse(json);
@@ -82,6 +82,7 @@ describe('assessment output', () => {
         aliases: [],
         sources: [],
         tier: 'core',
+        inputs: { kinds: [] },
         title: 'Reports every flag',
         description: 'Test rule.',
         zone: 'API Server',

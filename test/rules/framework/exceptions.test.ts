@@ -18,6 +18,7 @@ const rule = defineRule({
     aliases: ['OLD-ID'],
     sources: [],
     tier: 'core',
+    inputs: { kinds: [] },
     title: 'Every pod fails',
     description: 'A test rule failing every pod.',
     zone: 'Container',

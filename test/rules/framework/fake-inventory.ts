@@ -1,4 +1,5 @@
 // Test helper: inventories and component settings built in memory, for framework tests that need no input files.
+import { wholeClusterCoverage } from '../../helpers/whole-cluster-coverage.js';
 import {
   Inventory,
   type InventoryItem,
@@ -71,7 +72,7 @@ export function fakeInventory(
   return new Inventory({
     cluster: { name: 'test', ...cluster },
     items,
-    coverage: { mode: 'manifests', resources: [], facts: [] },
+    coverage: wholeClusterCoverage(),
     settings,
   });
 }

@@ -9,6 +9,7 @@ const base = {
   aliases: [],
   sources: ['TEST'],
   tier: 'core',
+  inputs: { kinds: [] },
   title: 'A test rule',
   description: 'A rule used by the framework tests.',
   zone: 'Container',
