@@ -1,6 +1,58 @@
-// Lint configuration: typescript-eslint's strict type-checked rules over src, bin and test.
+// Lint configuration: typescript-eslint's strict type-checked rules over src, bin and test, and the pipeline's layers.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+// The pipeline, lowest first: a file may import its own layer and those below, never one above
+// (ARCHITECTURE.md). Type-only imports are allowed upward: they describe data, they do not run code
+// (criticality rates Findings; the model names the network facts it is given).
+const LAYERS = [
+  { name: 'text', files: ['src/text/**'] },
+  { name: 'collect', files: ['src/collect/**'] },
+  { name: 'model', files: ['src/model/**'] },
+  { name: 'analysis', files: ['src/analysis/**'] },
+  { name: 'rules', files: ['src/rules/**'] },
+  { name: 'assess', files: ['src/assess.ts', 'src/assumptions/**'] },
+  { name: 'report and issues', files: ['src/report/**', 'src/issues/**', 'src/store/**'] },
+  { name: 'cli', files: ['src/cli/**'] },
+];
+const ABOVE = {
+  text: [
+    'collect',
+    'model',
+    'analysis',
+    'rules',
+    'assumptions',
+    'assess',
+    'report',
+    'issues',
+    'store',
+    'cli',
+  ],
+  collect: ['model', 'analysis', 'rules', 'assumptions', 'assess', 'report', 'issues', 'store', 'cli'],
+  model: ['analysis', 'rules', 'assumptions', 'assess', 'report', 'issues', 'store', 'cli'],
+  analysis: ['rules', 'assumptions', 'assess', 'report', 'issues', 'store', 'cli'],
+  rules: ['assumptions', 'assess', 'report', 'issues', 'store', 'cli'],
+  assess: ['report', 'issues', 'store', 'cli'],
+  'report and issues': ['cli'],
+  cli: [],
+};
+const patternOf = (layer) =>
+  layer === 'assess' ? ['**/assess.js', '!**/commands/assess.js'] : [`**/${layer}/**`];
+const layerRules = LAYERS.filter((l) => ABOVE[l.name].length > 0).map((l) => ({
+  files: l.files,
+  rules: {
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      {
+        patterns: ABOVE[l.name].map((above) => ({
+          group: patternOf(above),
+          allowTypeImports: true,
+          message: `${l.name} may not import ${above}: the pipeline is text → collect → model → analysis → rules → assess → report/issues → cli`,
+        })),
+      },
+    ],
+  },
+}));
 
 export default tseslint.config(
   {
@@ -35,6 +87,7 @@ export default tseslint.config(
       ],
     },
   },
+  ...layerRules,
   {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {

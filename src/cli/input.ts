@@ -6,7 +6,7 @@ import { loadInventory, type InputSpec } from '../collect/load.js';
 import type { Inventory } from '../collect/inventory.js';
 import { DEFAULT_LIMITS, LIMIT_FLAGS, type InputLimits } from '../collect/limits.js';
 import type { CliIo } from './io.js';
-import { escapeTerminal } from '../report/escape.js';
+import { escapeTerminal } from '../text/escape.js';
 
 export interface InputFlags {
   demo?: boolean;

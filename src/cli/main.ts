@@ -3,7 +3,7 @@ import { Command, CommanderError } from 'commander';
 import path from 'node:path';
 import { KtmError } from '../errors.js';
 import { ktmVersion } from '../version.js';
-import { escapeTerminal } from '../report/escape.js';
+import { escapeTerminal } from '../text/escape.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import * as assessCmd from './commands/assess.js';
 import * as collectCmd from './commands/collect.js';

@@ -1,6 +1,6 @@
 // Writes each discrepancy up as an issue draft: Markdown body with evidence and both remediations, stable fingerprint.
 import { createHash } from 'node:crypto';
-import { escapeMarkdown as md, escapeTerminal } from '../report/escape.js';
+import { escapeMarkdown as md, escapeTerminal } from '../text/escape.js';
 import { refToString, severityRank, type Evidence } from '../types.js';
 import type { CoveredDiscrepancy, Discrepancy } from './discrepancy.js';
 import type { IssueDraft } from './draft.js';

@@ -1,7 +1,7 @@
 // Tracker import formats for issue drafts: one Markdown file each plus issues.json, GitHub's import JSON, GitLab and Jira CSV.
 import type { IssueDraft } from './draft.js';
 import { bodyWithMarker } from './draft.js';
-import { escapeMarkdown } from '../report/escape.js';
+import { escapeMarkdown } from '../text/escape.js';
 
 export const ISSUE_FORMATS = ['markdown', 'github', 'gitlab', 'jira-csv'] as const;
 export type IssueFormat = (typeof ISSUE_FORMATS)[number];

@@ -4,7 +4,7 @@
 // with the Link header) rather than through the search API: search results lag behind writes by
 // up to a minute, so a second run soon after the first would open duplicates.
 import { KtmError } from '../errors.js';
-import { escapeTerminal } from '../report/escape.js';
+import { escapeTerminal } from '../text/escape.js';
 import { bodyWithMarker, fingerprintIn, type IssueDraft } from './draft.js';
 
 export interface GitHubOptions {

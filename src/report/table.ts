@@ -1,7 +1,7 @@
 // Plain-text reporter: inventory, coverage summary, diagnostics and findings, for a terminal.
 import { plural } from '../text/plural.js';
 import type { Assessment } from '../assess.js';
-import { escapeTerminal as t } from './escape.js';
+import { escapeTerminal as t } from '../text/escape.js';
 import { refToString, severityRank } from '../types.js';
 import { formatTable, type TableOptions } from '../text/table.js';
 

@@ -1,6 +1,6 @@
 // Renders a cascade ("what stops when X stops") as text or JSON; every cluster-supplied string escaped.
 import type { CascadeResult } from '../analysis/cascade.js';
-import { escapeTerminal as t } from './escape.js';
+import { escapeTerminal as t } from '../text/escape.js';
 
 export function renderWhatIfText(target: string, r: CascadeResult): string {
   const out: string[] = [];

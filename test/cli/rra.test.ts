@@ -1,6 +1,6 @@
 // `ktm rra` end to end on the example cluster: the default set, one component, a zone, and a one-line error.
 import { describe, expect, it } from 'vitest';
-import { escapeMarkdown as e } from '../../src/report/escape.js';
+import { escapeMarkdown as e } from '../../src/text/escape.js';
 import { runKtm } from '../helpers/capture-io.js';
 
 describe('ktm rra', () => {

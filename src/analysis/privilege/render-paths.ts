@@ -1,6 +1,6 @@
 // Renders attack paths as a terminal table, JSON (attackGraph.edges[] and paths[]) or Graphviz DOT; every cluster string escaped.
 import { plural } from '../../text/plural.js';
-import { escapeDot, escapeTerminal } from '../../report/escape.js';
+import { escapeDot, escapeTerminal } from '../../text/escape.js';
 import type { Evidence } from '../../types.js';
 import { vertexLabel, type VertexRef } from './attack-graph.js';
 import { refOfVertex, type PrivilegeGraph } from './build-graph.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { assess } from '../../assess.js';
 import { diagnosticLine, KtmError } from '../../errors.js';
-import { escapeTerminal } from '../../report/escape.js';
+import { escapeTerminal } from '../../text/escape.js';
 import { RULES } from '../../rules/registry.js';
 import { parseExceptionsFile, type RuleException } from '../../rules/framework/exceptions.js';
 import { loadThreatModel } from '../../assumptions/evaluate.js';

@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { collectLive } from '../../collect/live/collect-live.js';
 import { writeSnapshot } from '../../collect/snapshot/write-snapshot.js';
 import { diagnosticLine, KtmError } from '../../errors.js';
-import { escapeTerminal } from '../../report/escape.js';
+import { escapeTerminal } from '../../text/escape.js';
 import { parseDuration } from '../input.js';
 import { EXIT, type CliIo } from '../io.js';
 import { deprecatedValue } from '../deprecated.js';

@@ -17,7 +17,7 @@ import { addInputOptions, parseDuration, readInput, type InputFlags } from '../i
 import { EXIT, type CliIo } from '../io.js';
 import { addDeprecatedOption, deprecatedValue } from '../deprecated.js';
 import { plural } from '../../text/plural.js';
-import { escapeTerminal } from '../../report/escape.js';
+import { escapeTerminal } from '../../text/escape.js';
 import type { CommandResult } from '../main.js';
 
 interface IssuesFlags extends InputFlags {

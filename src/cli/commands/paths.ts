@@ -1,7 +1,7 @@
 // `ktm paths`: attack paths from entry points (or --from) to crown jewels (or --to), step by step with evidence and the control that cuts each step.
 import { Option, type Command } from 'commander';
 import { KtmError } from '../../errors.js';
-import { escapeTerminal } from '../../report/escape.js';
+import { escapeTerminal } from '../../text/escape.js';
 import { Analyses } from '../../analysis/analyses.js';
 import { findAttackPaths } from '../../analysis/privilege/attack-paths.js';
 import { resolveGraphName } from '../../analysis/privilege/graph-names.js';

@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { Analyses } from '../../analysis/analyses.js';
 import { REACH_FORMATS, REACH_RENDERERS, type ReachFormat } from '../../report/reach/index.js';
 import { diagnosticLine } from '../../errors.js';
-import { escapeTerminal } from '../../report/escape.js';
+import { escapeTerminal } from '../../text/escape.js';
 import { addInputOptions, readInput, type InputFlags } from '../input.js';
 import { EXIT, type CliIo } from '../io.js';
 import { addDeprecatedOption, deprecatedValue } from '../deprecated.js';

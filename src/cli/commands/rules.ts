@@ -1,7 +1,7 @@
 // `ktm rules [ID]`: list the rule catalogue (id, tier, severity, title), or explain one rule.
 import { Option, type Command } from 'commander';
 import { KtmError } from '../../errors.js';
-import { escapeTerminal } from '../../report/escape.js';
+import { escapeTerminal } from '../../text/escape.js';
 import { RULES } from '../../rules/registry.js';
 import { ruleSeverity } from '../../rules/framework/define-rule.js';
 import { renderRuleDoc } from '../../rules/framework/rule-docs.js';

@@ -1,7 +1,7 @@
 // Reads a live cluster, read-only: every resource type in the table, paged, a few at once, with a coverage entry for each.
 import { plural } from '../../text/plural.js';
 import { KtmError, type Diagnostic } from '../../errors.js';
-import { escapeTerminal } from '../../report/escape.js';
+import { escapeTerminal } from '../../text/escape.js';
 import { ktmVersion } from '../../version.js';
 import type { FactCoverage } from '../coverage.js';
 import type { InventoryItem, ServerVersion } from '../inventory.js';

@@ -1,6 +1,6 @@
 // Reads only the ConfigMaps the analysis needs, one GET by name each: listing all of them would copy application configuration.
 import { KtmError, type Diagnostic } from '../../errors.js';
-import { escapeTerminal } from '../../report/escape.js';
+import { escapeTerminal } from '../../text/escape.js';
 import type { InventoryItem } from '../inventory.js';
 import { resourceId, WANTED_CONFIGMAPS, type ResourceType } from '../resource-types.js';
 import { sanitizeObject } from '../sanitize.js';

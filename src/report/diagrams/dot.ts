@@ -1,7 +1,7 @@
 // Graphviz DOT for the data-flow and zone diagrams: zones as nested clusters, insecure flows red, a legend.
 import { plural } from '../../text/plural.js';
 import { byCodeUnit } from '../../model/order.js';
-import { escapeDot, escapeHtml, escapeTerminal } from '../escape.js';
+import { escapeDot, escapeHtml, escapeTerminal } from '../../text/escape.js';
 import type { Model, TlsState, TrustZone } from '../../model/types.js';
 import { buildView, REACH_PURPOSE, worstTls, type View, type ViewOptions, type ViewZone } from './view.js';
 

@@ -1,6 +1,6 @@
 // `ktm zones -o table`: the zone tree with members, placement, boundary flows and controls, for a terminal.
 import { byCodeUnit } from '../../model/order.js';
-import { escapeTerminal } from '../escape.js';
+import { escapeTerminal } from '../../text/escape.js';
 import { formatTable, type TableOptions } from '../../text/table.js';
 import type { Model, TrustZone } from '../../model/types.js';
 import type { Criticality } from '../../analysis/criticality.js';

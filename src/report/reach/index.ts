@@ -7,7 +7,7 @@ import {
   type ReachView,
 } from '../../analysis/network-policy/reachability.js';
 import type { NetworkPluginInfo } from '../../analysis/network-plugin.js';
-import { escapeDot, escapeMarkdown, escapeTerminal } from '../escape.js';
+import { escapeDot, escapeMarkdown, escapeTerminal } from '../../text/escape.js';
 
 export interface ReachReport {
   readonly view: ReachView;

@@ -27,7 +27,7 @@ import type { PrivilegeGraph } from '../../analysis/privilege/build-graph.js';
 import { groupWorkloads } from '../../model/workloads.js';
 import type { Component, Flow, Model, TrustZone } from '../../model/types.js';
 import { refToString, severityRank, type Evidence, type Ref } from '../../types.js';
-import { escapeMarkdown as e } from '../escape.js';
+import { escapeMarkdown as e } from '../../text/escape.js';
 import {
   CONTROL_FAMILIES,
   FAMILY_TITLES,

@@ -44,7 +44,7 @@ describe('ktm dataflow', () => {
   });
 
   it('fails with one line for an unknown zone or a bad zones file', async () => {
-    const r = await runKtm(['dataflow', FIXTURE, '--zone', 'nowhere']);
+    const r = await runKtm(['dataflow', FIXTURE, '--complete', '--zone', 'nowhere']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
       "ktm: --zone: nothing named 'nowhere' (did you mean 'worker'? `ktm zones` lists them)\n",

@@ -14,7 +14,7 @@ import {
   resolveRraTargets,
   type RraContext,
 } from '../../../src/report/rra/rra-markdown.js';
-import { escapeMarkdown as e } from '../../../src/report/escape.js';
+import { escapeMarkdown as e } from '../../../src/text/escape.js';
 
 let demo: RraContext;
 
