@@ -1,6 +1,6 @@
 // The assess stage: run the pipeline over an Inventory and return one serialisable, deterministic Assessment.
 import type { Inventory, ClusterInfo } from './collect/inventory.js';
-import type { Coverage } from './collect/coverage.js';
+import { partialReadNote, type Coverage } from './collect/coverage.js';
 import type { Diagnostic } from './errors.js';
 import { ktmVersion } from './version.js';
 import { RULES } from './rules/registry.js';
@@ -57,6 +57,8 @@ export interface Assessment {
   readonly cluster: ClusterInfo;
   readonly inventory: InventorySummary;
   readonly coverage: Coverage;
+  /** Present when some resource types were not read: what is missing, in one line (also printed on stderr). */
+  readonly partial?: string;
   readonly diagnostics: readonly Diagnostic[];
   /** Findings, those in zones rated Critical raised one level (with the reason in severityRaise). */
   readonly findings: readonly RaisedFinding[];
@@ -197,12 +199,14 @@ export function assess(
           policyEnforcement: { enforces: plugin.enforces, plugin: plugin.plugin, evidence: plugin.evidence },
           privilege: privilegeAnswers(pg, model),
         });
+  const partial = partialReadNote(inv.coverage);
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'ktm', version: ktmVersion() },
     cluster: inv.cluster,
     inventory: summarizeInventory(inv),
     coverage: inv.coverage,
+    ...(partial === undefined ? {} : { partial }),
     diagnostics: [...inv.diagnostics, ...fromAnnotations.diagnostics, ...run.diagnostics],
     findings,
     suppressed: run.suppressed,

@@ -5,6 +5,7 @@ import { KtmError } from '../errors.js';
 import { loadInventory, type InputSpec } from '../collect/load.js';
 import type { Inventory } from '../collect/inventory.js';
 import { DEFAULT_LIMITS, LIMIT_FLAGS, type InputLimits } from '../collect/limits.js';
+import { partialReadNote } from '../collect/coverage.js';
 import type { CliIo } from './io.js';
 import { escapeTerminal } from '../text/escape.js';
 
@@ -24,6 +25,7 @@ export interface InputFlags {
   maxDocuments?: string;
   maxObjects?: string;
   maxYamlAliases?: string;
+  complete?: boolean;
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -55,6 +57,10 @@ export function addInputOptions(cmd: Command): Command {
       "read each node's kubelet configuration via nodes/proxy configz (needs the nodes/proxy right)",
     )
     .option('--configmap <ns/name>', 'an extra ConfigMap to collect (repeatable)', collect)
+    .option(
+      '--complete',
+      'the manifests given are the whole cluster: a kind with no document counts as read (none exist), not as missing',
+    )
     .addOption(
       new Option('--timeout <duration>', 'stop live collection after this long (e.g. 90s, 5m)').default('5m'),
     )
@@ -171,7 +177,7 @@ export function inputSpec(paths: readonly string[], flags: InputFlags): InputSpe
       configmaps: flags.configmap ?? [],
     };
   }
-  return { kind: 'paths', paths };
+  return { kind: 'paths', paths, ...(flags.complete === true ? { complete: true } : {}) };
 }
 
 export async function readInput(paths: readonly string[], flags: InputFlags, io: CliIo): Promise<Inventory> {
@@ -193,5 +199,61 @@ export async function readInput(paths: readonly string[], flags: InputFlags, io:
       : {}),
   });
   if (showProgress) io.stderr('\r\x1b[K');
+  requireSomethingRead(inventory, spec);
+  if (flags.quiet !== true) {
+    const note = partialReadNote(inventory.coverage);
+    if (note !== undefined) io.stderr(`ktm: ${escapeTerminal(note, 2000)}\n`);
+  }
   return inventory;
+}
+
+function inputName(spec: InputSpec): string {
+  switch (spec.kind) {
+    case 'demo':
+      return 'the example cluster';
+    case 'live':
+      return spec.context === undefined ? 'the cluster' : `the cluster of context ${spec.context}`;
+    case 'paths':
+      return spec.paths.join(', ');
+  }
+}
+
+/**
+ * An input ktm read nothing from is an error (exit 2), never an empty, clean assessment: no objects, every
+ * document failed to parse, or a cluster that answered no list (everything forbidden, not found, failed).
+ */
+export function requireSomethingRead(inv: Inventory, spec: InputSpec): void {
+  const where = escapeTerminal(inputName(spec), 300);
+  const resources = inv.coverage.resources;
+  // A real API server always lists some objects (the default and kube-system namespaces at least): a live read
+  // with no list answered, or only empty ones, is not a cluster ktm can assess (an endpoint answering 404 to all).
+  if (
+    inv.coverage.mode === 'live' &&
+    (inv.items.length === 0 || !resources.some((r) => r.state === 'read'))
+  ) {
+    const by = new Map<string, number>();
+    for (const r of resources) by.set(r.state, (by.get(r.state) ?? 0) + 1);
+    const states = [...by.entries()].map(([state, n]) => `${n} ${state}`).join(', ');
+    const first = resources.find((r) => r.reason !== undefined)?.reason;
+    throw new KtmError(
+      `answered no list with objects (${inv.items.length} objects; ${states}${first === undefined ? '' : `; first: ${escapeTerminal(first, 200)}`})`,
+      where,
+      'check that the kubeconfig points at a Kubernetes API server and that ktm’s ClusterRole (deploy/) is bound to the identity it uses',
+    );
+  }
+  if (inv.items.length > 0 || inv.nodeFiles.length > 0) return;
+  const errors = inv.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) {
+    const first = errors[0]!;
+    throw new KtmError(
+      `every document failed to read (${errors.length} error${errors.length === 1 ? '' : 's'}; first: ${escapeTerminal(first.where, 300)}: ${escapeTerminal(first.message, 300)})`,
+      where,
+      'fix the files, or give Kubernetes manifests (YAML or JSON) or a snapshot folder',
+    );
+  }
+  throw new KtmError(
+    'no Kubernetes objects in the input',
+    where,
+    'give manifests (YAML or JSON), a snapshot folder written by `ktm collect`, --demo, or a live cluster',
+  );
 }

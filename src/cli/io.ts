@@ -12,8 +12,17 @@ export interface CliIo {
 }
 
 export function processIo(): CliIo {
+  // A reader that closes early (`ktm paths | head -1`) makes writes fail with EPIPE: the output is no longer
+  // wanted, so later writes are dropped and the run ends with the exit code its work gives, without a trace.
+  let closed = false;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    closed = true;
+  });
   return {
-    stdout: (s) => process.stdout.write(s),
+    stdout: (s) => {
+      if (!closed) process.stdout.write(s);
+    },
     stderr: (s) => process.stderr.write(s),
     stdin: process.stdin,
     stderrIsTty: process.stderr.isTTY,
@@ -28,6 +37,9 @@ export function tableOptions(io: CliIo): { width?: number } {
   return io.stdoutColumns === undefined ? {} : { width: io.stdoutColumns };
 }
 
-/** Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, input or internal error. */
+/**
+ * Exit codes: 0 clean, 1 findings at or above --fail-on (or unverifiable results with --fail-on-unverifiable),
+ * 2 usage, input or internal error (an input ktm read nothing from included).
+ */
 export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

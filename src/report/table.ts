@@ -33,10 +33,22 @@ export function renderTable(a: Assessment, options: TableOptions = {}): string {
   out.push('');
   const gaps = a.coverage.resources.filter((r) => r.state !== 'read');
   const read = a.coverage.resources.length - gaps.length;
-  out.push(
-    `Coverage (${a.coverage.mode}): ${read} of ${plural(a.coverage.resources.length, 'resource type')} read`,
-  );
-  if (gaps.length > 0) {
+  if (a.coverage.mode === 'manifests') {
+    // Manifests: which kinds the files hold, never "40 of 40 read" for kinds with no document.
+    const present = a.coverage.resources.filter((r) => r.state === 'read' && r.count > 0);
+    out.push(
+      `Coverage (manifests): kinds present: ${present.length === 0 ? 'none' : present.map((r) => `${r.kind} (${r.count})`).join(', ')}`,
+    );
+    if (read > present.length)
+      out.push(
+        `  ${plural(read - present.length, 'other resource type')} taken as empty (--complete: the files are the whole cluster)`,
+      );
+  } else
+    out.push(
+      `Coverage (${a.coverage.mode}): ${read} of ${plural(a.coverage.resources.length, 'resource type')} read`,
+    );
+  if (a.partial !== undefined) out.push(`  ${t(a.partial, 400)}`);
+  if (gaps.length > 0 && a.coverage.mode !== 'manifests') {
     out.push(
       table([
         ['RESOURCE', 'STATE', 'REASON'],

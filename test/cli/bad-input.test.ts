@@ -59,16 +59,23 @@ describe('ktm assess on bad input', () => {
     );
   });
 
-  it('binary junk: one diagnostic line', async () => {
+  it('binary junk alone: exit 2, one line naming the file and the problem', async () => {
     const r = await runKtm(['assess', fx('binary-junk.yaml')]);
-    expectWellBehaved(r);
-    expect(r.stdout).toContain('error: test/fixtures/manifests/binary-junk.yaml: binary content');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(
+      'every document failed to read (1 error; first: test/fixtures/manifests/binary-junk.yaml: binary content',
+    );
   });
 
-  it('an empty file: one diagnostic line', async () => {
+  it('an empty file alone: exit 2, one line saying nothing was read', async () => {
     const r = await runKtm(['assess', fx('empty.yaml')]);
-    expectWellBehaved(r);
-    expect(r.stdout).toContain('warning: test/fixtures/manifests/empty.yaml: empty input; nothing read');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      'ktm: test/fixtures/manifests/empty.yaml: no Kubernetes objects in the input (give manifests (YAML or JSON), a snapshot folder written by `ktm collect`, --demo, or a live cluster)\n',
+    );
   });
 
   it('the same object in two files: kept once, noted', async () => {

@@ -12,6 +12,7 @@ import { selectRules, splitList } from '../../rules/framework/select.js';
 import { REPORTERS, REPORT_FORMATS, type ReportFormat } from '../../report/index.js';
 import { SEVERITIES, severityRank, type Severity } from '../../types.js';
 import { addInputOptions, readInput, type InputFlags } from '../input.js';
+import { plural } from '../../text/plural.js';
 import { EXIT, tableOptions, type CliIo } from '../io.js';
 import type { CommandResult } from '../main.js';
 import { countsForGate, triageFindings, type FindingTriage } from '../../rules/framework/triage.js';
@@ -21,6 +22,7 @@ interface AssessFlags extends InputFlags, StoreFlags {
   save?: boolean;
   output: ReportFormat;
   failOn?: Severity;
+  failOnUnverifiable?: boolean;
   rules?: string[];
   skipRules?: string[];
   exceptions?: string;
@@ -53,6 +55,10 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(
         SEVERITIES,
       ),
+    )
+    .option(
+      '--fail-on-unverifiable',
+      'exit 1 when a rule could not be decided (an input it needs was not read, a setting not visible)',
     )
     .option(
       '--rules <ids>',
@@ -119,7 +125,14 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
             severityRank(f.severity) >= severityRank(threshold) &&
             countsForGate(triaged.get(f.id)),
         );
-      result.code = failed ? EXIT.findings : EXIT.ok;
+      const undecided =
+        flags.failOnUnverifiable === true &&
+        assessment.rules.results.some((r) => r.status === 'unverifiable' || r.status === 'error');
+      if (undecided && flags.quiet !== true)
+        io.stderr(
+          `ktm: ${plural(assessment.rules.totals.unverifiable, 'rule')} unverifiable, ${assessment.rules.totals.error} in error (--fail-on-unverifiable)\n`,
+        );
+      result.code = failed || undecided ? EXIT.findings : EXIT.ok;
       // A gate must not pass on input it did not read (a file skipped, a document with a NUL byte).
       const unread = inventory.diagnostics.filter((d) => d.severity === 'error');
       if (threshold !== undefined && unread.length > 0) {

@@ -92,7 +92,7 @@ describe('ktm paths', () => {
   });
 
   it('an unknown --from is a one-line error, exit 2', async () => {
-    const r = await run([fx('edges/role-bind.yaml'), '--from', 'ServiceAccount/nope/nope']);
+    const r = await run([fx('edges/role-bind.yaml'), '--complete', '--from', 'ServiceAccount/nope/nope']);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^ktm: --from: nothing named 'ServiceAccount\/nope\/nope' \(/);
     expect(r.err.split('\n').filter(Boolean)).toHaveLength(1);
