@@ -184,7 +184,9 @@ describe('readPaths on folders and stdin', () => {
   it('gives every resource type a read coverage entry with the count of its kind', async () => {
     const r = await readPaths([fx('multi-doc.yaml')], {});
     expect(r.coverage.mode).toBe('manifests');
-    expect(r.coverage.resources.map((c) => c.kind)).toEqual(RESOURCE_TYPES.map((rt) => rt.kind));
+    expect(r.coverage.resources.map((c) => c.kind)).toEqual(
+      RESOURCE_TYPES.filter((rt) => rt.fallbackFor === undefined).map((rt) => rt.kind),
+    );
     for (const c of r.coverage.resources) expect(c.state).toBe('read');
     const count = (k: string): number | undefined => r.coverage.resources.find((c) => c.kind === k)?.count;
     expect([count('Namespace'), count('Deployment'), count('Service'), count('Pod')]).toEqual([1, 1, 1, 0]);
