@@ -165,7 +165,9 @@ export function resourceId(rt: Pick<ResourceType, 'resource' | 'group'>): string
 }
 
 /** The preferred type of each kind (a `fallbackFor` type never is). */
-const byKind = new Map(RESOURCE_TYPES.filter((rt) => rt.fallbackFor === undefined).map((rt) => [rt.kind, rt]));
+const byKind = new Map(
+  RESOURCE_TYPES.filter((rt) => rt.fallbackFor === undefined).map((rt) => [rt.kind, rt]),
+);
 
 export function resourceTypeOfKind(kind: string): ResourceType | undefined {
   return byKind.get(kind);

@@ -109,7 +109,9 @@ export async function collectLive(options: LiveOptions): Promise<SourceReadResul
       },
     );
     // A fallback view (Calico's CRDs) of objects its preferred API (projectcalico.org/v3) already served is dropped.
-    const readIds = new Set(typeOutcomes.filter((o) => o.coverage.state === 'read').map((o) => o.coverage.resource));
+    const readIds = new Set(
+      typeOutcomes.filter((o) => o.coverage.state === 'read').map((o) => o.coverage.resource),
+    );
     const outcomes = typeOutcomes.map((o, i): TypeOutcome => {
       const fallbackFor = RESOURCE_TYPES[i]!.fallbackFor;
       if (fallbackFor === undefined || !readIds.has(fallbackFor)) return o;

@@ -96,12 +96,14 @@ export async function readPaths(
         readInput(budget.count(fileChunks(input.path), input.path), input.path, sink, input.path),
       );
   }
-  const resources: ResourceCoverage[] = RESOURCE_TYPES.filter((rt) => rt.fallbackFor === undefined).map((rt) => ({
-    resource: resourceId(rt),
-    kind: rt.kind,
-    state: 'read',
-    count: sink.count(rt.kind),
-  }));
+  const resources: ResourceCoverage[] = RESOURCE_TYPES.filter((rt) => rt.fallbackFor === undefined).map(
+    (rt) => ({
+      resource: resourceId(rt),
+      kind: rt.kind,
+      state: 'read',
+      count: sink.count(rt.kind),
+    }),
+  );
   return {
     cluster: { name: paths.map((p) => (p === '-' ? 'stdin' : path.basename(path.resolve(p)))).join(',') },
     items: sink.items,
