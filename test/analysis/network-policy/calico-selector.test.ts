@@ -14,7 +14,7 @@ describe('Calico selectors', () => {
     expect(m("app == 'web'", {})).toBe(false);
     expect(m("app != 'web'", {})).toBe(true);
     expect(m("app != 'web'", { app: 'web' })).toBe(false);
-    expect(m("app in {'a', \"b\"}", { app: 'b' })).toBe(true);
+    expect(m('app in {\'a\', "b"}', { app: 'b' })).toBe(true);
     expect(m("app in {'a'}", {})).toBe(false);
     expect(m("app not in {'a'}", {})).toBe(true);
     expect(m("app not in {'a'}", { app: 'a' })).toBe(false);
