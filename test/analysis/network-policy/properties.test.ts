@@ -790,8 +790,8 @@ const arbCilium = fc.array(
 const selIndex = fc.nat({ max: CALICO_SELECTORS.length - 1 });
 const arbCalicoRule: fc.Arbitrary<CalicoRule> = fc
   .record({
-    action: fc.constantFrom('Allow', 'Deny', 'Pass', 'Log') as fc.Arbitrary<CalicoRule['action']>,
-    protocol: fc.option(fc.constantFrom('TCP', 'UDP') as fc.Arbitrary<'TCP' | 'UDP'>, { nil: undefined }),
+    action: fc.constantFrom<CalicoRule['action']>('Allow', 'Deny', 'Pass', 'Log'),
+    protocol: fc.option(fc.constantFrom<'TCP' | 'UDP'>('TCP', 'UDP'), { nil: undefined }),
     peer: fc.record(
       {
         sel: selIndex,
@@ -816,7 +816,7 @@ const arbCalico = fc
     fc.record(
       {
         ns: fc.constantFrom(...NAMESPACES),
-        tier: fc.constantFrom('default', 'sec') as fc.Arbitrary<'default' | 'sec'>,
+        tier: fc.constantFrom<'default' | 'sec'>('default', 'sec'),
         order: fc.constantFrom(100, 1000, 2000),
         sel: selIndex,
         types: fc.constantFrom<('Ingress' | 'Egress')[]>(['Ingress'], ['Egress'], ['Ingress', 'Egress']),
@@ -837,7 +837,7 @@ const arbPluginWorld = (plugin: 'cilium' | 'calico'): fc.Arbitrary<World> =>
       calico: arbCalico,
       secTier: fc.record({
         order: fc.constantFrom(100, 2_000_000),
-        defaultAction: fc.constantFrom('Deny', 'Pass') as fc.Arbitrary<'Deny' | 'Pass'>,
+        defaultAction: fc.constantFrom<'Deny' | 'Pass'>('Deny', 'Pass'),
       }),
     })
     .map(({ w, cilium, calico, secTier }) =>
