@@ -4,8 +4,9 @@ import type { Inventory } from '../collect/inventory.js';
 import { ModelBuilder } from './builder.js';
 import { addControlPlane } from './control-plane.js';
 import { cloudOf, collectNodes } from './nodes.js';
-import { detectNetworkPlugin, type NetworkPluginInfo } from '../analysis/network-plugin.js';
-import { computeReachability } from '../analysis/network-policy/reachability.js';
+import { detectNetworkPlugin } from '../analysis/network-plugin.js';
+import { computeReachability, type Reachability } from '../analysis/network-policy/reachability.js';
+import { CALICO_POLICY_KINDS, CILIUM_POLICY_KINDS } from '../analysis/network-policy/plugin-policies.js';
 import { addReachabilityFlows, connectionsFrom, type ReachabilityGranularity } from './reachability-flows.js';
 import type { Model, ReachabilityStatus } from './types.js';
 import { addWorkloads } from './workload-flows.js';
@@ -53,7 +54,13 @@ export function deriveModel(inventory: Inventory, options: DeriveOptions = {}): 
           ? 'enforcement unknown: no network plugin recognised'
           : `enforcement unknown for ${plugin.plugin}`;
 
-  const reachability = addReachability(b, inventory, plugin, options);
+  // One reachability for flows and zone controls; built only when something reads it.
+  let reach: Reachability | undefined;
+  const reachOf = (): Reachability => (reach ??= computeReachability(inventory, { plugin }));
+  const reachability = addReachability(b, reachOf, options);
+  const pluginKinds = [...CILIUM_POLICY_KINDS, ...CALICO_POLICY_KINDS].some(
+    (k) => inventory.ofKind(k).length > 0,
+  );
 
   const components = [...b.components.values()].sort((x, y) => byCodeUnit(x.id, y.id));
   const flows = [...b.flows.values()].sort((x, y) => byCodeUnit(x.id, y.id));
@@ -67,6 +74,11 @@ export function deriveModel(inventory: Inventory, options: DeriveOptions = {}): 
       ...(options.zonesFile === undefined ? {} : { zonesFile: options.zonesFile }),
       enforcement,
       enforcementNote,
+      ...(pluginKinds
+        ? {
+            pluginIsolation: (ns: string, dir: 'ingress' | 'egress') => reachOf().namespaceIsolation(ns, dir),
+          }
+        : {}),
     },
     b.notes,
   );
@@ -81,8 +93,7 @@ export function deriveModel(inventory: Inventory, options: DeriveOptions = {}): 
 
 function addReachability(
   b: ModelBuilder,
-  inventory: Inventory,
-  plugin: NetworkPluginInfo,
+  reachOf: () => Reachability,
   options: DeriveOptions,
 ): ReachabilityStatus {
   const granularity = options.reachability ?? 'namespace';
@@ -95,7 +106,8 @@ function addReachability(
       reason: `${workloads} workloads: listing every allowed pair is quadratic, so workload → workload flows are not drawn above ${max} (ask \`ktm reach\` about specific workloads)`,
     };
   }
-  const reach = computeReachability(inventory, { plugin });
+  const reach = reachOf();
+  const plugin = reach.plugin;
   addReachabilityFlows(
     b,
     connectionsFrom(reach, (id) => b.has(id)),

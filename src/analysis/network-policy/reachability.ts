@@ -354,6 +354,13 @@ export class Reachability {
     return this.allowed({ kind: 'workload', workload: ref }, { kind: 'external', range }, view);
   }
 
+  /** Connections from a workload to an address that rules ktm cannot decide (FQDN, L7) may allow. */
+  undecidableToAddress(ref: WorkloadRef, cidr: string, view: ReachView = 'effective'): ConnSet {
+    const range = parseCidr(cidr);
+    if (range === undefined) return EMPTY;
+    return this.undecidable({ kind: 'workload', workload: ref }, { kind: 'external', range }, view);
+  }
+
   /**
    * How NetworkPolicy isolates a namespace's workloads in one direction (declared view): 'all' of them,
    * 'some', or 'none'; 'empty' when the namespace has no workloads. A default deny shows as 'all'.

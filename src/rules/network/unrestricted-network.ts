@@ -84,7 +84,8 @@ export default defineRule({
       'run protect nothing and are not counted. dangling-policy: a NetworkPolicy with a non-empty podSelector that selects no pod or ' +
       'pod template of the input (an empty selector applies to future pods and is never dangling). ' +
       'metadata-egress: per namespace, the workloads allowed by the declared policies to open connections to ' +
-      '169.254.169.254. Whether the plugin enforces policies at all is the policy-not-enforced rule.',
+      '169.254.169.254 (unverifiable when only rules ktm cannot decide, such as Cilium FQDN or L7 rules, may allow ' +
+      'it). Whether the plugin enforces policies at all is the policy-not-enforced rule.',
     falsePositives:
       'Antrea policies, which ktm does not evaluate, count as covering their namespace, but their workload-level ' +
       'coverage is not checked. metadata-egress does not matter on nodes without a metadata ' +
@@ -238,7 +239,24 @@ export default defineRule({
       const open = ws
         .map((w) => ({ w, c: r.allowedToAddress(w, METADATA, 'declared') }))
         .filter((x) => x.c !== undefined && !isEmpty(x.c));
-      if (open.length === 0) continue;
+      if (open.length === 0) {
+        // An FQDN or L7 rule may open the address at run time: that is not decided either way.
+        const maybe = r.hasUndecidable
+          ? ws.filter((w) => !isEmpty(r.undecidableToAddress(w, METADATA, 'declared')))
+          : [];
+        if (maybe.length > 0)
+          ctx.unverifiable({
+            subject: namespaceRef(ns),
+            variant: 'metadata-egress',
+            missing: `${maybe.length} workload(s) may reach 169.254.169.254 depending on rules ktm cannot decide (${r.undecidableReasons.join('; ')}), e.g. ${maybe[0]!.kind} ${maybe[0]!.name}`,
+            evidence: maybe.slice(0, 5).map((w): Evidence => ({
+              ref: workloadRef(w),
+              path: 'egress',
+              value: '169.254.169.254: undecidable',
+            })),
+          });
+        continue;
+      }
       const first = open[0]!;
       ctx.report({
         messageId: 'metadata',

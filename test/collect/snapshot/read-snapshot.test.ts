@@ -150,6 +150,49 @@ describe('readSnapshot', () => {
     }
   });
 
+  it("keeps Calico policies read through the CRDs in the CRD view's file, and reads them back", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ktm-calico-'));
+    try {
+      const object = {
+        apiVersion: 'crd.projectcalico.org/v1',
+        kind: 'CalicoNetworkPolicy',
+        metadata: { name: 'default.web', namespace: 'shop' },
+        spec: { selector: 'all()' },
+      };
+      await writeSnapshot(path.join(dir, 'snap'), {
+        cluster: { name: 'c' },
+        items: [{ object, source: { file: 'live' } }],
+        coverage: {
+          mode: 'live',
+          resources: [
+            {
+              resource: 'networkpolicies.projectcalico.org',
+              kind: 'CalicoNetworkPolicy',
+              state: 'not-served',
+              count: 0,
+            },
+            {
+              resource: 'networkpolicies.crd.projectcalico.org',
+              kind: 'CalicoNetworkPolicy',
+              state: 'read',
+              count: 1,
+            },
+          ],
+          facts: [],
+        },
+        diagnostics: [],
+      });
+      const back = await readSnapshot(path.join(dir, 'snap'));
+      expect(back.items.map((i) => i.object)).toEqual([object]);
+      expect(back.diagnostics).toEqual([]);
+      expect(
+        back.coverage.resources.find((r) => r.resource === 'networkpolicies.crd.projectcalico.org'),
+      ).toMatchObject({ state: 'read', count: 1 });
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  });
+
   it('reads back what writeSnapshot wrote (round trip through the format)', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'ktm-rt-'));
     try {
