@@ -1,7 +1,9 @@
 // Rule unrestricted-network: namespaces and workloads no NetworkPolicy selects, policies that select nothing, open metadata egress.
 import { plural } from '../../text/plural.js';
 import type { KubeObject } from '../../collect/inventory.js';
+import { resourceState } from '../../collect/coverage.js';
 import { CALICO_NETWORK_POLICY } from '../../collect/resource-types.js';
+import { CALICO_POLICY_KINDS, CILIUM_POLICY_KINDS } from '../../analysis/network-policy/plugin-policies.js';
 import { namespaceLabels, type WorkloadRef } from '../../analysis/network-policy/endpoints.js';
 import { isEmpty, formatConns } from '../../analysis/network-policy/conn-set.js';
 import {
@@ -154,6 +156,15 @@ export default defineRule({
       (it) => !isInert(it.object) && selectsEverything(it.object),
     );
     const namespaceRef = (ns: string): Ref => ({ kind: 'Namespace', name: ns });
+    // Plugin policies that could not be read (forbidden, failed) may cover any namespace or workload.
+    const unreadKinds = [...CILIUM_POLICY_KINDS, ...CALICO_POLICY_KINDS].filter((k) => {
+      const st = resourceState(inv.coverage, k)?.state;
+      return st === 'forbidden' || st === 'failed';
+    });
+    const unread =
+      unreadKinds.length === 0
+        ? undefined
+        : `${unreadKinds.join(', ')} could not be read (forbidden or failed): such a policy may cover it`;
     const nsItem = (ns: string) => inv.get('Namespace', undefined, ns);
 
     for (const ns of [...namespaces].sort()) {
@@ -184,6 +195,10 @@ export default defineRule({
           .slice(0, 3)
           .map((w): Evidence => ({ ref: workloadRef(w), value: 'selected by no policy' })),
       ];
+      if (unread !== undefined) {
+        ctx.unverifiable({ subject: namespaceRef(ns), variant: 'no-policy', missing: unread, evidence });
+        continue;
+      }
       ctx.report({
         messageId: 'namespace',
         data: { namespace: ns },
@@ -199,6 +214,10 @@ export default defineRule({
       ctx.examined(ref);
       if (r.isolated(w, 'ingress')) continue;
       const item = inv.get(w.kind, w.namespace, w.name);
+      if (unread !== undefined) {
+        ctx.unverifiable({ subject: ref, variant: 'no-policy', missing: unread });
+        continue;
+      }
       ctx.report({
         messageId: 'workload',
         data: { workload: `${w.kind} ${w.namespace}/${w.name}`, namespace: w.namespace },
