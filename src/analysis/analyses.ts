@@ -11,6 +11,7 @@ import { connectionsFrom } from './model-network.js';
 import { detectNetworkPlugin, type NetworkPluginInfo } from './network-plugin.js';
 import { collectEndpoints, type EndpointSet } from './network-policy/endpoints.js';
 import { computeReachability, type Reachability } from './network-policy/reachability.js';
+import { CALICO_POLICY_KINDS, CILIUM_POLICY_KINDS } from './network-policy/plugin-policies.js';
 import { analysePlacement, type Placement } from './placement.js';
 import { findAttackPaths, type PathResult } from './privilege/attack-paths.js';
 import { buildPrivilegeGraph, type PrivilegeGraph } from './privilege/build-graph.js';
@@ -77,6 +78,9 @@ export class Analyses {
       const network: ModelNetwork = {
         plugin: this.networkPlugin(),
         connections: (hasComponent) => connectionsFrom(this.reachability(), hasComponent),
+        ...([...CILIUM_POLICY_KINDS, ...CALICO_POLICY_KINDS].some((k) => this.inventory.ofKind(k).length > 0)
+          ? { pluginIsolation: (ns, dir) => this.reachability().namespaceIsolation(ns, dir) }
+          : {}),
       };
       return deriveModel(this.inventory, { ...(this.options.modelOptions ?? {}), network });
     });

@@ -33,8 +33,10 @@ export interface Coverage {
   readonly facts: readonly FactCoverage[];
 }
 
+/** The coverage of a kind; when two APIs serve it (Calico's v3 and CRD views), the one that was read. */
 export function resourceState(coverage: Coverage, kind: string): ResourceCoverage | undefined {
-  return coverage.resources.find((r) => r.kind === kind);
+  const all = coverage.resources.filter((r) => r.kind === kind);
+  return all.find((r) => r.state === 'read') ?? all[0];
 }
 
 /** True when the kind was read (so an empty list means there are none). */

@@ -17,6 +17,20 @@ export interface ResourceType {
   readonly optional?: boolean;
   /** Keep only names and groups (CustomResourceDefinitions): schemas are large and not needed. */
   readonly namesOnly?: boolean;
+  /** Another view of the objects of the type with this resource id: read, but dropped when that one was read. */
+  readonly fallbackFor?: string;
+}
+
+/**
+ * Calico's namespaced policy is `kind: NetworkPolicy` in projectcalico.org/v3 and crd.projectcalico.org/v1, the
+ * same kind as networking.k8s.io's: ktm's inventory names it CalicoNetworkPolicy so the two never mix.
+ */
+export const CALICO_NETWORK_POLICY = 'CalicoNetworkPolicy';
+const CALICO_GROUPS = new Set(['projectcalico.org', 'crd.projectcalico.org']);
+
+/** The kind ktm files an object under: the API's kind, except Calico's NetworkPolicy (see CALICO_NETWORK_POLICY). */
+export function inventoryKind(apiVersion: string, kind: string): string {
+  return kind === 'NetworkPolicy' && CALICO_GROUPS.has(groupOf(apiVersion)) ? CALICO_NETWORK_POLICY : kind;
 }
 
 const t = (
@@ -25,7 +39,9 @@ const t = (
   versions: readonly string[],
   kind: string,
   namespaced: boolean,
-  extra: Partial<Pick<ResourceType, 'metadataOnly' | 'selective' | 'optional' | 'namesOnly'>> = {},
+  extra: Partial<
+    Pick<ResourceType, 'metadataOnly' | 'selective' | 'optional' | 'namesOnly' | 'fallbackFor'>
+  > = {},
 ): ResourceType => ({ resource, group, versions, kind, namespaced, ...extra });
 
 export const RESOURCE_TYPES: readonly ResourceType[] = [
@@ -65,6 +81,28 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
       optional: true,
     },
   ),
+  // Network plugins' own policy kinds (Cilium, Calico): served only where the plugin's CRDs are installed.
+  t('ciliumnetworkpolicies', 'cilium.io', ['v2'], 'CiliumNetworkPolicy', true, { optional: true }),
+  t('ciliumclusterwidenetworkpolicies', 'cilium.io', ['v2'], 'CiliumClusterwideNetworkPolicy', false, {
+    optional: true,
+  }),
+  // Calico's API server serves projectcalico.org/v3; without it the same objects are read from the CRDs it stores
+  // them in (crd.projectcalico.org/v1), which are then dropped when v3 was read (`fallbackFor`).
+  t('networkpolicies', 'projectcalico.org', ['v3'], CALICO_NETWORK_POLICY, true, { optional: true }),
+  t('globalnetworkpolicies', 'projectcalico.org', ['v3'], 'GlobalNetworkPolicy', false, { optional: true }),
+  t('tiers', 'projectcalico.org', ['v3'], 'Tier', false, { optional: true }),
+  t('networkpolicies', 'crd.projectcalico.org', ['v1'], CALICO_NETWORK_POLICY, true, {
+    optional: true,
+    fallbackFor: 'networkpolicies.projectcalico.org',
+  }),
+  t('globalnetworkpolicies', 'crd.projectcalico.org', ['v1'], 'GlobalNetworkPolicy', false, {
+    optional: true,
+    fallbackFor: 'globalnetworkpolicies.projectcalico.org',
+  }),
+  t('tiers', 'crd.projectcalico.org', ['v1'], 'Tier', false, {
+    optional: true,
+    fallbackFor: 'tiers.projectcalico.org',
+  }),
   t('podsecuritypolicies', 'policy', ['v1beta1'], 'PodSecurityPolicy', false, { optional: true }),
   t('poddisruptionbudgets', 'policy', ['v1'], 'PodDisruptionBudget', true),
   t('roles', 'rbac.authorization.k8s.io', ['v1'], 'Role', true),
@@ -126,7 +164,10 @@ export function resourceId(rt: Pick<ResourceType, 'resource' | 'group'>): string
   return rt.group === '' ? rt.resource : `${rt.resource}.${rt.group}`;
 }
 
-const byKind = new Map(RESOURCE_TYPES.map((rt) => [rt.kind, rt]));
+/** The preferred type of each kind (a `fallbackFor` type never is). */
+const byKind = new Map(
+  RESOURCE_TYPES.filter((rt) => rt.fallbackFor === undefined).map((rt) => [rt.kind, rt]),
+);
 
 export function resourceTypeOfKind(kind: string): ResourceType | undefined {
   return byKind.get(kind);

@@ -1,5 +1,6 @@
 // What ktm keeps of an object: never secret values, never managedFields or last-applied-configuration.
 import type { KubeObject } from './inventory.js';
+import { inventoryKind } from './resource-types.js';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
@@ -8,8 +9,11 @@ const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
  * remain; a manifest file may hold values, ktm never keeps them); every object loses
  * `metadata.managedFields` and the last-applied-configuration annotation, which can embed a Secret's
  * data when it was created with `kubectl apply`. CustomResourceDefinitions keep names and group only.
+ * Calico's NetworkPolicy is filed as CalicoNetworkPolicy (resource-types.ts says why).
  */
-export function sanitizeObject(o: KubeObject): KubeObject {
+export function sanitizeObject(input: KubeObject): KubeObject {
+  const kind = inventoryKind(input.apiVersion, input.kind);
+  const o = kind === input.kind ? input : { ...input, kind };
   const meta = o.metadata as KubeObject['metadata'] & { managedFields?: unknown };
   let metadata: KubeObject['metadata'] = meta;
   if (

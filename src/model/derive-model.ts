@@ -72,6 +72,9 @@ export function deriveModel(inventory: Inventory, options: DeriveOptions = {}): 
       ...(options.zonesFile === undefined ? {} : { zonesFile: options.zonesFile }),
       enforcement,
       enforcementNote,
+      ...(options.network?.pluginIsolation === undefined
+        ? {}
+        : { pluginIsolation: options.network.pluginIsolation }),
     },
     b.notes,
   );

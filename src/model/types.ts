@@ -244,6 +244,11 @@ export interface ModelNetwork {
   readonly plugin: { readonly plugin: string; readonly enforces: 'yes' | 'no' | 'unknown' };
   /** Allowed connections between the workloads the model draws (`hasComponent`), computed on demand. */
   readonly connections: (hasComponent: (id: string) => boolean) => ReachabilityResult;
+  /**
+   * When the inventory holds Cilium or Calico policies: whether the plugin's policies isolate every, some or no
+   * workload of a namespace (a zone's default-deny control counts them).
+   */
+  readonly pluginIsolation?: (namespace: string, dir: 'ingress' | 'egress') => 'all' | 'some' | 'none' | 'empty';
 }
 
 export interface Model {

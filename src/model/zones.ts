@@ -35,6 +35,11 @@ export interface ZoneOptions {
   /** Network plugin enforcement: from the network-plugin analysis once wired in, else from recognised agents. */
   readonly enforcement: 'enforces' | 'does-not-enforce' | 'unknown';
   readonly enforcementNote: string;
+  /**
+   * When the running plugin's own policies (Cilium, Calico) are present: whether the reachability engine finds
+   * every workload of a namespace isolated in a direction, which is what a default deny achieves.
+   */
+  readonly pluginIsolation?: (ns: string, dir: 'ingress' | 'egress') => 'all' | 'some' | 'none' | 'empty';
 }
 
 export function poolZoneId(pool: string): string {
@@ -316,11 +321,17 @@ function namespaceControls(
         .sort();
     const ingressDeny = denies('Ingress');
     const egressDeny = denies('Egress');
-    const declared = ingressDeny.length > 0 || egressDeny.length > 0;
+    // Cilium and Calico policies deny by default too: a Cilium policy in default deny, any Calico policy
+    // (end-of-tier deny). Every workload isolated in a direction is a default deny in that direction.
+    const pluginIn = options.pluginIsolation?.(ns, 'ingress') === 'all';
+    const pluginEg = options.pluginIsolation?.(ns, 'egress') === 'all';
+    const denyIn = ingressDeny.length > 0 || pluginIn;
+    const denyEg = egressDeny.length > 0 || pluginEg;
+    const declared = denyIn || denyEg;
     const npStatus: Control['status'] = !declared
       ? 'absent'
       : options.enforcement === 'enforces'
-        ? ingressDeny.length > 0 && egressDeny.length > 0
+        ? denyIn && denyEg
           ? 'present'
           : 'partial'
         : options.enforcement === 'does-not-enforce'
@@ -330,7 +341,7 @@ function namespaceControls(
       {
         kind: 'network-policy-default-deny',
         status: npStatus,
-        detail: `${declared ? `default deny ingress: ${ingressDeny.join(', ') || 'none'}; egress: ${egressDeny.join(', ') || 'none'}` : `no default-deny policy (${plural(np.length, 'NetworkPolicy')})`}; ${options.enforcementNote}`,
+        detail: `${declared ? `default deny ingress: ${[...ingressDeny, ...(pluginIn ? ['(plugin policies isolate every workload)'] : [])].join(', ') || 'none'}; egress: ${[...egressDeny, ...(pluginEg ? ['(plugin policies isolate every workload)'] : [])].join(', ') || 'none'}` : `no default-deny policy (${plural(np.length, 'NetworkPolicy')})`}; ${options.enforcementNote}`,
         evidence: [...ingressDeny, ...egressDeny].map((n) => ev('NetworkPolicy', n, 'spec.podSelector')),
       },
     ];

@@ -1,4 +1,5 @@
 // Trust zones: the audit's top-level zones, nested pools/nodes and tenants/namespaces, controls, boundary flows, zones file.
+import path from 'node:path';
 import { modelOf } from '../../src/analysis/analyses.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../../src/collect/load.js';
@@ -154,5 +155,21 @@ describe('zones file', () => {
     );
     expect(lineOf('assign: [{ zone: a, bogus: 1 }]')).toMatch(/^z\.yaml: invalid zones file: assign\.0/);
     expect(lineOf('rename: [')).toMatch(/^z\.yaml:\d+:\d+: invalid YAML/);
+  });
+});
+
+describe('namespace controls from Cilium and Calico policies', () => {
+  it('a direction in which the plugin policies isolate every workload of a namespace is a default deny', async () => {
+    const dir = path.join(import.meta.dirname, '..', 'fixtures', 'network-policy', 'cilium-shop');
+    const inv = await loadInventory({ kind: 'paths', paths: [dir] });
+    const m = modelOf(inv);
+    const control = (id: string) =>
+      zone(m, id).controls.find((x) => x.kind === 'network-policy-default-deny');
+    // shop: the backend is isolated both ways, the frontend for ingress only (the CCNP has no egress rules).
+    expect(control('namespace:shop')).toMatchObject({ status: 'partial' });
+    expect(control('namespace:shop')?.detail).toMatch(
+      /^default deny ingress: \(plugin policies isolate every workload\); egress: none; enforced by cilium/,
+    );
+    expect(control('namespace:kube-system')?.status).toBe('absent');
   });
 });

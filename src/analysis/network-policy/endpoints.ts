@@ -26,6 +26,14 @@ export interface Endpoint {
   readonly fromTemplate: boolean;
   /** spec.hostNetwork: the pod shares its node's network namespace and addresses. */
   readonly hostNetwork: boolean;
+  /** spec.serviceAccountName ('default' when absent): Cilium and Calico selectors can name it. */
+  readonly serviceAccount: string;
+}
+
+function serviceAccountOf(spec: unknown): string {
+  return isRecord(spec) && typeof spec['serviceAccountName'] === 'string' && spec['serviceAccountName'] !== ''
+    ? spec['serviceAccountName']
+    : 'default';
 }
 
 export const TEMPLATE_KINDS = [
@@ -170,6 +178,7 @@ export function collectEndpoints(inv: Inventory): EndpointSet {
       name: o.metadata.name,
       fromTemplate: false,
       hostNetwork: isRecord(o['spec']) && o['spec']['hostNetwork'] === true,
+      serviceAccount: serviceAccountOf(o['spec']),
     });
   }
   // A workload owned by another workload in the input (a Deployment's ReplicaSet, a CronJob's Job) is not a
@@ -189,6 +198,7 @@ export function collectEndpoints(inv: Inventory): EndpointSet {
       name: o.metadata.name,
       fromTemplate: true,
       hostNetwork: isRecord(tpl.spec) && tpl.spec['hostNetwork'] === true,
+      serviceAccount: serviceAccountOf(tpl.spec),
     });
   }
 

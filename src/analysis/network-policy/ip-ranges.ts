@@ -179,3 +179,8 @@ export function formatIp(family: IpFamily, n: bigint): string {
 export function formatRange(r: IpRange): string {
   return `${formatIp(r.family, r.start)}-${formatIp(r.family, r.end)}`;
 }
+
+/** Whether the range shares an address with one of `set`. */
+export function rangesOverlap(r: IpRange, set: readonly IpRange[]): boolean {
+  return set.some((s) => s.family === r.family && s.start <= r.end && r.start <= s.end);
+}

@@ -14,6 +14,12 @@ export interface Selector {
   readonly requirements: readonly Requirement[];
   /** Canonical text, equal for equal selectors (used to share work between identical selectors). */
   readonly key: string;
+  /** A further condition the requirements cannot express (a Calico selector expression), ANDed with them. */
+  readonly predicate?: {
+    /** Label keys the predicate reads. */
+    readonly keys: readonly string[];
+    readonly test: (labels: Labels) => boolean;
+  };
 }
 
 export const labelSelectorSchema = z.object({
@@ -66,12 +72,17 @@ export function matches(sel: Selector, labels: Labels): boolean {
         break;
     }
   }
-  return true;
+  return sel.predicate === undefined || sel.predicate.test(labels);
+}
+
+/** Whether the selector matches every object (`{}`, Calico's `all()`). */
+export function selectsAll(sel: Selector): boolean {
+  return sel.requirements.length === 0 && sel.predicate === undefined;
 }
 
 /** Label keys a selector reads: the only labels that can make two objects differ for it. */
 export function selectorKeys(sel: Selector): string[] {
-  return sel.requirements.map((r) => r.key);
+  return [...sel.requirements.map((r) => r.key), ...(sel.predicate?.keys ?? [])];
 }
 
 /**

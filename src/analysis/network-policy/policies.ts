@@ -25,7 +25,33 @@ export interface IpPeer {
 export interface NodesPeer {
   readonly kind: 'nodes';
 }
-export type Peer = PodPeer | IpPeer | NodesPeer;
+/**
+ * Cilium entities (https://docs.cilium.io/en/stable/security/policy/language/#entities-based): `world` is every
+ * address outside the cluster, `cluster` every pod, `all` both; `host`, `remote-node` and `kube-apiserver` are
+ * nodes, which ktm sees only as host-network pods (and then cannot tell which node: undecidable).
+ */
+export interface EntityPeer {
+  readonly kind: 'entity';
+  readonly entity: string;
+}
+/**
+ * A Calico rule's source or destination (https://docs.tigera.io/calico/latest/reference/resources/networkpolicy#entityrule):
+ * every field given must match. `pods` absent: no selector, namespaceSelector or serviceAccounts (any peer).
+ */
+export interface CalicoPeer {
+  readonly kind: 'calico';
+  readonly pods?: PodPeer;
+  readonly notSelector?: Selector;
+  readonly nets?: readonly IpRange[];
+  readonly notNets?: readonly IpRange[];
+}
+/** A peer ktm cannot resolve (an FQDN, a Service, a CIDR group): it may or may not be any peer of `scope`. */
+export interface UndecidablePeer {
+  readonly kind: 'undecidable';
+  readonly scope: 'external' | 'any';
+  readonly reason: string;
+}
+export type Peer = PodPeer | IpPeer | NodesPeer | EntityPeer | CalicoPeer | UndecidablePeer;
 
 /** A port clause: a number or range of one protocol, every port of one protocol, or a named container port. */
 export type PortSpec =
@@ -43,9 +69,26 @@ export interface Rule {
   readonly peers: readonly Peer[] | 'all';
   /** 'all': no ports clause, every port of every protocol. */
   readonly ports: readonly PortSpec[] | 'all';
+  /** Ports taken out of `ports` (Calico notPorts, notProtocol). */
+  readonly exceptPorts?: readonly PortSpec[];
+  /**
+   * Why the rule's outcome cannot be decided from the policies (an L7 rule, source ports): the engine's lower
+   * bound takes it as not matching (allow) or matching (deny), the upper bound the other way round.
+   */
+  readonly undecidable?: string;
 }
 
-export type Tier = 'admin' | 'network-policy' | 'baseline';
+export type Tier = 'admin' | 'network-policy' | 'baseline' | 'cilium' | 'calico';
+
+/** Where a Calico policy sits: its tier (by order, then name) and its order within the tier. */
+export interface CalicoPlacement {
+  readonly tier: string;
+  readonly tierOrder: number;
+  /** Infinity when the policy has no order (evaluated after every ordered one, by name). */
+  readonly order: number;
+  /** What happens to traffic no policy of the tier acted on: Deny (the default) or Pass to the next tier. */
+  readonly defaultAction: 'Deny' | 'Pass';
+}
 
 export interface CompiledPolicy {
   readonly ref: Ref;
@@ -56,6 +99,10 @@ export interface CompiledPolicy {
   /** Undefined: the policy does not cover this direction (no isolation from it). */
   readonly ingress?: readonly Rule[];
   readonly egress?: readonly Rule[];
+  /** Cilium: the directions in which the policy puts the endpoints it selects in default deny. */
+  readonly defaultDeny?: { readonly ingress: boolean; readonly egress: boolean };
+  /** Calico: tier and order. */
+  readonly calico?: CalicoPlacement;
 }
 
 const intOrString = z.union([z.number().int(), z.string()]);
@@ -112,13 +159,13 @@ const adminSpecSchema = z.object({
   egress: z.array(adminRuleSchema).nullish(),
 });
 
-function refOf(o: KubeObject): Ref {
+export function refOf(o: KubeObject): Ref {
   return o.metadata.namespace === undefined
     ? { kind: o.kind, name: o.metadata.name }
     : { kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name };
 }
 
-function where(o: KubeObject): string {
+export function where(o: KubeObject): string {
   return `${o.kind} ${o.metadata.namespace === undefined ? '' : `${o.metadata.namespace}/`}${o.metadata.name}`;
 }
 
@@ -130,7 +177,7 @@ function protocolOf(p: string | null | undefined, o: KubeObject, diags: Diagnost
   return undefined;
 }
 
-function ipPeer(
+export function ipPeer(
   cidr: string,
   except: readonly string[],
   o: KubeObject,
@@ -226,7 +273,7 @@ function npPorts(
 }
 
 /** A policy's spec validated by its schema; an invalid one is one error diagnostic and no policy. */
-function parseSpec<T>(schema: z.ZodType<T>, o: KubeObject, diags: Diagnostic[]): T | undefined {
+export function parseSpec<T>(schema: z.ZodType<T>, o: KubeObject, diags: Diagnostic[]): T | undefined {
   const parsed = schema.safeParse(o['spec'] ?? {});
   if (parsed.success) return parsed.data;
   diags.push({
@@ -353,6 +400,26 @@ export function referencedRanges(policies: readonly CompiledPolicy[], dir: 'ingr
   const out: IpRange[] = [];
   for (const p of policies)
     for (const r of p[dir] ?? [])
-      if (r.peers !== 'all') for (const peer of r.peers) if (peer.kind === 'ip') out.push(...peer.ranges);
+      if (r.peers !== 'all')
+        for (const peer of r.peers) {
+          if (peer.kind === 'ip') out.push(...peer.ranges);
+          else if (peer.kind === 'calico') out.push(...(peer.nets ?? []), ...(peer.notNets ?? []));
+        }
+  return out;
+}
+
+/** Every selector over pod labels a policy uses: its subject's and its rules' peers' (Calico notSelector too). */
+export function policySelectors(p: CompiledPolicy): Selector[] {
+  const out: Selector[] = [];
+  if (p.subject.podSelector !== undefined) out.push(p.subject.podSelector);
+  for (const r of [...(p.ingress ?? []), ...(p.egress ?? [])])
+    if (r.peers !== 'all')
+      for (const peer of r.peers) {
+        if (peer.kind === 'pods' && peer.podSelector !== undefined) out.push(peer.podSelector);
+        if (peer.kind === 'calico') {
+          if (peer.pods?.podSelector !== undefined) out.push(peer.pods.podSelector);
+          if (peer.notSelector !== undefined) out.push(peer.notSelector);
+        }
+      }
   return out;
 }

@@ -1,4 +1,4 @@
-// `ktm reach`: list the connections NetworkPolicy and AdminNetworkPolicy allow between workloads, in netpol-analyzer's format or json/md/dot.
+// `ktm reach`: list the connections NetworkPolicy, AdminNetworkPolicy and the plugin's own policies allow between workloads, in netpol-analyzer's format or json/md/dot.
 import { Option, type Command } from 'commander';
 import { Analyses } from '../../analysis/analyses.js';
 import { REACH_FORMATS, REACH_RENDERERS, type ReachFormat } from '../../report/reach/index.js';
@@ -19,7 +19,7 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
   const cmd = program
     .command('reach')
     .description(
-      'list allowed connections between workloads and external ranges (NetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy)',
+      'list allowed connections between workloads and external ranges (NetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy, Cilium and Calico policies)',
     )
     .argument('[paths...]', 'manifest files or folders (recursively), snapshot folders, or - for stdin');
   addDeprecatedOption(cmd, '--format <format>', '-o/--output', REACH_FORMATS);
@@ -42,6 +42,14 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       if (flags.quiet !== true) {
         for (const d of [...inventory.diagnostics, ...reach.diagnostics].filter((x) => x.severity !== 'info'))
           io.stderr(`${escapeTerminal(diagnosticLine(d), 2000)}\n`);
+        for (const i of reach.inertPluginPolicies)
+          io.stderr(
+            `note: ${escapeTerminal(i.ref.kind)} ${escapeTerminal(`${i.ref.namespace === undefined ? '' : `${i.ref.namespace}/`}${i.ref.name}`)} is inert: the cluster runs ${escapeTerminal(i.running)}, not ${i.plugin}\n`,
+          );
+        if (reach.hasUndecidable)
+          io.stderr(
+            `note: some connections are undecidable from the policies (${reach.undecidableReasons.map((x) => escapeTerminal(x)).join('; ')}): listed as "undecidable"\n`,
+          );
         if (reach.inert && flags.view === 'effective')
           io.stderr(
             `note: network plugin ${escapeTerminal(reach.plugin.plugin)} does not enforce NetworkPolicy: the policies are inert and every connection is open (--view declared lists what they declare)\n`,

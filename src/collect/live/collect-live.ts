@@ -97,7 +97,7 @@ export async function collectLive(options: LiveOptions): Promise<SourceReadResul
         report();
       },
     };
-    const outcomes = await mapBounded(
+    const typeOutcomes = await mapBounded(
       RESOURCE_TYPES,
       options.concurrency ?? DEFAULT_CONCURRENCY,
       async (rt: ResourceType): Promise<TypeOutcome> => {
@@ -108,6 +108,19 @@ export async function collectLive(options: LiveOptions): Promise<SourceReadResul
         return outcome;
       },
     );
+    // A fallback view (Calico's CRDs) of objects its preferred API (projectcalico.org/v3) already served is dropped.
+    const readIds = new Set(
+      typeOutcomes.filter((o) => o.coverage.state === 'read').map((o) => o.coverage.resource),
+    );
+    const outcomes = typeOutcomes.map((o, i): TypeOutcome => {
+      const fallbackFor = RESOURCE_TYPES[i]!.fallbackFor;
+      if (fallbackFor === undefined || !readIds.has(fallbackFor)) return o;
+      return {
+        ...o,
+        items: [],
+        coverage: { ...o.coverage, state: 'not-collected', count: 0, reason: `read as ${fallbackFor}` },
+      };
+    });
     const items: InventoryItem[] = outcomes.flatMap((o) => o.items);
     diagnostics.push(...outcomes.flatMap((o) => o.diagnostics));
 

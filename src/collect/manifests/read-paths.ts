@@ -96,7 +96,7 @@ export async function readPaths(
         readInput(budget.count(fileChunks(input.path), input.path), input.path, sink, input.path),
       );
   }
-  const resources: ResourceCoverage[] = RESOURCE_TYPES.map((rt) => {
+  const resources: ResourceCoverage[] = RESOURCE_TYPES.filter((rt) => rt.fallbackFor === undefined).map((rt) => {
     const count = sink.count(rt.kind);
     return count > 0 || options.complete === true
       ? { resource: resourceId(rt), kind: rt.kind, state: 'read', count }

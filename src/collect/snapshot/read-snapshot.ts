@@ -122,7 +122,8 @@ export async function readSnapshot(dir: string, budget = new InputBudget()): Pro
   const recorded = new Set(resources.map((r) => r.resource));
   for (const rt of RESOURCE_TYPES) {
     const id = resourceId(rt);
-    if (!recorded.has(id))
+    // A fallback view (Calico's CRDs) is only recorded when a live collection read it.
+    if (!recorded.has(id) && rt.fallbackFor === undefined)
       resources.push({
         resource: id,
         kind: rt.kind,

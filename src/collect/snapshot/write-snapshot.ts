@@ -4,6 +4,7 @@ import path from 'node:path';
 import { writeAtomicWith, writeFileAtomic } from '../../atomic-write.js';
 import { KtmError } from '../../errors.js';
 import { ktmVersion } from '../../version.js';
+import { resourceState, type Coverage } from '../coverage.js';
 import type { KubeObject } from '../inventory.js';
 import { RESOURCE_TYPES, resourceId, resourceTypeOfKind } from '../resource-types.js';
 import { sanitizeObject } from '../sanitize.js';
@@ -22,8 +23,11 @@ export interface SnapshotWriteSummary {
 }
 
 /** `pods.json`, `deployments.apps.json`: the file a resource type's List is written to. */
-export function snapshotFileOf(kind: string): string | undefined {
+export function snapshotFileOf(kind: string, coverage?: Coverage): string | undefined {
   if (kind === KUBELET_CONFIGZ_KIND) return KUBELET_CONFIGZ_FILE;
+  // A kind two APIs serve (Calico's v3 and CRD views) goes to the file of the one that was read.
+  const read = coverage === undefined ? undefined : resourceState(coverage, kind);
+  if (read?.state === 'read') return `${read.resource}.json`;
   const rt = resourceTypeOfKind(kind);
   return rt === undefined ? undefined : `${resourceId(rt)}.json`;
 }
@@ -62,7 +66,7 @@ async function write(dir: string, result: SourceReadResult): Promise<SnapshotWri
   const groups = new Map<string, KubeObject[]>();
   let skipped = 0;
   for (const item of result.items) {
-    const file = snapshotFileOf(item.object.kind);
+    const file = snapshotFileOf(item.object.kind, result.coverage);
     if (file === undefined) {
       skipped++;
       continue;
@@ -76,7 +80,7 @@ async function write(dir: string, result: SourceReadResult): Promise<SnapshotWri
   // Every type that was read gets its file, even an empty one: an empty list read is a fact ("there are none").
   for (const r of result.coverage.resources) {
     if (r.state !== 'read') continue;
-    const file = snapshotFileOf(r.kind);
+    const file = snapshotFileOf(r.kind, result.coverage);
     if (file !== undefined && !groups.has(file)) groups.set(file, []);
   }
   const files: string[] = [];

@@ -19,23 +19,38 @@ export interface ReachReport {
 interface Line {
   readonly src: string;
   readonly dst: string;
+  /** Connections certainly allowed ('No Connections' when every one of them is undecidable). */
   readonly conn: string;
+  /** Connections an L7, FQDN or other rule ktm cannot decide may allow or deny. */
+  readonly undecidable?: string;
 }
 
 function lines(r: ReachReport): Line[] {
-  const out = r.connections.map((c) => ({
+  const out = r.connections.map((c): Line => ({
     src: peerName(c.src),
     dst: peerName(c.dst),
     conn: formatConns(c.conns),
+    ...(c.undecidable === undefined ? {} : { undecidable: formatConns(c.undecidable) }),
   }));
   out.sort((a, b) => (a.src < b.src ? -1 : a.src > b.src ? 1 : a.dst < b.dst ? -1 : a.dst > b.dst ? 1 : 0));
   return out;
 }
 
-/** `src => dst : conns`, one connection a line, sorted: exactly netpol-analyzer's txt output. */
+/** The conn column: the certain part, then `(undecidable: ...)` for what the policies leave undecided. */
+function connText(l: Line): string {
+  if (l.undecidable === undefined) return l.conn;
+  return l.conn === 'No Connections'
+    ? `undecidable: ${l.undecidable}`
+    : `${l.conn} (undecidable: ${l.undecidable})`;
+}
+
+/**
+ * `src => dst : conns`, one connection a line, sorted: exactly netpol-analyzer's txt output, except that
+ * connections the policies leave undecidable (L7, FQDN rules) are named as such.
+ */
 export function renderConnlist(r: ReachReport): string {
   const ls = lines(r).map(
-    (l) => `${escapeTerminal(l.src, 10_000)} => ${escapeTerminal(l.dst, 10_000)} : ${l.conn}`,
+    (l) => `${escapeTerminal(l.src, 10_000)} => ${escapeTerminal(l.dst, 10_000)} : ${connText(l)}`,
   );
   return ls.length === 0 ? '' : `${ls.join('\n')}\n`;
 }
@@ -61,7 +76,7 @@ export function renderReachMarkdown(r: ReachReport): string {
     '|-----|-----|------|',
   ];
   const body = lines(r).map(
-    (l) => `| ${escapeMarkdown(l.src)} | ${escapeMarkdown(l.dst)} | ${escapeMarkdown(l.conn)} |`,
+    (l) => `| ${escapeMarkdown(l.src)} | ${escapeMarkdown(l.dst)} | ${escapeMarkdown(connText(l))} |`,
   );
   return `${[...head, ...body].join('\n')}\n`;
 }
@@ -85,7 +100,7 @@ export function renderReachDot(r: ReachReport): string {
     out.push(`\t"${escapeDot(name)}" [label="${escapeDot(name)}", ${nodeShape(p)}]`);
   for (const l of lines(r))
     out.push(
-      `\t"${escapeDot(l.src)}" -> "${escapeDot(l.dst)}" [label="${escapeDot(l.conn)}", color=gold2, fontcolor=darkgreen]`,
+      `\t"${escapeDot(l.src)}" -> "${escapeDot(l.dst)}" [label="${escapeDot(connText(l))}", color=${l.conn === 'No Connections' ? 'gray' : 'gold2'}, fontcolor=darkgreen${l.undecidable === undefined ? '' : ', style=dashed'}]`,
     );
   out.push('}');
   return `${out.join('\n')}\n`;

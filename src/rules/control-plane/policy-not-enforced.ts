@@ -1,5 +1,10 @@
 // Rule policy-not-enforced: NetworkPolicies, Pod Security labels or PodSecurityPolicies that nothing enforces.
-import type { InventoryItem } from '../../collect/inventory.js';
+import { refOf, type InventoryItem } from '../../collect/inventory.js';
+import {
+  CALICO_POLICY_KINDS,
+  CILIUM_POLICY_KINDS,
+  policyPluginRuns,
+} from '../../analysis/network-policy/plugin-policies.js';
 import { MANAGED_PROVIDERS } from '../../collect/settings/managed-settings.js';
 import type { Evidence } from '../../types.js';
 import { defineRule } from '../framework/define-rule.js';
@@ -44,13 +49,20 @@ export default defineRule({
     impact: 'high',
     variants: {
       'network-policy-inert': { title: 'NetworkPolicies on a network plugin that does not enforce them' },
+      'plugin-policy-inert': {
+        title: 'Cilium or Calico policies on a cluster whose network plugin does not read them',
+      },
       'pod-security-inert': { title: 'Pod Security labels with the PodSecurity admission plugin off' },
       'psp-inert': { title: 'PodSecurityPolicies that no admission plugin applies', impact: 'medium' },
     },
     detection:
       'Identifies the network plugin from DaemonSets, Deployments, pods and ConfigMaps (src/analysis/network-plugin.ts). ' +
       'For every namespace with NetworkPolicies (and every AdminNetworkPolicy), fails when the plugin does not ' +
-      'enforce policy and is unverifiable when no plugin was recognised. For namespaces labelled ' +
+      'enforce policy and is unverifiable when no plugin was recognised. For every Cilium policy ' +
+      '(CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy) and Calico policy (NetworkPolicy, GlobalNetworkPolicy of ' +
+      'projectcalico.org), fails when the cluster runs another plugin (only Cilium reads Cilium policies, only ' +
+      'Calico or Canal reads Calico policies) or its own plugin enforces nothing, unverifiable when detection cannot ' +
+      'tell. For namespaces labelled ' +
       'pod-security.kubernetes.io/*, fails when kube-apiserver --disable-admission-plugins lists PodSecurity or ' +
       'the version is older than 1.23. For PodSecurityPolicy objects, fails from 1.25 on or when ' +
       '--enable-admission-plugins lacks PodSecurityPolicy.',
@@ -78,6 +90,7 @@ export default defineRule({
         'namespace {{namespace}} declares {{count}} NetworkPolicies ({{names}}) but the network plugin {{plugin}} does not enforce them',
       anpInert:
         'AdminNetworkPolicy {{name}} is declared but the network plugin {{plugin}} does not enforce it',
+      pluginInert: '{{kind}} {{name}} is a {{family}} policy but {{reason}}: nothing enforces it',
       psaInert: 'namespace {{namespace}} is labelled for Pod Security ({{labels}}) but {{reason}}',
       pspInert: 'PodSecurityPolicy {{name}} is not applied: {{reason}}',
     },
@@ -86,8 +99,8 @@ export default defineRule({
     const inv = ctx.inventory;
     const byNamespace = policiesByNamespace(inv.ofKind('NetworkPolicy' as string));
     const anps = [...inv.ofKind('AdminNetworkPolicy'), ...inv.ofKind('BaselineAdminNetworkPolicy')];
+    const plugin = ctx.analyses.networkPlugin();
     if (byNamespace.size > 0 || anps.length > 0) {
-      const plugin = ctx.analyses.networkPlugin();
       const pluginEvidence: readonly Evidence[] = plugin.evidence;
       const unknown =
         'no network plugin was recognised from DaemonSets, Deployments or pods: include the kube-system workloads in the input, or accept this result with an exception naming the plugin';
@@ -132,6 +145,43 @@ export default defineRule({
             subject,
             variant: 'network-policy-inert',
             missing: unknown,
+            evidence: [objectEvidence(item)],
+          });
+      }
+    }
+
+    for (const [family, kinds] of [
+      ['cilium', CILIUM_POLICY_KINDS],
+      ['calico', CALICO_POLICY_KINDS],
+    ] as const) {
+      const items = kinds.flatMap((k) => inv.ofKind(k));
+      if (items.length === 0) continue;
+      const runs = policyPluginRuns(family, plugin);
+      const own = runs === 'yes' && plugin.enforces === 'no';
+      const reason = own
+        ? `the network plugin ${plugin.plugin} enforces no policy (${plugin.detected.map((d) => d.reason).join('; ')})`
+        : `the cluster runs ${plugin.plugin}, which does not read them`;
+      for (const item of items) {
+        const o = item.object;
+        const subject = refOf(o);
+        const name = `${o.metadata.namespace === undefined ? '' : `${o.metadata.namespace}/`}${o.metadata.name}`;
+        ctx.examined(subject);
+        if (runs === 'no' || own)
+          ctx.report({
+            messageId: 'pluginInert',
+            data: { kind: o.kind, name, family: family === 'cilium' ? 'Cilium' : 'Calico', reason },
+            subject,
+            variant: 'plugin-policy-inert',
+            evidence: [objectEvidence(item), ...plugin.evidence],
+          });
+        else if (runs === 'unknown')
+          ctx.unverifiable({
+            subject,
+            variant: 'plugin-policy-inert',
+            missing:
+              plugin.plugin === 'unknown'
+                ? `no network plugin was recognised, so whether ${family === 'cilium' ? 'Cilium' : 'Calico'} runs is unknown: include the kube-system workloads in the input`
+                : `the network plugin ${plugin.plugin} may or may not read ${o.kind} (${plugin.detected.map((d) => d.reason).join('; ')})`,
             evidence: [objectEvidence(item)],
           });
       }

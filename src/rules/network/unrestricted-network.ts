@@ -1,6 +1,9 @@
 // Rule unrestricted-network: namespaces and workloads no NetworkPolicy selects, policies that select nothing, open metadata egress.
 import { plural } from '../../text/plural.js';
 import type { KubeObject } from '../../collect/inventory.js';
+import { resourceState } from '../../collect/coverage.js';
+import { CALICO_NETWORK_POLICY } from '../../collect/resource-types.js';
+import { CALICO_POLICY_KINDS, CILIUM_POLICY_KINDS } from '../../analysis/network-policy/plugin-policies.js';
 import { namespaceLabels, type WorkloadRef } from '../../analysis/network-policy/endpoints.js';
 import { isEmpty, formatConns } from '../../analysis/network-policy/conn-set.js';
 import {
@@ -21,9 +24,12 @@ const METADATA = '169.254.169.254/32';
 /** Namespaces that hold no workloads by design (they carry cluster-info and node leases). */
 const EMPTY_BY_DESIGN = new Set(['kube-public', 'kube-node-lease']);
 
-/** Namespaced policy kinds of plugins ktm cannot evaluate but that still isolate pods (Cilium, Calico, Antrea). */
-const PLUGIN_POLICY_KINDS = ['CiliumNetworkPolicy', 'NetworkPolicy'];
-/** Cluster-wide plugin policies: they cover a namespace when their selector selects every pod. */
+/**
+ * Namespaced policy kinds that isolate pods: Cilium's and Calico's (evaluated by the reachability engine when their
+ * plugin runs) and Antrea's (`NetworkPolicy` of crd.antrea.io, not evaluated).
+ */
+const PLUGIN_POLICY_KINDS = ['CiliumNetworkPolicy', CALICO_NETWORK_POLICY, 'NetworkPolicy'];
+/** Cluster-wide plugin policies: they cover a namespace without workloads when their selector selects every pod. */
 const CLUSTER_POLICY_KINDS = [
   'CiliumClusterwideNetworkPolicy',
   'GlobalNetworkPolicy',
@@ -77,16 +83,19 @@ export default defineRule({
     detection:
       'Uses the reachability engine (src/analysis/network-policy/). no-policy: a namespace (Namespace objects ' +
       'and namespaces of workloads, except kube-public and kube-node-lease) with no NetworkPolicy, no plugin ' +
-      'policy (CiliumNetworkPolicy, Calico/Antrea NetworkPolicy) and no cluster-wide policy selecting it ' +
-      '(AdminNetworkPolicy or BaselineAdminNetworkPolicy subject; a Cilium/Calico cluster-wide policy that selects ' +
-      'every pod); in namespaces that do have Kubernetes NetworkPolicies, each workload whose pods no policy ' +
-      'isolates for ingress. dangling-policy: a NetworkPolicy with a non-empty podSelector that selects no pod or ' +
+      'policy (CiliumNetworkPolicy, Calico/Antrea NetworkPolicy) and no cluster-wide policy covering it ' +
+      '(an AdminNetworkPolicy or BaselineAdminNetworkPolicy subject; a CiliumClusterwideNetworkPolicy or Calico ' +
+      'GlobalNetworkPolicy that the engine applies to one of its workloads, or that selects every pod); in ' +
+      'namespaces that do have Kubernetes, Cilium or Calico policies, each workload whose pods no policy isolates ' +
+      'for ingress (a Cilium policy in default deny, any Calico policy). Policies of a plugin the cluster does not ' +
+      'run protect nothing and are not counted. dangling-policy: a NetworkPolicy with a non-empty podSelector that selects no pod or ' +
       'pod template of the input (an empty selector applies to future pods and is never dangling). ' +
       'metadata-egress: per namespace, the workloads allowed by the declared policies to open connections to ' +
-      '169.254.169.254. Whether the plugin enforces policies at all is the policy-not-enforced rule.',
+      '169.254.169.254 (unverifiable when only rules ktm cannot decide, such as Cilium FQDN or L7 rules, may allow ' +
+      'it). Whether the plugin enforces policies at all is the policy-not-enforced rule.',
     falsePositives:
-      'Plugin policies ktm cannot evaluate (Cilium, Calico) count as covering their namespace, but their ' +
-      'workload-level coverage is not checked. metadata-egress does not matter on nodes without a metadata ' +
+      'Antrea policies, which ktm does not evaluate, count as covering their namespace, but their workload-level ' +
+      'coverage is not checked. metadata-egress does not matter on nodes without a metadata ' +
       'service (bare metal) or where the cloud blocks it for pods (GKE Workload Identity metadata server, IMDSv2 ' +
       'with hop limit 1 answers only host-network pods).',
     remediation: {
@@ -107,7 +116,7 @@ export default defineRule({
       namespace:
         'namespace {{namespace}} has no network policy: every pod may reach its pods and they may reach anything',
       workload:
-        '{{workload}} is selected by no NetworkPolicy of namespace {{namespace}}: it accepts traffic from any pod',
+        '{{workload}} is selected by no NetworkPolicy of namespace {{namespace}} (nor by a Cilium or Calico policy that isolates it): it accepts traffic from any pod',
       dangling:
         'NetworkPolicy {{policy}} selects no pod: its podSelector {{selector}} matches nothing in namespace {{namespace}}',
       metadata:
@@ -128,20 +137,39 @@ export default defineRule({
       ...inv.ofKind('Namespace').map((n) => n.object.metadata.name),
       ...byNamespace.keys(),
     ]);
+    // Policies of a plugin the cluster does not run protect nothing (policy-not-enforced reports them).
+    const inert = new Set(
+      r.inertPluginPolicies.map((i) => `${i.ref.kind}/${i.ref.namespace ?? ''}/${i.ref.name}`),
+    );
+    const isInert = (o: KubeObject): boolean =>
+      inert.has(`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
     const k8sPolicyNs = new Set<string>();
     const pluginPolicyNs = new Set<string>();
+    /** Namespaces with Cilium or Calico policies, which the engine evaluates (Antrea's it does not). */
+    const evaluatedPluginNs = new Set<string>();
     for (const kind of PLUGIN_POLICY_KINDS)
       for (const it of inv.ofKind(kind)) {
+        if (isInert(it.object)) continue;
         const ns = it.object.metadata.namespace ?? 'default';
         if (kind === 'NetworkPolicy' && (it.object.apiVersion ?? '').startsWith('networking.k8s.io/'))
           k8sPolicyNs.add(ns);
         else pluginPolicyNs.add(ns);
+        if (kind !== 'NetworkPolicy') evaluatedPluginNs.add(ns);
       }
     const admin = ['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'].flatMap((k) => inv.ofKind(k));
-    const clusterWide = CLUSTER_POLICY_KINDS.flatMap((k) => inv.ofKind(k)).filter((it) =>
-      selectsEverything(it.object),
+    const clusterWide = CLUSTER_POLICY_KINDS.flatMap((k) => inv.ofKind(k)).filter(
+      (it) => !isInert(it.object) && selectsEverything(it.object),
     );
     const namespaceRef = (ns: string): Ref => ({ kind: 'Namespace', name: ns });
+    // Plugin policies that could not be read (forbidden, failed) may cover any namespace or workload.
+    const unreadKinds = [...CILIUM_POLICY_KINDS, ...CALICO_POLICY_KINDS].filter((k) => {
+      const st = resourceState(inv.coverage, k)?.state;
+      return st === 'forbidden' || st === 'failed';
+    });
+    const unread =
+      unreadKinds.length === 0
+        ? undefined
+        : `${unreadKinds.join(', ')} could not be read (forbidden or failed): such a policy may cover it`;
     const nsItem = (ns: string) => inv.get('Namespace', undefined, ns);
 
     for (const ns of [...namespaces].sort()) {
@@ -155,7 +183,11 @@ export default defineRule({
         const pods = rec(subject['pods']);
         return pods['namespaceSelector'] !== undefined && selectorMatches(pods['namespaceSelector'], labels);
       });
-      if (byAdmin !== undefined || clusterWide.length > 0) continue;
+      if (byAdmin !== undefined) continue;
+      // A cluster-wide policy (ANP, CiliumClusterwideNetworkPolicy, GlobalNetworkPolicy) the engine evaluated
+      // covers the namespace when it applies to one of its workloads; without workloads, when it selects every pod.
+      const ws = byNamespace.get(ns) ?? [];
+      if (ws.length > 0 ? ws.some((w) => r.covered(w, 'ingress')) : clusterWide.length > 0) continue;
       const item = nsItem(ns);
       const evidence: Evidence[] = [
         item === undefined
@@ -168,6 +200,10 @@ export default defineRule({
           .slice(0, 3)
           .map((w): Evidence => ({ ref: workloadRef(w), value: 'selected by no policy' })),
       ];
+      if (unread !== undefined) {
+        ctx.unverifiable({ subject: namespaceRef(ns), variant: 'no-policy', missing: unread, evidence });
+        continue;
+      }
       ctx.report({
         messageId: 'namespace',
         data: { namespace: ns },
@@ -178,11 +214,15 @@ export default defineRule({
     }
 
     for (const w of r.workloads) {
-      if (!k8sPolicyNs.has(w.namespace)) continue;
+      if (!k8sPolicyNs.has(w.namespace) && !evaluatedPluginNs.has(w.namespace)) continue;
       const ref = workloadRef(w);
       ctx.examined(ref);
       if (r.isolated(w, 'ingress')) continue;
       const item = inv.get(w.kind, w.namespace, w.name);
+      if (unread !== undefined) {
+        ctx.unverifiable({ subject: ref, variant: 'no-policy', missing: unread });
+        continue;
+      }
       ctx.report({
         messageId: 'workload',
         data: { workload: `${w.kind} ${w.namespace}/${w.name}`, namespace: w.namespace },
@@ -223,7 +263,24 @@ export default defineRule({
       const open = ws
         .map((w) => ({ w, c: r.allowedToAddress(w, METADATA, 'declared') }))
         .filter((x) => x.c !== undefined && !isEmpty(x.c));
-      if (open.length === 0) continue;
+      if (open.length === 0) {
+        // An FQDN or L7 rule may open the address at run time: that is not decided either way.
+        const maybe = r.hasUndecidable
+          ? ws.filter((w) => !isEmpty(r.undecidableToAddress(w, METADATA, 'declared')))
+          : [];
+        if (maybe.length > 0)
+          ctx.unverifiable({
+            subject: namespaceRef(ns),
+            variant: 'metadata-egress',
+            missing: `${maybe.length} workload(s) may reach 169.254.169.254 depending on rules ktm cannot decide (${r.undecidableReasons.join('; ')}), e.g. ${maybe[0]!.kind} ${maybe[0]!.name}`,
+            evidence: maybe.slice(0, 5).map((w): Evidence => ({
+              ref: workloadRef(w),
+              path: 'egress',
+              value: '169.254.169.254: undecidable',
+            })),
+          });
+        continue;
+      }
       const first = open[0]!;
       ctx.report({
         messageId: 'metadata',

@@ -83,3 +83,55 @@ export function conn(lines: readonly string[], src: string, dst: string): string
   const prefix = `${src} => ${dst} : `;
   return lines.find((l) => l.startsWith(prefix))?.slice(prefix.length);
 }
+
+export const CILIUM_PLUGIN: NetworkPluginInfo = {
+  plugin: 'cilium',
+  enforces: 'yes',
+  evidence: [],
+  detected: [{ plugin: 'cilium', enforces: 'yes', reason: 'the Cilium agent enforces NetworkPolicy' }],
+};
+
+export const CALICO_PLUGIN: NetworkPluginInfo = {
+  plugin: 'calico',
+  enforces: 'yes',
+  evidence: [],
+  detected: [{ plugin: 'calico', enforces: 'yes', reason: 'calico-node (Felix) enforces NetworkPolicy' }],
+};
+
+export function cnp(namespace: string, name: string, spec: Record<string, unknown>): KubeObject {
+  return { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name, namespace }, spec };
+}
+
+export function ccnp(name: string, spec: Record<string, unknown>): KubeObject {
+  return { apiVersion: 'cilium.io/v2', kind: 'CiliumClusterwideNetworkPolicy', metadata: { name }, spec };
+}
+
+/** A Calico NetworkPolicy, as read (filed as CalicoNetworkPolicy by the collector). */
+export function calicoNp(namespace: string, name: string, spec: Record<string, unknown>): KubeObject {
+  return {
+    apiVersion: 'projectcalico.org/v3',
+    kind: 'CalicoNetworkPolicy',
+    metadata: { name, namespace },
+    spec,
+  };
+}
+
+export function gnp(name: string, spec: Record<string, unknown>): KubeObject {
+  return { apiVersion: 'projectcalico.org/v3', kind: 'GlobalNetworkPolicy', metadata: { name }, spec };
+}
+
+export function tier(name: string, spec: Record<string, unknown>): KubeObject {
+  return { apiVersion: 'projectcalico.org/v3', kind: 'Tier', metadata: { name }, spec };
+}
+
+/** The connlist lines for these objects on a cluster running `plugin` (effective view unless said). */
+export function connlistOn(
+  plugin: NetworkPluginInfo,
+  objects: readonly KubeObject[],
+  view: 'declared' | 'effective' = 'effective',
+): string[] {
+  const reach = computeReachability(inventoryOf(objects), { plugin });
+  return renderConnlist({ view, connections: reach.connections(view), plugin: reach.plugin, inert: false })
+    .split('\n')
+    .filter((l) => l !== '');
+}

@@ -38,6 +38,26 @@ describe('ktm reach', () => {
     );
   });
 
+  it('on a cluster protected only by Cilium policies, lists what they allow and names what they leave undecidable', async () => {
+    const dir = path.join(shop, '..', 'cilium-shop');
+    const r = await runKtm(['reach', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(await readFile(path.join(dir, 'expected.txt'), 'utf8'));
+    expect(r.stdout).toContain(
+      'shop/frontend[Deployment] => shop/backend[Deployment] : undecidable: TCP 9000\n',
+    );
+    expect(r.stderr).toContain('(FQDN rule (toFQDNs); L7 rule (http))');
+    const json = JSON.parse((await runKtm(['reach', dir, '-o', 'json'])).stdout) as {
+      connections: { src: string; dst: string; conn: string; undecidable?: string }[];
+    };
+    expect(json.connections).toContainEqual({
+      src: 'shop/backend[Deployment]',
+      dst: '0.0.0.0-255.255.255.255[External]',
+      conn: 'No Connections',
+      undecidable: 'TCP 443',
+    });
+  });
+
   it('rejects an unknown format with exit 2', async () => {
     expect((await runKtm(['reach', shop, '-o', 'xml'])).code).toBe(2);
   });

@@ -171,6 +171,70 @@ describe('collectLive', () => {
     expect(coverageOf(result, 'Pod')).toMatchObject({ state: 'read' });
   });
 
+  it("reads Calico's policies from projectcalico.org/v3, drops the CRD view of the same objects, and a forbidden Cilium type is a gap", async () => {
+    const apis = JSON.parse(fixture('apis.json')) as { groups: unknown[] };
+    const group = (name: string, version: string) => ({
+      name,
+      versions: [{ groupVersion: `${name}/${version}`, version }],
+      preferredVersion: { groupVersion: `${name}/${version}`, version },
+    });
+    const list = (apiVersion: string, kind: string, items: unknown[]) => ({
+      status: 200,
+      body: { apiVersion, kind: `${kind}List`, metadata: { resourceVersion: '7' }, items },
+    });
+    const policy = (name: string) => ({
+      metadata: { name, namespace: 'shop' },
+      spec: { selector: "app == 'web'", ingress: [{ action: 'Allow' }] },
+    });
+    api
+      .route('/apis', () => ({
+        status: 200,
+        body: {
+          ...apis,
+          groups: [
+            ...apis.groups,
+            group('projectcalico.org', 'v3'),
+            group('crd.projectcalico.org', 'v1'),
+            group('cilium.io', 'v2'),
+          ],
+        },
+      }))
+      .route('/apis/projectcalico.org/v3/networkpolicies', () =>
+        list('projectcalico.org/v3', 'NetworkPolicy', [policy('allow-web')]),
+      )
+      .route('/apis/crd.projectcalico.org/v1/networkpolicies', () =>
+        list('crd.projectcalico.org/v1', 'NetworkPolicy', [policy('default.allow-web')]),
+      )
+      .route('/apis/cilium.io/v2/ciliumclusterwidenetworkpolicies', () =>
+        list('cilium.io/v2', 'CiliumClusterwideNetworkPolicy', []),
+      )
+      .route('/apis/cilium.io/v2/ciliumnetworkpolicies', () => ({
+        status: 403,
+        body: {
+          kind: 'Status',
+          apiVersion: 'v1',
+          status: 'Failure',
+          message: 'ciliumnetworkpolicies.cilium.io is forbidden',
+          reason: 'Forbidden',
+          code: 403,
+        },
+      }));
+    const result = await collectLive({ kubeconfig, retry: FAST_RETRY });
+    expect(itemsOf(result, 'CalicoNetworkPolicy').map((o) => `${o.apiVersion} ${o.metadata.name}`)).toEqual([
+      'projectcalico.org/v3 allow-web',
+    ]);
+    // The Kubernetes NetworkPolicy kind stays Kubernetes'.
+    expect(itemsOf(result, 'NetworkPolicy').every((o) => o.apiVersion === 'networking.k8s.io/v1')).toBe(true);
+    const byId = new Map(result.coverage.resources.map((r) => [r.resource, r]));
+    expect(byId.get('networkpolicies.projectcalico.org')).toMatchObject({ state: 'read', count: 1 });
+    expect(byId.get('networkpolicies.crd.projectcalico.org')).toMatchObject({
+      state: 'not-collected',
+      reason: 'read as networkpolicies.projectcalico.org',
+    });
+    expect(byId.get('ciliumnetworkpolicies.cilium.io')?.state).toBe('forbidden');
+    expect(byId.get('ciliumclusterwidenetworkpolicies.cilium.io')).toMatchObject({ state: 'read', count: 0 });
+  });
+
   it('retries a 429, waiting as long as Retry-After says, then reads the list', async () => {
     api.route('/apis/apps/v1/deployments', (_req, n) =>
       n === 0

@@ -184,7 +184,9 @@ describe('readPaths on folders and stdin', () => {
   it('says read only for the kinds the files hold; the others are not collected', async () => {
     const r = await readPaths([fx('multi-doc.yaml')], {});
     expect(r.coverage.mode).toBe('manifests');
-    expect(r.coverage.resources.map((c) => c.kind)).toEqual(RESOURCE_TYPES.map((rt) => rt.kind));
+    expect(r.coverage.resources.map((c) => c.kind)).toEqual(
+      RESOURCE_TYPES.filter((rt) => rt.fallbackFor === undefined).map((rt) => rt.kind),
+    );
     const read = r.coverage.resources.filter((c) => c.state === 'read').map((c) => [c.kind, c.count]);
     expect(read).toEqual([
       ['Namespace', 1],
