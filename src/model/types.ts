@@ -248,7 +248,10 @@ export interface ModelNetwork {
    * When the inventory holds Cilium or Calico policies: whether the plugin's policies isolate every, some or no
    * workload of a namespace (a zone's default-deny control counts them).
    */
-  readonly pluginIsolation?: (namespace: string, dir: 'ingress' | 'egress') => 'all' | 'some' | 'none' | 'empty';
+  readonly pluginIsolation?: (
+    namespace: string,
+    dir: 'ingress' | 'egress',
+  ) => 'all' | 'some' | 'none' | 'empty';
 }
 
 export interface Model {

@@ -96,18 +96,20 @@ export async function readPaths(
         readInput(budget.count(fileChunks(input.path), input.path), input.path, sink, input.path),
       );
   }
-  const resources: ResourceCoverage[] = RESOURCE_TYPES.filter((rt) => rt.fallbackFor === undefined).map((rt) => {
-    const count = sink.count(rt.kind);
-    return count > 0 || options.complete === true
-      ? { resource: resourceId(rt), kind: rt.kind, state: 'read', count }
-      : {
-          resource: resourceId(rt),
-          kind: rt.kind,
-          state: 'not-collected',
-          count: 0,
-          reason: `no ${rt.kind} in the manifests given (add them, or pass --complete when the files are the whole cluster)`,
-        };
-  });
+  const resources: ResourceCoverage[] = RESOURCE_TYPES.filter((rt) => rt.fallbackFor === undefined).map(
+    (rt) => {
+      const count = sink.count(rt.kind);
+      return count > 0 || options.complete === true
+        ? { resource: resourceId(rt), kind: rt.kind, state: 'read', count }
+        : {
+            resource: resourceId(rt),
+            kind: rt.kind,
+            state: 'not-collected',
+            count: 0,
+            reason: `no ${rt.kind} in the manifests given (add them, or pass --complete when the files are the whole cluster)`,
+          };
+    },
+  );
   return {
     cluster: { name: paths.map((p) => (p === '-' ? 'stdin' : path.basename(path.resolve(p)))).join(',') },
     items: sink.items,
