@@ -106,6 +106,11 @@ describe('tokens', () => {
     ]);
     expect(e.control).toContain('Role app/secret-reader');
   });
+  it('a RoleBinding ServiceAccount subject without namespace is the account of the binding namespace', async () => {
+    const pg = await graphOf('edges/token-list-sa-default-namespace.yaml');
+    expect(edgeStrings(pg, 'TOKEN_LIST')).toEqual(['TOKEN_LIST ServiceAccount/app/reader -> Secret/app/*']);
+    expect(reaches(pg, 'ServiceAccount/app/reader', 'Secret/app/db-password')).toBe(true);
+  });
   it('get secrets: TOKEN_BRUTEFORCE, and a legacy token secret leads to its service account', async () => {
     const pg = await graphOf('edges/token-bruteforce.yaml');
     expect(hasEdge(pg, 'TOKEN_BRUTEFORCE', 'ServiceAccount/app/getter', 'Secret/app/*')).toBe(true);
