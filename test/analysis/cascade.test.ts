@@ -30,6 +30,39 @@ describe('cascade on the example cluster', () => {
     expect(r.fails.map((f) => f.component)).not.toContain('workload:payments/Deployment/payments-api');
   });
 
+  it('payments down: orders (its readiness probe checks payments-api) fails, storefront (calls orders) degrades', () => {
+    const r = computeCascade(model, inv, 'payments');
+    const orders = r.fails.find((f) => f.component === 'workload:shop/Deployment/orders')!;
+    expect(orders.reason).toContain('readiness probe checks payments/payments-api');
+    expect(r.fails.map((f) => f.component)).toContain('service:shop/orders');
+    const storefront = r.degraded.find((d) => d.component === 'workload:shop/Deployment/storefront')!;
+    expect(storefront.reason).toContain('env ORDERS_URL');
+    expect(storefront.chain).toEqual([
+      'service:payments/payments-api',
+      'workload:shop/Deployment/orders',
+      'service:shop/orders',
+      'workload:shop/Deployment/storefront',
+    ]);
+  });
+
+  it('the shop database down degrades storefront, which names it in DB_HOST', () => {
+    const r = computeCascade(model, inv, 'shop-db');
+    expect(r.degraded.map((d) => d.component)).toEqual(['workload:shop/Deployment/storefront']);
+  });
+
+  it('the policy webhook intercepts node heartbeats and leader-election leases', () => {
+    const r = computeCascade(model, inv, 'policy-webhook');
+    expect(r.blockedWrites.join('\n')).toContain(
+      "intercepts the kubelets' Lease renewals in kube-node-lease",
+    );
+    expect(r.blockedWrites.join('\n')).toContain('intercepts the leader-election Leases in kube-system');
+    for (const k of ['kubelet:lab-cp-1', 'kubelet:lab-worker-1', 'kubelet:lab-worker-2'])
+      expect(r.degraded.find((d) => d.component === k)?.reason).toContain('heartbeats');
+    expect(r.degraded.find((d) => d.component === 'kube-controller-manager')?.reason).toContain(
+      'leader-election Lease',
+    );
+  });
+
   it('the fail-closed policy webhook down blocks the writes it matches, including its own recovery', () => {
     const r = computeCascade(model, inv, 'workload:policy-system/Deployment/policy-webhook');
     expect(r.fails.map((f) => f.component)).toContain('service:policy-system/policy-webhook');
