@@ -3,6 +3,7 @@ import type { Inventory, KubeObject } from '../../collect/inventory.js';
 import { refOf } from '../../collect/inventory.js';
 import { lookupSetting, settingsFor } from '../../model/settings-lookup.js';
 import { controlPlaneProcessOfPod } from '../../model/roles.js';
+import { cloudOf, collectNodes } from '../../model/nodes.js';
 import { groupWorkloads } from '../../model/workloads.js';
 import { schedulableNodes, schedulingNode, type SchedulingNode } from '../scheduling.js';
 import type { Evidence, Ref, Source } from '../../types.js';
@@ -101,17 +102,8 @@ export function clusterFacts(inv: Inventory): ClusterFacts {
   const s = settingsFor(inv, 'kube-apiserver');
   const mode = lookupSetting(s, 'kube-apiserver', 'authorization-mode');
   const anon = lookupSetting(s, 'kube-apiserver', 'anonymous-auth');
-  let cloud: string | undefined = inv.cluster.provider;
-  if (cloud === undefined) {
-    for (const n of inv.ofKind('Node')) {
-      const pid = n.object.spec?.providerID ?? '';
-      const m = /^(aws|gce|azure|digitalocean|linode|oci|ibm):/.exec(pid);
-      if (m) {
-        cloud = m[1];
-        break;
-      }
-    }
-  }
+  // One answer for the whole run: the model's (provider, or the nodes' providerID scheme).
+  const cloud = cloudOf(inv, collectNodes(inv, []));
   return {
     // NodeRestriction is not in the apiserver's default plugin list; kubeadm enables it.
     nodeRestriction: admissionFact(inv, 'NodeRestriction', false),

@@ -4,83 +4,16 @@ import { refOf } from '../../collect/inventory.js';
 import type { Evidence, Ref } from '../../types.js';
 import { matches, selectorFromLabels } from '../network-policy/label-selector.js';
 import type { AttackStep } from './attack-graph.js';
+import {
+  isSameOrParent,
+  normaliseHostPath,
+  parentOf,
+  READ_SENSITIVE,
+  RUNTIME_SOCKETS,
+  touches,
+  writeSensitive,
+} from '../host-paths.js';
 import { listOf, recordOf, str, type GraphContext, type PodInfo } from './graph-context.js';
-
-/** Normalise a host path: collapse slashes, drop `.` and trailing slash, resolve `..` lexically. */
-export function normaliseHostPath(p: string): string {
-  const parts: string[] = [];
-  for (const seg of p.split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') parts.pop();
-    else parts.push(seg);
-  }
-  return `/${parts.join('/')}`;
-}
-
-/** `a` is `b` or a directory above it. */
-export function isSameOrParent(a: string, b: string): boolean {
-  return a === '/' || a === b || b.startsWith(`${a}/`);
-}
-
-/** Host trees where writing anything gives code execution on the node (cron, systemd, binaries, kubelet and runtime state). */
-const WRITE_SENSITIVE_TREES = [
-  '/etc',
-  '/root',
-  '/usr',
-  '/bin',
-  '/sbin',
-  '/lib',
-  '/lib64',
-  '/boot',
-  '/opt/cni/bin',
-  '/var/lib/kubelet',
-  '/var/lib/docker',
-  '/var/lib/containerd',
-  '/var/spool/cron',
-  '/dev',
-  '/proc',
-  '/sys',
-];
-
-/** Directories sensitive as a whole (they hold runtime sockets and home directories) but whose children usually are not. */
-const WRITE_SENSITIVE_DIRS = ['/run', '/var/run', '/home'];
-
-/** The sensitive location a writable host path reaches, if any. */
-export function writeSensitive(p: string): string | undefined {
-  return touches(p, WRITE_SENSITIVE_TREES) ?? WRITE_SENSITIVE_DIRS.find((d) => isSameOrParent(p, d));
-}
-
-/** Host locations whose read yields node or cluster credentials (kubelet and admin kubeconfigs, PKI, SSH keys, etcd). */
-const READ_SENSITIVE = [
-  '/etc/kubernetes',
-  '/var/lib/kubelet/pki',
-  '/var/lib/kubelet/kubeconfig',
-  '/etc/ssh',
-  '/etc/shadow',
-  '/root',
-  '/home',
-  '/var/lib/etcd',
-  // KubeHound: SSH keys can be read from the ssh-agent's memory through a host /proc mount.
-  '/proc',
-];
-
-const RUNTIME_SOCKETS = [
-  '/run/containerd/containerd.sock',
-  '/var/run/containerd/containerd.sock',
-  '/run/docker.sock',
-  '/var/run/docker.sock',
-  '/run/crio/crio.sock',
-  '/var/run/crio/crio.sock',
-  '/run/cri-dockerd.sock',
-  '/var/run/cri-dockerd.sock',
-];
-
-function touches(p: string, list: readonly string[]): string | undefined {
-  return list.find((s) => isSameOrParent(p, s) || isSameOrParent(s, p));
-}
-
-const parentOf = (p: string, list: readonly string[]): string | undefined =>
-  list.find((s) => isSameOrParent(p, s));
 
 function caps(sc: Record<string, unknown>): Set<string> {
   const add = listOf([recordOf(sc['capabilities'])])[0]?.['add'];

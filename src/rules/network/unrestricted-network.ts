@@ -10,6 +10,7 @@ import {
   type Labels,
 } from '../../analysis/network-policy/label-selector.js';
 import type { Evidence, Ref } from '../../types.js';
+import { cloudOf, collectNodes } from '../../model/nodes.js';
 import { defineRule } from '../framework/define-rule.js';
 import { objectEvidence } from '../framework/evidence.js';
 import { endpointsOf, reachabilityOf, rec, workloadRef } from './support/network-analyses.js';
@@ -68,6 +69,11 @@ export default defineRule({
       'no-policy': { title: 'a namespace or workload selected by no NetworkPolicy' },
       'dangling-policy': { title: 'a NetworkPolicy whose pod selector matches no pod', likelihood: 'low' },
       'metadata-egress': { title: 'egress to the cloud metadata address is allowed', impact: 'high' },
+      'metadata-egress-no-cloud': {
+        title: 'egress to 169.254.169.254 is allowed, but no cloud provider was detected',
+        likelihood: 'low',
+        impact: 'low',
+      },
     },
     detection:
       'Uses the reachability engine (src/analysis/network-policy/). no-policy: a namespace (Namespace objects ' +
@@ -78,7 +84,10 @@ export default defineRule({
       'isolates for ingress. dangling-policy: a NetworkPolicy with a non-empty podSelector that selects no pod or ' +
       'pod template of the input (an empty selector applies to future pods and is never dangling). ' +
       'metadata-egress: per namespace, the workloads allowed by the declared policies to open connections to ' +
-      '169.254.169.254. Whether the plugin enforces policies at all is the policy-not-enforced rule.',
+      "169.254.169.254, when a cloud provider is detected (the cluster's provider or a node's providerID); " +
+      'without one, a single informational metadata-egress-no-cloud finding says how many namespaces would be ' +
+      'exposed if the nodes do run in a cloud. Whether the plugin enforces policies at all is the ' +
+      'policy-not-enforced rule.',
     falsePositives:
       'Plugin policies ktm cannot evaluate (Cilium, Calico) count as covering their namespace, but their ' +
       'workload-level coverage is not checked. metadata-egress does not matter on nodes without a metadata ' +
@@ -107,6 +116,8 @@ export default defineRule({
         'NetworkPolicy {{policy}} selects no pod: its podSelector {{selector}} matches nothing in namespace {{namespace}}',
       metadata:
         '{{workloads}} of namespace {{namespace}} may connect to the cloud metadata address 169.254.169.254 ({{conns}}), e.g. {{example}}',
+      metadataNoCloud:
+        'no cloud provider detected (no cluster provider, no node providerID): if the nodes run in a cloud, workloads of {{namespaces}} may reach its metadata service at 169.254.169.254, e.g. namespace {{example}}',
     },
   },
   check(ctx) {
@@ -214,12 +225,25 @@ export default defineRule({
       });
     }
 
+    const cloud = ctx.shared('cloud', (i) => cloudOf(i, collectNodes(i, [])));
+    const withoutCloud: { ns: string; evidence: Evidence }[] = [];
     for (const [ns, ws] of [...byNamespace.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       const open = ws
         .map((w) => ({ w, c: r.allowedToAddress(w, METADATA, 'declared') }))
         .filter((x) => x.c !== undefined && !isEmpty(x.c));
       if (open.length === 0) continue;
       const first = open[0]!;
+      if (cloud === undefined) {
+        withoutCloud.push({
+          ns,
+          evidence: {
+            ref: workloadRef(first.w),
+            path: 'egress',
+            value: `169.254.169.254: ${first.c === undefined ? '' : formatConns(first.c)}`,
+          },
+        });
+        continue;
+      }
       ctx.report({
         messageId: 'metadata',
         data: {
@@ -237,5 +261,13 @@ export default defineRule({
         })),
       });
     }
+    if (withoutCloud.length > 0)
+      ctx.report({
+        messageId: 'metadataNoCloud',
+        data: { namespaces: plural(withoutCloud.length, 'namespace'), example: withoutCloud[0]!.ns },
+        subject: { kind: 'Cluster', name: inv.cluster.name },
+        variant: 'metadata-egress-no-cloud',
+        evidence: withoutCloud.slice(0, 5).map((x) => x.evidence),
+      });
   },
 });
