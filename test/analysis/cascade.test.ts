@@ -1,7 +1,8 @@
 // Cascade on the example cluster: etcd, a fail-closed webhook, CoreDNS and a worker node stopping.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../../src/collect/load.js';
-import type { Inventory } from '../../src/collect/inventory.js';
+import type { Inventory, KubeObject } from '../../src/collect/inventory.js';
+import { inventoryOf } from '../model/inventory-of.js';
 import { deriveModel } from '../../src/model/index.js';
 import type { Model } from '../../src/model/types.js';
 import { computeCascade, UnknownTargetError } from '../../src/analysis/cascade.js';
@@ -114,5 +115,71 @@ describe('cascade on the example cluster', () => {
     const r = computeCascade(model, inv, 'Master Data');
     expect(r.stopped).toEqual(['etcd:lab-cp-1']);
     expect(() => computeCascade(model, inv, 'no-such-thing')).toThrow(UnknownTargetError);
+  });
+});
+
+describe('a fail-closed webhook and the heartbeats it intercepts', () => {
+  const objects = (namespaceSelector: Record<string, unknown>): KubeObject[] => [
+    { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'guard', namespace: 'guard' },
+      spec: {
+        selector: { matchLabels: { app: 'guard' } },
+        template: {
+          metadata: { labels: { app: 'guard' } },
+          spec: { containers: [{ name: 'g', image: 'g:1' }] },
+        },
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'guard', namespace: 'guard' },
+      spec: { selector: { app: 'guard' }, ports: [{ port: 443 }] },
+    },
+    {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingWebhookConfiguration',
+      metadata: { name: 'guard' },
+      webhooks: [
+        {
+          name: 'leases.guard.example',
+          failurePolicy: 'Fail',
+          clientConfig: { service: { name: 'guard', namespace: 'guard' } },
+          rules: [
+            {
+              apiGroups: ['coordination.k8s.io'],
+              apiVersions: ['v1'],
+              operations: ['UPDATE'],
+              resources: ['leases'],
+            },
+          ],
+          namespaceSelector,
+        },
+      ],
+    },
+  ];
+  const run = (namespaceSelector: Record<string, unknown>) => {
+    const inv = inventoryOf(objects(namespaceSelector));
+    return computeCascade(deriveModel(inv), inv, 'workload:guard/Deployment/guard');
+  };
+
+  it('lease renewals in kube-node-lease rejected: the kubelets degrade, the node turns NotReady', () => {
+    const r = run({});
+    expect(r.degraded.find((d) => d.component === 'kubelet:n1')?.reason).toContain('heartbeats');
+    expect(r.blockedWrites.join('\n')).toContain('Lease renewals in kube-node-lease');
+  });
+
+  it('a namespaceSelector that leaves out kube-node-lease spares the heartbeats', () => {
+    const r = run({
+      matchExpressions: [
+        { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-node-lease', 'kube-system'] },
+      ],
+    });
+    expect(r.degraded.map((d) => d.component)).not.toContain('kubelet:n1');
+    expect(r.blockedWrites.join('\n')).not.toContain('kube-node-lease');
+    expect(r.blockedWrites.join('\n')).not.toContain('leader-election');
   });
 });

@@ -95,6 +95,14 @@ describe('tokens', () => {
     const pg = await graphOf('edges/token-automount-off.yaml');
     expect(edgeStrings(pg, 'TOKEN_STEAL')).toEqual([]);
   });
+  it('pods/portforward: POD_PORT_FORWARD to the pods of the namespace, and nothing else', async () => {
+    const pg = await graphOf('edges/pod-port-forward.yaml');
+    expect(edgeStrings(pg, 'POD_PORT_FORWARD')).toEqual([
+      'POD_PORT_FORWARD User/support-engineer -> Pod/payments/*',
+    ]);
+    expect(edgeStrings(pg, 'POD_EXEC').filter((e) => e.includes('support-engineer'))).toEqual([]);
+    expect(reaches(pg, 'User/support-engineer', 'Pod/payments/api')).toBe(true);
+  });
   it('list secrets: TOKEN_LIST to the namespace secrets', async () => {
     const pg = await graphOf('edges/token-list.yaml');
     expect(hasEdge(pg, 'TOKEN_LIST', 'ServiceAccount/app/reader', 'Secret/app/*')).toBe(true);
