@@ -71,7 +71,6 @@ export default defineRule({
       'memory-unbounded': {
         title: 'a container with a memory request but no memory limit (it can take the node’s memory)',
         impact: 'medium',
-        likelihood: 'high',
       },
       'implausible-quantity': {
         title: 'a request or limit whose value no one means (memory 400m = 0.4 bytes)',
