@@ -279,22 +279,31 @@ export function addPolicyIntentFlows(
   const named = (sel: k8s.V1LabelSelector | undefined): boolean =>
     sel !== undefined &&
     (Object.keys(sel.matchLabels ?? {}).length > 0 || (sel.matchExpressions ?? []).length > 0);
+  // Workloads by namespace, so a rule looks only at the namespaces its peers select (linear at 10,000 namespaces).
+  const byNamespace = new Map<string, WorkloadRecord[]>();
+  for (const w of workloads) {
+    const l = byNamespace.get(w.namespace);
+    if (l === undefined) byNamespace.set(w.namespace, [w]);
+    else l.push(w);
+  }
+  const namespaces = [...byNamespace.keys()].sort();
   for (const p of inv.ofKind('NetworkPolicy')) {
     const ns = p.object.metadata.namespace ?? 'default';
     const spec = p.object.spec;
     if (spec === undefined) continue;
-    const targets = workloads.filter((w) => w.namespace === ns && selects(spec.podSelector, w.labels));
+    const targets = (byNamespace.get(ns) ?? []).filter((w) => selects(spec.podSelector, w.labels));
+    if (targets.length === 0) continue;
     (spec.ingress ?? []).forEach((rule, ri) => {
       // The stored object is the API's JSON (`from`), not the client library's renamed field (`_from`).
       const peers = (rule as { from?: k8s.V1NetworkPolicyPeer[] }).from ?? [];
       peers.forEach((peer, pi) => {
         if (peer.ipBlock !== undefined || !named(peer.podSelector)) return;
-        const sources = workloads.filter(
-          (w) =>
-            (peer.namespaceSelector === undefined
-              ? w.namespace === ns
-              : selects(peer.namespaceSelector, labelsOfNs(w.namespace))) &&
-            selects(peer.podSelector, w.labels),
+        const peerNamespaces =
+          peer.namespaceSelector === undefined
+            ? [ns]
+            : namespaces.filter((n) => selects(peer.namespaceSelector, labelsOfNs(n)));
+        const sources = peerNamespaces.flatMap((n) =>
+          (byNamespace.get(n) ?? []).filter((w) => selects(peer.podSelector, w.labels)),
         );
         const ports = (rule.ports ?? []).map((x) => (typeof x.port === 'number' ? x.port : undefined));
         for (const from of sources)
