@@ -9,6 +9,7 @@ import type { Inventory } from '../collect/inventory.js';
 import type { Component, Flow, Model } from '../model/types.js';
 import { KtmError } from '../errors.js';
 import { resolveModelName, type ModelTarget } from '../model/names.js';
+import { selectorMatches } from '../model/workloads.js';
 
 export interface CascadeEntry {
   readonly component: string;
@@ -77,10 +78,57 @@ export function resolveTarget(
   };
 }
 
+/** Whether a webhook rule matches an UPDATE of `group/resource` (a subresource only through `x/sub`, `*\/sub` or `*\/*`). */
+function ruleMatchesUpdate(r: k8s.V1RuleWithOperations, group: string, resource: string): boolean {
+  const ops = r.operations ?? [];
+  if (!ops.some((o) => o === '*' || o === 'UPDATE')) return false;
+  if (!(r.apiGroups ?? []).some((g) => g === '*' || g === group)) return false;
+  const [res, sub] = resource.split('/');
+  return (r.resources ?? []).some((x) => {
+    if (x === '*/*' || x === resource) return true;
+    if (sub === undefined) return x === '*';
+    return x === `*/${sub}` || x === `${res}/*`;
+  });
+}
+
+/**
+ * The heartbeats a fail-closed webhook intercepts (https://kubernetes.io/docs/concepts/architecture/leases/):
+ * kubelets renew a Lease in kube-node-lease every 10 s and the node controller marks a node NotReady when it is
+ * not renewed within --node-monitor-grace-period (40 s); kube-controller-manager and kube-scheduler hold
+ * leader-election Leases in kube-system and stop when they cannot renew them.
+ */
+function heartbeatsBlocked(
+  inv: Inventory,
+  hook: k8s.V1ValidatingWebhook | undefined,
+): { nodeLeases: boolean; nodeStatus: boolean; leaderElection: boolean } {
+  const rules = hook?.rules ?? [];
+  const inNamespace = (ns: string): boolean => {
+    const sel = hook?.namespaceSelector;
+    if (sel === undefined) return true;
+    const labels = {
+      'kubernetes.io/metadata.name': ns,
+      ...(inv.get('Namespace', undefined, ns)?.object.metadata.labels ?? {}),
+    };
+    return selectorMatches(sel, labels);
+  };
+  const leases = rules.some((r) => ruleMatchesUpdate(r, 'coordination.k8s.io', 'leases'));
+  return {
+    nodeLeases: leases && inNamespace('kube-node-lease'),
+    // nodes/status is cluster-scoped: a namespaceSelector never exempts it.
+    nodeStatus: rules.some((r) => ruleMatchesUpdate(r, '', 'nodes/status')),
+    leaderElection: leases && inNamespace('kube-system'),
+  };
+}
+
 function webhookScope(
   inv: Inventory,
   flow: Flow,
-): { text: string; namespaces: 'all' | Set<string> | 'selected'; podsCreate: boolean } {
+): {
+  text: string;
+  namespaces: 'all' | Set<string> | 'selected';
+  podsCreate: boolean;
+  heartbeats: ReturnType<typeof heartbeatsBlocked>;
+} {
   const w = flow.webhook!;
   const cfg = inv.get(w.configuration.kind, undefined, w.configuration.name)?.object as
     { webhooks?: k8s.V1ValidatingWebhook[] } | undefined;
@@ -104,6 +152,7 @@ function webhookScope(
     text: `${w.webhook}: ${resources.length > 0 ? resources.join(', ') : 'its rules'}${unrestricted ? ' in every namespace' : ' in the namespaces it selects'}`,
     namespaces: unrestricted ? 'all' : 'selected',
     podsCreate,
+    heartbeats: heartbeatsBlocked(inv, hook),
   };
 }
 
@@ -128,6 +177,8 @@ export function computeCascade(model: Model, inv: Inventory, target: string): Ca
   }
   const blockedWrites: string[] = [];
   let blocksPodCreation: 'all' | 'selected' | undefined;
+  let heartbeats:
+    { webhook: string; nodeLeases: boolean; nodeStatus: boolean; leaderElection: boolean } | undefined;
 
   const nodeDown = (c: Component): boolean => c.nodes.length > 0 && c.nodes.every((n) => stoppedNodes.has(n));
   const fail = (id: string, cause: Cause): boolean => {
@@ -185,6 +236,26 @@ export function computeCascade(model: Model, inv: Inventory, target: string): Ca
         if (!failed.has(f.to)) continue;
         const server = byId.get(f.to);
         if (server === undefined) continue;
+        if (f.dependency !== undefined) {
+          // An application dependency: a caller whose readiness probe checks it turns unready (fail-closed);
+          // any other caller keeps running without that function.
+          const how = f.evidence[0]?.note ?? 'inferred from its configuration';
+          if (f.dependency.failClosed)
+            changed =
+              fail(c.id, {
+                by: f.to,
+                reason: `its readiness probe checks ${server.name}, which is down: its pods turn unready and leave their Services (${how})`,
+              }) || changed;
+          else
+            degrade(c.id, {
+              by: f.to,
+              reason:
+                f.dependency.inferredFrom === 'network-policy'
+                  ? `loses its calls to ${server.name}, which is down (${how})`
+                  : `its calls to ${server.name} fail (${how})`,
+            });
+          continue;
+        }
         if (f.purpose === 'name resolution') {
           changed =
             fail(c.id, {
@@ -211,6 +282,20 @@ export function computeCascade(model: Model, inv: Inventory, target: string): Ca
           if (f.webhook.failurePolicy === 'Fail') {
             const scope = webhookScope(inv, f);
             blockedWrites.push(scope.text);
+            const hb = scope.heartbeats;
+            if (hb.nodeLeases || hb.nodeStatus || hb.leaderElection) {
+              heartbeats = { webhook: f.to, ...hb };
+              if (hb.nodeLeases)
+                blockedWrites.push(
+                  `${f.webhook.webhook} intercepts the kubelets' Lease renewals in kube-node-lease: every node turns NotReady after the node-monitor grace period (40 s by default) and its pods are evicted 5 minutes later`,
+                );
+              if (hb.nodeStatus)
+                blockedWrites.push(`${f.webhook.webhook} intercepts the kubelets' nodes/status updates`);
+              if (hb.leaderElection)
+                blockedWrites.push(
+                  `${f.webhook.webhook} intercepts the leader-election Leases in kube-system: kube-controller-manager and kube-scheduler lose leadership and stop reconciling and scheduling`,
+                );
+            }
             if (scope.podsCreate) {
               blocksPodCreation = scope.namespaces === 'all' ? 'all' : (blocksPodCreation ?? 'selected');
               if (scope.namespaces === 'all') {
@@ -252,6 +337,30 @@ export function computeCascade(model: Model, inv: Inventory, target: string): Ca
         by: 'kube-apiserver',
         reason: `pod creation is rejected${blocksPodCreation === 'selected' ? ' in the namespaces the webhook selects' : ''}: the workload cannot scale, roll out or replace a lost pod`,
       });
+    }
+  }
+
+  if (heartbeats !== undefined) {
+    const hb = heartbeats;
+    for (const c of model.components) {
+      if (failed.has(c.id) || c.kind.type === 'external') continue;
+      if (c.kind.type === 'node-agent' && c.kind.agent === 'kubelet' && (hb.nodeLeases || hb.nodeStatus))
+        degrade(c.id, {
+          by: hb.webhook,
+          reason: hb.leaderElection
+            ? 'its heartbeats (Lease in kube-node-lease, nodes/status) are rejected: the node health is no longer reported, and the node controller marks it NotReady after 40 s for as long as it keeps its own leadership'
+            : 'its heartbeats (Lease in kube-node-lease, nodes/status) are rejected: the node turns NotReady after 40 s, gets no new pods, and its pods are evicted 5 minutes later',
+        });
+      if (
+        c.kind.type === 'control-plane' &&
+        (c.kind.process === 'kube-controller-manager' || c.kind.process === 'kube-scheduler') &&
+        hb.leaderElection
+      )
+        degrade(c.id, {
+          by: hb.webhook,
+          reason:
+            'cannot renew its leader-election Lease in kube-system: it loses leadership and stops working',
+        });
     }
   }
 

@@ -146,6 +146,13 @@ export interface WebhookDetail {
   readonly timeoutSeconds: number;
 }
 
+/** How an application flow was inferred: where the address was found, and whether the caller fails without it. */
+export interface FlowDependency {
+  readonly inferredFrom: 'env' | 'args' | 'configmap' | 'readiness-probe' | 'network-policy';
+  /** The caller stops serving when this dependency is down (a readiness probe aimed at it). */
+  readonly failClosed: boolean;
+}
+
 export interface Flow {
   /** Stable id: `from->to:protocol/port#purpose`. */
   readonly id: string;
@@ -162,6 +169,8 @@ export interface Flow {
   readonly identity?: string;
   readonly purpose: string;
   readonly webhook?: WebhookDetail;
+  /** Set on workload → workload flows inferred from the configuration (application data flow). */
+  readonly dependency?: FlowDependency;
   /** Declared NetworkPolicy verdict for flows policy can stop (pods → cloud metadata). */
   readonly policy?: PolicyVerdict;
   /** How many underlying flows an aggregated flow stands for (diagrams; reachability per namespace pair). */

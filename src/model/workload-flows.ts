@@ -3,6 +3,7 @@ import { byCodeUnit } from './order.js';
 import type * as k8s from '@kubernetes/client-node';
 import type { Inventory, InventoryItem, KubeObject } from '../collect/inventory.js';
 import type { Evidence, Source } from '../types.js';
+import { addApplicationFlows, addPolicyIntentFlows } from './app-flows.js';
 import { ev, type ModelBuilder } from './builder.js';
 import { APISERVER, INTERNET } from './control-plane.js';
 import { egressVerdict } from './egress-policy.js';
@@ -297,6 +298,8 @@ export function addWorkloads(b: ModelBuilder, inv: Inventory, cloud: string | un
     });
   }
 
+  addApplicationFlows(b, inv, workloads, serviceId, (id) => selected.get(id) ?? []);
+  addPolicyIntentFlows(b, inv, workloads);
   addIngresses(b, inv);
   addGateways(b, inv);
   addWebhooks(b, inv, webhookConfigs);

@@ -2,7 +2,8 @@
 import { modelOf } from '../../src/analysis/analyses.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../../src/collect/load.js';
-import type { Inventory } from '../../src/collect/inventory.js';
+import type { Inventory, KubeObject } from '../../src/collect/inventory.js';
+import { inventoryOf } from '../model/inventory-of.js';
 import type { Model } from '../../src/model/types.js';
 import { computeCascade, UnknownTargetError } from '../../src/analysis/cascade.js';
 
@@ -28,6 +29,39 @@ describe('cascade on the example cluster', () => {
     // Application pods keep serving: they do not need the API server to answer requests.
     expect(r.fails.map((f) => f.component)).not.toContain('workload:shop/Deployment/storefront');
     expect(r.fails.map((f) => f.component)).not.toContain('workload:payments/Deployment/payments-api');
+  });
+
+  it('payments down: orders (its readiness probe checks payments-api) fails, storefront (calls orders) degrades', () => {
+    const r = computeCascade(model, inv, 'payments');
+    const orders = r.fails.find((f) => f.component === 'workload:shop/Deployment/orders')!;
+    expect(orders.reason).toContain('readiness probe checks payments/payments-api');
+    expect(r.fails.map((f) => f.component)).toContain('service:shop/orders');
+    const storefront = r.degraded.find((d) => d.component === 'workload:shop/Deployment/storefront')!;
+    expect(storefront.reason).toContain('env ORDERS_URL');
+    expect(storefront.chain).toEqual([
+      'service:payments/payments-api',
+      'workload:shop/Deployment/orders',
+      'service:shop/orders',
+      'workload:shop/Deployment/storefront',
+    ]);
+  });
+
+  it('the shop database down degrades storefront, which names it in DB_HOST', () => {
+    const r = computeCascade(model, inv, 'shop-db');
+    expect(r.degraded.map((d) => d.component)).toEqual(['workload:shop/Deployment/storefront']);
+  });
+
+  it('the policy webhook intercepts node heartbeats and leader-election leases', () => {
+    const r = computeCascade(model, inv, 'policy-webhook');
+    expect(r.blockedWrites.join('\n')).toContain(
+      "intercepts the kubelets' Lease renewals in kube-node-lease",
+    );
+    expect(r.blockedWrites.join('\n')).toContain('intercepts the leader-election Leases in kube-system');
+    for (const k of ['kubelet:lab-cp-1', 'kubelet:lab-worker-1', 'kubelet:lab-worker-2'])
+      expect(r.degraded.find((d) => d.component === k)?.reason).toContain('heartbeats');
+    expect(r.degraded.find((d) => d.component === 'kube-controller-manager')?.reason).toContain(
+      'leader-election Lease',
+    );
   });
 
   it('the fail-closed policy webhook down blocks the writes it matches, including its own recovery', () => {
@@ -81,5 +115,71 @@ describe('cascade on the example cluster', () => {
     const r = computeCascade(model, inv, 'Master Data');
     expect(r.stopped).toEqual(['etcd:lab-cp-1']);
     expect(() => computeCascade(model, inv, 'no-such-thing')).toThrow(UnknownTargetError);
+  });
+});
+
+describe('a fail-closed webhook and the heartbeats it intercepts', () => {
+  const objects = (namespaceSelector: Record<string, unknown>): KubeObject[] => [
+    { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'guard', namespace: 'guard' },
+      spec: {
+        selector: { matchLabels: { app: 'guard' } },
+        template: {
+          metadata: { labels: { app: 'guard' } },
+          spec: { containers: [{ name: 'g', image: 'g:1' }] },
+        },
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'guard', namespace: 'guard' },
+      spec: { selector: { app: 'guard' }, ports: [{ port: 443 }] },
+    },
+    {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingWebhookConfiguration',
+      metadata: { name: 'guard' },
+      webhooks: [
+        {
+          name: 'leases.guard.example',
+          failurePolicy: 'Fail',
+          clientConfig: { service: { name: 'guard', namespace: 'guard' } },
+          rules: [
+            {
+              apiGroups: ['coordination.k8s.io'],
+              apiVersions: ['v1'],
+              operations: ['UPDATE'],
+              resources: ['leases'],
+            },
+          ],
+          namespaceSelector,
+        },
+      ],
+    },
+  ];
+  const run = (namespaceSelector: Record<string, unknown>) => {
+    const inv = inventoryOf(objects(namespaceSelector));
+    return computeCascade(modelOf(inv), inv, 'workload:guard/Deployment/guard');
+  };
+
+  it('lease renewals in kube-node-lease rejected: the kubelets degrade, the node turns NotReady', () => {
+    const r = run({});
+    expect(r.degraded.find((d) => d.component === 'kubelet:n1')?.reason).toContain('heartbeats');
+    expect(r.blockedWrites.join('\n')).toContain('Lease renewals in kube-node-lease');
+  });
+
+  it('a namespaceSelector that leaves out kube-node-lease spares the heartbeats', () => {
+    const r = run({
+      matchExpressions: [
+        { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-node-lease', 'kube-system'] },
+      ],
+    });
+    expect(r.degraded.map((d) => d.component)).not.toContain('kubelet:n1');
+    expect(r.blockedWrites.join('\n')).not.toContain('kube-node-lease');
+    expect(r.blockedWrites.join('\n')).not.toContain('leader-election');
   });
 });

@@ -169,7 +169,7 @@ spec:
       const allDrafts = JSON.parse(
         await readFile(path.join(dir, 'all', 'issues.json'), 'utf8'),
       ) as IssueDraft[];
-      const args = ['issues', attacker, victim, '--create', 'github', '--repo', 'acme/lab'];
+      const args = ['issues', attacker, victim, '--complete', '--create', 'github', '--repo', 'acme/lab'];
       const outcomes: string[] = [];
       for (let i = 0; i < 3; i++) {
         const r = await run(args);

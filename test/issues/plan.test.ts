@@ -251,7 +251,7 @@ describe('planIssues on the example cluster', () => {
   it('covers every discrepancy exactly once, in far fewer issues', () => {
     const { all, covered } = coverage(discrepancies, planned);
     expect(covered).toEqual(all);
-    expect(discrepancies.length).toBe(127);
+    expect(discrepancies.length).toBe(122);
     expect(planned.length).toBeLessThan(40);
     expect(new Set(draftIssues(planned).map((d) => d.fingerprint)).size).toBe(planned.length);
   });

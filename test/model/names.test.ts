@@ -167,7 +167,7 @@ describe('commands take the same names', () => {
   it('rra and --zone take a component kind and a zone name; an unknown name exits 2 with one line', async () => {
     expect((await runKtm(['rra', 'etcd', FIXTURE])).stdout).toContain('# Rapid Risk Assessment: etcd (cp-1)');
     expect((await runKtm(['zones', FIXTURE, '--zone', 'ci'])).code).toBe(0);
-    const r = await runKtm(['what-if', FIXTURE, '--stop', 'etdc']);
+    const r = await runKtm(['what-if', FIXTURE, '--complete', '--stop', 'etdc']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^ktm: --stop: nothing named 'etdc' \(did you mean 'etcd'/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);

@@ -40,6 +40,7 @@ export const KTM_EDGE_TYPES = [
   'WEBHOOK_MODIFY',
   'CLOUD_METADATA_CREDS',
   'HOSTPATH_PV',
+  'POD_PORT_FORWARD',
 ] as const;
 
 /** Not an attack step: from a hub ("every pod of namespace X") to one of its members. Collapsed in paths. */

@@ -228,7 +228,12 @@ export function resolveSelector(pg: PrivilegeGraph, sel: string): number[] | und
         return g.vertices.filter((v) => v.kind === 'Container').map((v) => v.id);
       case 'Worker': {
         const cp = new Set(pg.jewels.get('control-plane-node') ?? []);
-        return g.vertices.filter((v) => v.kind === 'Node' && !v.hub && !cp.has(v.id)).map((v) => v.id);
+        const workers = g.vertices
+          .filter((v) => v.kind === 'Node' && !v.hub && !cp.has(v.id))
+          .map((v) => v.id);
+        // Without any Node read (manifests), the "any node" vertex is where escapes lead.
+        const any = g.find({ kind: 'Node', name: '*' });
+        return workers.length === 0 && any !== undefined ? [any] : workers;
       }
       case 'Master Components':
         return [...(pg.jewels.get('control-plane-node') ?? [])];

@@ -3,6 +3,9 @@ import type { Inventory, KubeObject } from '../../collect/inventory.js';
 import { refOf } from '../../collect/inventory.js';
 import { lookupSetting, settingsFor } from '../../model/settings-lookup.js';
 import { controlPlaneProcessOfPod } from '../../model/roles.js';
+import { cloudOf, collectNodes } from '../../model/nodes.js';
+import { groupWorkloads } from '../../model/workloads.js';
+import { schedulableNodes, schedulingNode, type SchedulingNode } from '../scheduling.js';
 import type { Evidence, Ref, Source } from '../../types.js';
 import { AttackGraph, EXPAND, type VertexRef } from './attack-graph.js';
 import type { RbacIndex } from './rbac-index.js';
@@ -31,6 +34,20 @@ export interface PodInfo {
   readonly spec: Record<string, unknown>;
   /** kube-apiserver, etcd, ... when the pod is a control-plane static pod. */
   readonly controlPlane?: string;
+  /** The pod's labels (a template's labels for a workload without pods). */
+  readonly labels: Readonly<Record<string, string>>;
+  /**
+   * Set for a workload read without any pod (manifests carry templates): the pod it will create, its owner kind
+   * and where the template sits in the owner (`spec.template`, `spec.jobTemplate.spec.template`).
+   */
+  readonly template?: { readonly owner: string; readonly path: string };
+}
+
+/** Where a pod runs or may run: node vertices, with the evidence and (for an unbound pod) the assumption. */
+export interface Placement {
+  readonly nodes: readonly { readonly vertex: number; readonly name?: string }[];
+  readonly evidence: (node: string | undefined) => Evidence;
+  readonly assumption?: (node: string | undefined) => string;
 }
 
 /** A fact about the apiserver that cuts or opens steps: known (with evidence) or not visible. */
@@ -90,17 +107,8 @@ export function clusterFacts(inv: Inventory): ClusterFacts {
   const s = settingsFor(inv, 'kube-apiserver');
   const mode = lookupSetting(s, 'kube-apiserver', 'authorization-mode');
   const anon = lookupSetting(s, 'kube-apiserver', 'anonymous-auth');
-  let cloud: string | undefined = inv.cluster.provider;
-  if (cloud === undefined) {
-    for (const n of inv.ofKind('Node')) {
-      const pid = n.object.spec?.providerID ?? '';
-      const m = /^(aws|gce|azure|digitalocean|linode|oci|ibm):/.exec(pid);
-      if (m) {
-        cloud = m[1];
-        break;
-      }
-    }
-  }
+  // One answer for the whole run: the model's (provider, or the nodes' providerID scheme).
+  const cloud = cloudOf(inv, collectNodes(inv, []));
   return {
     // NodeRestriction is not in the apiserver's default plugin list; kubeadm enables it.
     nodeRestriction: admissionFact(inv, 'NodeRestriction', false),
@@ -174,8 +182,8 @@ export class GraphContext {
     }
     const w = this.workloadOfPod!.get(`${pod.namespace}/${pod.name}`) ?? {
       namespace: pod.namespace,
-      name: pod.name,
-      kind: 'Pod',
+      name: pod.ref.name,
+      kind: pod.template?.owner ?? 'Pod',
     };
     const key = workloadKey(w);
     let r = this.metadataCache.get(key);
@@ -259,6 +267,7 @@ export class GraphContext {
         serviceAccount: sa,
         spec,
         ...(cp !== undefined ? { controlPlane: cp } : {}),
+        labels: object.metadata.labels ?? {},
       };
       this.pods.push(info);
       nsSet.add(ns);
@@ -277,12 +286,98 @@ export class GraphContext {
         if (cp === 'etcd') this.etcdNodes.add(info.node);
       }
     }
+    // A workload read without pods (manifests, or a controller that has not created any yet) stands for the pod
+    // its template will create, so its escapes, tokens and exposure are drawn as a running pod's are.
+    for (const w of groupWorkloads(inventory)) {
+      if (w.owner === 'Pod' || w.pods.length > 0 || w.spec === undefined) continue;
+      const item = inventory.get(w.owner, w.namespace, w.name);
+      if (item === undefined) continue;
+      const spec = asRecord(w.spec);
+      const sa = str(spec['serviceAccountName']) ?? str(spec['serviceAccount']) ?? 'default';
+      const taken = (this.podsByNs.get(w.namespace) ?? []).some((p) => p.name === w.name);
+      const info: PodInfo = {
+        object: item.object,
+        source: item.source,
+        ref: w.ref,
+        namespace: w.namespace,
+        name: taken ? `${w.name}-${w.owner.toLowerCase()}` : w.name,
+        serviceAccount: sa,
+        spec,
+        labels: w.labels,
+        template: { owner: w.owner, path: w.specPath.slice(0, -'.spec'.length) },
+      };
+      this.pods.push(info);
+      nsSet.add(w.namespace);
+      this.addServiceAccount(w.namespace, sa);
+      push(this.podsByNs, w.namespace, info);
+    }
+    this.schedulingNodes = [...nodeSet]
+      .sort()
+      .map((n) => this.nodeObjects.get(n))
+      .filter((n): n is KubeObject => n !== undefined)
+      .map(schedulingNode);
     for (const ns of this.serviceAccounts.keys()) nsSet.add(ns);
     for (const ns of this.secretsByNs.keys()) nsSet.add(ns);
     // Every namespace has a `default` service account (created by the ServiceAccount controller).
     for (const ns of nsSet) this.addServiceAccount(ns, 'default');
     this.namespaces = [...nsSet].sort();
     this.nodes = [...nodeSet].sort();
+  }
+
+  private readonly schedulingNodes: readonly SchedulingNode[];
+  private readonly placements = new Map<PodInfo, Placement>();
+
+  /**
+   * Where a pod runs: its node; for a pod not bound yet (a template, a pending pod) every known node its
+   * nodeSelector, required affinity and tolerations allow, or the "any node" vertex when no Node was read.
+   */
+  placementOf(pod: PodInfo): Placement {
+    const known = this.placements.get(pod);
+    if (known !== undefined) return known;
+    let p: Placement;
+    if (pod.node !== undefined) {
+      const node = pod.node;
+      p = {
+        nodes: [{ vertex: this.v({ kind: 'Node', name: node }), name: node }],
+        evidence: () => ({ ref: pod.ref, path: 'spec.nodeName', value: node, source: pod.source }),
+      };
+    } else if (this.schedulingNodes.length === 0) {
+      const why = 'not bound to a node, and no Node was read: it may run on any node';
+      p = {
+        nodes: [{ vertex: this.anyNodeHub() }],
+        evidence: () => ({ ref: pod.ref, value: why, source: pod.source }),
+        assumption: () => why,
+      };
+    } else {
+      const owner = pod.template?.owner ?? 'Pod';
+      const names = schedulableNodes(pod.spec, owner, this.schedulingNodes);
+      const prefix = pod.template === undefined ? 'spec' : `${pod.template.path}.spec`;
+      p = {
+        nodes: names.map((name) => ({ vertex: this.v({ kind: 'Node', name }), name })),
+        evidence: (node) => ({
+          ref: pod.ref,
+          path: `${prefix}.nodeSelector, affinity, tolerations`,
+          value: `not bound to a node; the scheduler may place it on ${node ?? 'a node'}`,
+          source: pod.source,
+        }),
+        assumption: (node) => `the scheduler places it on ${node ?? 'this node'}`,
+      };
+    }
+    this.placements.set(pod, p);
+    return p;
+  }
+
+  /**
+   * The pods that run or may run on a node (undefined: on the "any node" vertex): the pods bound to it and the
+   * unbound pods whose placement includes it.
+   */
+  private unbound: PodInfo[] | undefined;
+
+  podsThatMayRunOn(node: string | undefined): PodInfo[] {
+    const bound = node === undefined ? [] : (this.podsByNode.get(node) ?? []);
+    this.unbound ??= this.pods.filter((p) => p.node === undefined);
+    const unbound = this.unbound.filter((p) => this.placementOf(p).nodes.some((n) => n.name === node));
+    return [...bound, ...unbound];
   }
 
   private addServiceAccount(ns: string, name: string): void {

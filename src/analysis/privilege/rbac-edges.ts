@@ -24,6 +24,7 @@ const PROBES = [
   // Exec and attach were authorized as `get` over WebSockets before 1.30's create check.
   { cap: 'podExec', verbs: ['create', 'get'], group: '', resource: 'pods', sub: 'exec' },
   { cap: 'podAttach', verbs: ['create', 'get'], group: '', resource: 'pods', sub: 'attach' },
+  { cap: 'podPortForward', verbs: ['create', 'get'], group: '', resource: 'pods', sub: 'portforward' },
   { cap: 'podPatch', verbs: ['patch', 'update'], group: '', resource: 'pods' },
   { cap: 'secretsList', verbs: ['list', 'watch'], group: '', resource: 'secrets' },
   { cap: 'secretsGet', verbs: ['get'], group: '', resource: 'secrets' },
@@ -257,6 +258,9 @@ export class RbacEdgeDeriver {
       if (exec) named(exec, scope, 'Pod', () => ctx.podsHub(ns), 'POD_EXEC', 'pods/exec');
       const attach = c('podAttach');
       if (attach) named(attach, scope, 'Pod', () => ctx.podsHub(ns), 'POD_ATTACH', 'pods/attach');
+      // pods/portforward tunnels through the kubelet to any port of the pod, past every NetworkPolicy.
+      const pf = c('podPortForward');
+      if (pf) named(pf, scope, 'Pod', () => ctx.podsHub(ns), 'POD_PORT_FORWARD', 'pods/portforward');
       const patch = c('podPatch');
       if (patch) named(patch, scope, 'Pod', () => ctx.podsHub(ns), 'POD_PATCH', 'patch/update on pods');
       const list = c('secretsList');

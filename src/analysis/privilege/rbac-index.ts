@@ -74,6 +74,17 @@ export function userInfoOf(s: Subject): UserInfo {
   }
 }
 
+/**
+ * A service account as bindings can name it on purpose: its user name and its two service-account groups, without
+ * system:authenticated (which every identity carries, so it says nothing about this account).
+ */
+export function serviceAccountOwnIdentity(namespace: string, name: string): UserInfo {
+  return {
+    name: serviceAccountUsername(namespace, name),
+    groups: [SERVICE_ACCOUNTS, `${SERVICE_ACCOUNTS}:${namespace}`],
+  };
+}
+
 export function subjectKey(s: Subject): string {
   return s.kind === 'ServiceAccount' ? `ServiceAccount/${s.namespace}/${s.name}` : `${s.kind}/${s.name}`;
 }
@@ -397,7 +408,17 @@ function whereOf(ref: Ref, source: Source): string {
   return `${at} (${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name})`;
 }
 
-function parseSubjects(o: KubeObject, source: Source, diags: Diagnostic[]): Subject[] {
+/**
+ * A binding's subjects as the authorizer reads them (rbac/v1 helpers `appliesToUser`): a ServiceAccount subject
+ * without namespace is the service account of that name in a RoleBinding's own namespace; in a ClusterRoleBinding
+ * it names nobody (the API server rejects it), so it is dropped with a diagnostic.
+ */
+function parseSubjects(
+  o: KubeObject,
+  source: Source,
+  diags: Diagnostic[],
+  bindingNamespace: string | undefined,
+): Subject[] {
   const raw = o['subjects'];
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) {
@@ -424,12 +445,13 @@ function parseSubjects(o: KubeObject, source: Source, diags: Diagnostic[]): Subj
     }
     if (kind === 'User' || kind === 'Group') out.push({ kind, name });
     else if (kind === 'ServiceAccount') {
-      const ns = r['namespace'];
-      if (typeof ns !== 'string' || ns === '') {
+      const own = r['namespace'];
+      const ns = typeof own === 'string' && own !== '' ? own : bindingNamespace;
+      if (ns === undefined) {
         diags.push({
           severity: 'warning',
           where: whereOf(refOf(o), source),
-          message: `subjects[${i}] ServiceAccount ${name} has no namespace; the API server rejects such bindings, ignored`,
+          message: `subjects[${i}] ServiceAccount ${name} has no namespace; the API server rejects it in a ClusterRoleBinding, ignored`,
         });
         return;
       }
@@ -494,7 +516,7 @@ export function buildRbacIndex(inv: Inventory): RbacIndex {
       roleRef: target,
       roleFound: rules !== undefined,
       rules: rules ?? [],
-      subjects: parseSubjects(o, source, diags),
+      subjects: parseSubjects(o, source, diags, namespace),
     });
   };
   for (const { object, source } of inv.ofKind('ClusterRoleBinding') as readonly {

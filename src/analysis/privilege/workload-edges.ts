@@ -4,83 +4,16 @@ import { refOf } from '../../collect/inventory.js';
 import type { Evidence, Ref } from '../../types.js';
 import { matches, selectorFromLabels } from '../network-policy/label-selector.js';
 import type { AttackStep } from './attack-graph.js';
+import {
+  isSameOrParent,
+  normaliseHostPath,
+  parentOf,
+  READ_SENSITIVE,
+  RUNTIME_SOCKETS,
+  touches,
+  writeSensitive,
+} from '../host-paths.js';
 import { listOf, recordOf, str, type GraphContext, type PodInfo } from './graph-context.js';
-
-/** Normalise a host path: collapse slashes, drop `.` and trailing slash, resolve `..` lexically. */
-export function normaliseHostPath(p: string): string {
-  const parts: string[] = [];
-  for (const seg of p.split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') parts.pop();
-    else parts.push(seg);
-  }
-  return `/${parts.join('/')}`;
-}
-
-/** `a` is `b` or a directory above it. */
-export function isSameOrParent(a: string, b: string): boolean {
-  return a === '/' || a === b || b.startsWith(`${a}/`);
-}
-
-/** Host trees where writing anything gives code execution on the node (cron, systemd, binaries, kubelet and runtime state). */
-const WRITE_SENSITIVE_TREES = [
-  '/etc',
-  '/root',
-  '/usr',
-  '/bin',
-  '/sbin',
-  '/lib',
-  '/lib64',
-  '/boot',
-  '/opt/cni/bin',
-  '/var/lib/kubelet',
-  '/var/lib/docker',
-  '/var/lib/containerd',
-  '/var/spool/cron',
-  '/dev',
-  '/proc',
-  '/sys',
-];
-
-/** Directories sensitive as a whole (they hold runtime sockets and home directories) but whose children usually are not. */
-const WRITE_SENSITIVE_DIRS = ['/run', '/var/run', '/home'];
-
-/** The sensitive location a writable host path reaches, if any. */
-export function writeSensitive(p: string): string | undefined {
-  return touches(p, WRITE_SENSITIVE_TREES) ?? WRITE_SENSITIVE_DIRS.find((d) => isSameOrParent(p, d));
-}
-
-/** Host locations whose read yields node or cluster credentials (kubelet and admin kubeconfigs, PKI, SSH keys, etcd). */
-const READ_SENSITIVE = [
-  '/etc/kubernetes',
-  '/var/lib/kubelet/pki',
-  '/var/lib/kubelet/kubeconfig',
-  '/etc/ssh',
-  '/etc/shadow',
-  '/root',
-  '/home',
-  '/var/lib/etcd',
-  // KubeHound: SSH keys can be read from the ssh-agent's memory through a host /proc mount.
-  '/proc',
-];
-
-const RUNTIME_SOCKETS = [
-  '/run/containerd/containerd.sock',
-  '/var/run/containerd/containerd.sock',
-  '/run/docker.sock',
-  '/var/run/docker.sock',
-  '/run/crio/crio.sock',
-  '/var/run/crio/crio.sock',
-  '/run/cri-dockerd.sock',
-  '/var/run/cri-dockerd.sock',
-];
-
-function touches(p: string, list: readonly string[]): string | undefined {
-  return list.find((s) => isSameOrParent(p, s) || isSameOrParent(s, p));
-}
-
-const parentOf = (p: string, list: readonly string[]): string | undefined =>
-  list.find((s) => isSameOrParent(p, s));
 
 function caps(sc: Record<string, unknown>): Set<string> {
   const add = listOf([recordOf(sc['capabilities'])])[0]?.['add'];
@@ -115,8 +48,13 @@ function volumeVertex(ctx: GraphContext, pod: PodInfo, volume: string): number {
   return ctx.v({ kind: 'Volume', namespace: pod.namespace, name: `${pod.name}/${volume}` });
 }
 
+/** Evidence in a pod, or in a workload's pod template (`spec.x` → `spec.template.spec.x`). */
 function podEv(pod: PodInfo, path: string, value?: string): Evidence {
-  return { ref: pod.ref, path, ...(value !== undefined ? { value } : {}), source: pod.source };
+  const at =
+    pod.template !== undefined && (path.startsWith('spec') || path.startsWith('metadata'))
+      ? `${pod.template.path}.${path}`
+      : path;
+  return { ref: pod.ref, path: at, ...(value !== undefined ? { value } : {}), source: pod.source };
 }
 
 /** Token volumes of every pod: needed before EXPLOIT_HOST_TRAVERSE links hostPath mounts to them. */
@@ -181,7 +119,14 @@ export function tokenVolumes(ctx: GraphContext, pod: PodInfo): VolumeInfo[] {
 export function addPodEdges(ctx: GraphContext, pod: PodInfo, tokens: readonly VolumeInfo[]): void {
   const g = ctx.graph;
   const P = ctx.v({ kind: 'Pod', namespace: pod.namespace, name: pod.name });
-  const N = pod.node !== undefined ? ctx.v({ kind: 'Node', name: pod.node }) : undefined;
+  // The node it runs on, or every node it may be scheduled on (a template, a pending pod).
+  const placement = ctx.placementOf(pod);
+  const onNodes = (
+    draw: (N: number, placed: Evidence, assumption: string | undefined, node: string | undefined) => void,
+  ): void => {
+    for (const n of placement.nodes)
+      draw(n.vertex, placement.evidence(n.name), placement.assumption?.(n.name), n.name);
+  };
   const podSc = recordOf(pod.spec['securityContext']);
   const hostPID = pod.spec['hostPID'] === true;
   const shareProcessNamespace = pod.spec['shareProcessNamespace'] === true;
@@ -210,24 +155,27 @@ export function addPodEdges(ctx: GraphContext, pod: PodInfo, tokens: readonly Vo
         [t.tokenFor.evidence, podEv(pod, 'spec.serviceAccountName', pod.serviceAccount)],
         'automountServiceAccountToken: false on the pod or its ServiceAccount (mount a token only where the workload calls the API)',
       );
-    if (N !== undefined)
+    onNodes((N, placed, assumption) =>
       g.edge(
         'VOLUME_ACCESS',
         N,
         V,
-        [podEv(pod, 'spec.nodeName', pod.node)],
+        [placed],
         'none once the node is compromised: keep token-bearing pods off nodes that run escape-capable pods',
-      );
+        assumption,
+      ),
+    );
   }
-  if (N !== undefined) {
+  onNodes((N, placed, assumption) =>
     g.edge(
       'POD_ATTACH',
       N,
       P,
-      [podEv(pod, 'spec.nodeName', pod.node)],
+      [placed],
       'none once the node is compromised: isolate sensitive pods on dedicated nodes (taints, nodeSelector)',
-    );
-  }
+      assumption,
+    ),
+  );
   const names = containers.map((c, i) => str(c['name']) ?? `containers[${i}]`);
   containers.forEach((c, ci) => {
     const cname = names[ci]!;
@@ -255,9 +203,11 @@ export function addPodEdges(ctx: GraphContext, pod: PodInfo, tokens: readonly Vo
           'do not mount a service account token into this container',
         );
     }
-    if (N !== undefined) {
+    {
       const esc = (type: AttackStep, ev: Evidence[], control: string): void => {
-        g.edge(type, C, N, ev, control);
+        onNodes((N, placed, assumption) =>
+          g.edge(type, C, N, placement.assumption ? [...ev, placed] : ev, control, assumption),
+        );
       };
       const cut = 'enforce Pod Security "baseline" on the namespace (pod-security.kubernetes.io/enforce)';
       if (privileged) {
@@ -325,26 +275,23 @@ export function addPodEdges(ctx: GraphContext, pod: PodInfo, tokens: readonly Vo
         ...(pvEv ? [pvEv] : []),
       ];
       g.edge('VOLUME_DISCOVER', C, V, ev, 'do not mount host paths into containers');
-      if (N !== undefined)
-        g.edge(
-          'VOLUME_ACCESS',
-          N,
-          V,
-          [podEv(pod, 'spec.nodeName', pod.node)],
-          'none once the node is compromised',
-        );
+      onNodes((N, placed, assumption) =>
+        g.edge('VOLUME_ACCESS', N, V, [placed], 'none once the node is compromised', assumption),
+      );
       const hostCut = pvEv
         ? 'do not offer hostPath PersistentVolumes (Pod Security does not check them, TOB-K8S-038); restrict who may create PersistentVolumes'
         : 'remove the hostPath volume; enforce Pod Security "baseline" (forbids hostPath)';
-      if (N !== undefined) {
+      onNodes((N, placed, assumption, node) => {
+        const at = (e: Evidence[]): Evidence[] => (assumption === undefined ? e : [...e, placed]);
         const w = readOnly ? undefined : writeSensitive(hostPath);
         if (w !== undefined)
           g.edge(
             'EXPLOIT_HOST_WRITE',
             C,
             N,
-            [...ev, { ref: pod.ref, value: `writable host path near ${w}` }],
+            at([...ev, { ref: pod.ref, value: `writable host path near ${w}` }]),
             hostCut,
+            assumption,
           );
         const r = touches(hostPath, READ_SENSITIVE);
         if (r !== undefined)
@@ -352,47 +299,67 @@ export function addPodEdges(ctx: GraphContext, pod: PodInfo, tokens: readonly Vo
             'EXPLOIT_HOST_READ',
             C,
             N,
-            [...ev, { ref: pod.ref, value: `host credentials under ${r}` }],
+            at([...ev, { ref: pod.ref, value: `host credentials under ${r}` }]),
             hostCut,
+            assumption,
           );
         if (!readOnly && isSameOrParent(hostPath, '/proc/sys/kernel'))
-          g.edge('CE_UMH_CORE_PATTERN', C, N, ev, `${hostCut}; never mount /proc from the host`);
+          g.edge(
+            'CE_UMH_CORE_PATTERN',
+            C,
+            N,
+            at(ev),
+            `${hostCut}; never mount /proc from the host`,
+            assumption,
+          );
         if (!readOnly && isSameOrParent(hostPath, '/var/log') && runsAsRoot(podSc, sc))
           g.edge(
             'CE_VAR_LOG_SYMLINK',
             C,
             N,
-            [...ev, podEv(pod, `${cpath}.securityContext.runAsUser`, 'root (runAsNonRoot not set)')],
+            at([...ev, podEv(pod, `${cpath}.securityContext.runAsUser`, 'root (runAsNonRoot not set)')]),
             `${hostCut}; run as non-root`,
+            assumption,
           );
         const sock = parentOf(hostPath, RUNTIME_SOCKETS);
         if (sock !== undefined)
-          g.edge('EXPLOIT_CONTAINERD_SOCK', C, N, [...ev, { ref: pod.ref, value: sock }], hostCut);
+          g.edge(
+            'EXPLOIT_CONTAINERD_SOCK',
+            C,
+            N,
+            at([...ev, { ref: pod.ref, value: sock }]),
+            hostCut,
+            assumption,
+          );
         if (isSameOrParent(hostPath, '/var/lib/kubelet/pods')) {
-          for (const other of ctx.podsByNode.get(pod.node!) ?? []) {
+          for (const other of ctx.podsThatMayRunOn(node)) {
             if (other === pod) continue;
+            const otherPlaced = ctx.placementOf(other);
             for (const t of ctx.tokenVolumesOf(other))
               g.edge(
                 'EXPLOIT_HOST_TRAVERSE',
                 V,
                 volumeVertex(ctx, other, t.name),
-                [...ev, podEv(other, 'spec.nodeName', other.node)],
+                [...at(ev), otherPlaced.evidence(node)],
                 `${hostCut}; /var/lib/kubelet/pods holds every pod's token`,
+                assumption,
               );
           }
         }
         if (
+          node !== undefined &&
           touches(hostPath, ['/var/lib/etcd', '/etc/kubernetes/pki/etcd']) !== undefined &&
-          ctx.etcdNodes.has(pod.node!)
+          ctx.etcdNodes.has(node)
         )
           g.edge(
             'EXPLOIT_HOST_READ',
             V,
             ctx.zone('Master Data'),
-            [...ev, { ref: { kind: 'Node', name: pod.node! }, value: 'etcd runs on this node' }],
+            [...at(ev), { ref: { kind: 'Node', name: node }, value: 'etcd runs on this node' }],
             'keep etcd data and client keys unreadable to workloads; encrypt secrets at rest',
+            assumption,
           );
-      }
+      });
     });
   });
   if (shareProcessNamespace) {
@@ -408,34 +375,37 @@ export function addPodEdges(ctx: GraphContext, pod: PodInfo, tokens: readonly Vo
             'remove shareProcessNamespace or split containers of different trust into separate pods',
           );
   }
-  if (N !== undefined && ctx.facts.cloud !== undefined) {
+  if (ctx.facts.cloud !== undefined) {
     const hostNetwork = pod.spec['hostNetwork'] === true;
     // Egress NetworkPolicy (as the plugin enforces it) can cut the step; hostNetwork pods are never selected.
     const egress = ctx.metadataEgress(pod);
-    if (egress.state !== 'blocked') {
-      const CI = ctx.v({ kind: 'CloudIdentity', name: pod.node! });
-      for (const cname of names)
-        g.edge(
-          'CLOUD_METADATA_CREDS',
-          containerVertex(ctx, pod, cname),
-          CI,
-          [
-            podEv(pod, 'spec.nodeName', pod.node),
-            {
-              ref: pod.ref,
-              value:
-                egress.state === 'open'
-                  ? `egress to 169.254.169.254 allowed: ${egress.detail}`
-                  : egress.detail,
-            },
-            ...(hostNetwork ? [podEv(pod, 'spec.hostNetwork', 'true')] : []),
-          ],
-          'block egress to 169.254.169.254 (NetworkPolicy egress, IMDSv2 with hop limit 1, GKE metadata server / workload identity)',
+    if (egress.state !== 'blocked')
+      onNodes((_N, placed, assumption, node) => {
+        const CI = ctx.v({ kind: 'CloudIdentity', name: node ?? '*' });
+        const why =
           egress.state === 'unverified'
             ? `the network plugin does not enforce the egress policy (${egress.detail})`
-            : undefined,
-        );
-    }
+            : undefined;
+        for (const cname of names)
+          g.edge(
+            'CLOUD_METADATA_CREDS',
+            containerVertex(ctx, pod, cname),
+            CI,
+            [
+              placed,
+              {
+                ref: pod.ref,
+                value:
+                  egress.state === 'open'
+                    ? `egress to 169.254.169.254 allowed: ${egress.detail}`
+                    : egress.detail,
+              },
+              ...(hostNetwork ? [podEv(pod, 'spec.hostNetwork', 'true')] : []),
+            ],
+            'block egress to 169.254.169.254 (NetworkPolicy egress, IMDSv2 with hop limit 1, GKE metadata server / workload identity)',
+            [why, assumption].filter((x) => x !== undefined).join('; ') || undefined,
+          );
+      });
   }
 }
 
@@ -526,7 +496,7 @@ export function addExposureEdges(ctx: GraphContext): void {
     const selector = selectorFromLabels(labels);
     const targets = listOf(spec['ports']).map((p) => p['targetPort'] ?? p['port']);
     for (const pod of ctx.podsByNs.get(ns) ?? []) {
-      if (!matches(selector, pod.object.metadata.labels ?? {})) continue;
+      if (!matches(selector, pod.labels)) continue;
       const containers = listOf(pod.spec['containers']);
       const declaring = containers.filter((c) =>
         listOf(c['ports']).some((cp) =>

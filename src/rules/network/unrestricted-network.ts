@@ -13,6 +13,7 @@ import {
   type Labels,
 } from '../../analysis/network-policy/label-selector.js';
 import type { Evidence, Ref } from '../../types.js';
+import { cloudOf, collectNodes } from '../../model/nodes.js';
 import { defineRule } from '../framework/define-rule.js';
 import { objectEvidence } from '../framework/evidence.js';
 import { rec, workloadRef } from './support/network-analyses.js';
@@ -79,6 +80,11 @@ export default defineRule({
       'no-policy': { title: 'a namespace or workload selected by no NetworkPolicy' },
       'dangling-policy': { title: 'a NetworkPolicy whose pod selector matches no pod', likelihood: 'low' },
       'metadata-egress': { title: 'egress to the cloud metadata address is allowed', impact: 'high' },
+      'metadata-egress-no-cloud': {
+        title: 'egress to 169.254.169.254 is allowed, but no cloud provider was detected',
+        likelihood: 'low',
+        impact: 'low',
+      },
     },
     detection:
       'Uses the reachability engine (src/analysis/network-policy/). no-policy: a namespace (Namespace objects ' +
@@ -91,8 +97,11 @@ export default defineRule({
       'run protect nothing and are not counted. dangling-policy: a NetworkPolicy with a non-empty podSelector that selects no pod or ' +
       'pod template of the input (an empty selector applies to future pods and is never dangling). ' +
       'metadata-egress: per namespace, the workloads allowed by the declared policies to open connections to ' +
-      '169.254.169.254 (unverifiable when only rules ktm cannot decide, such as Cilium FQDN or L7 rules, may allow ' +
-      'it). Whether the plugin enforces policies at all is the policy-not-enforced rule.',
+      "169.254.169.254, when a cloud provider is detected (the cluster's provider or a node's providerID); " +
+      'unverifiable when only rules ktm cannot decide, such as Cilium FQDN or L7 rules, may allow it; without a ' +
+      'cloud, a single informational metadata-egress-no-cloud finding says how many namespaces would be ' +
+      'exposed if the nodes do run in a cloud. Whether the plugin enforces policies at all is the ' +
+      'policy-not-enforced rule.',
     falsePositives:
       'Antrea policies, which ktm does not evaluate, count as covering their namespace, but their workload-level ' +
       'coverage is not checked. metadata-egress does not matter on nodes without a metadata ' +
@@ -121,6 +130,8 @@ export default defineRule({
         'NetworkPolicy {{policy}} selects no pod: its podSelector {{selector}} matches nothing in namespace {{namespace}}',
       metadata:
         '{{workloads}} of namespace {{namespace}} may connect to the cloud metadata address 169.254.169.254 ({{conns}}), e.g. {{example}}',
+      metadataNoCloud:
+        'no cloud provider detected (no cluster provider, no node providerID): if the nodes run in a cloud, workloads of {{namespaces}} may reach its metadata service at 169.254.169.254, e.g. namespace {{example}}',
     },
   },
   check(ctx) {
@@ -259,6 +270,8 @@ export default defineRule({
       });
     }
 
+    const cloud = cloudOf(ctx.inventory, collectNodes(ctx.inventory, []));
+    const withoutCloud: { ns: string; evidence: Evidence }[] = [];
     for (const [ns, ws] of [...byNamespace.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       const open = ws
         .map((w) => ({ w, c: r.allowedToAddress(w, METADATA, 'declared') }))
@@ -282,6 +295,17 @@ export default defineRule({
         continue;
       }
       const first = open[0]!;
+      if (cloud === undefined) {
+        withoutCloud.push({
+          ns,
+          evidence: {
+            ref: workloadRef(first.w),
+            path: 'egress',
+            value: `169.254.169.254: ${first.c === undefined ? '' : formatConns(first.c)}`,
+          },
+        });
+        continue;
+      }
       ctx.report({
         messageId: 'metadata',
         data: {
@@ -299,5 +323,13 @@ export default defineRule({
         })),
       });
     }
+    if (withoutCloud.length > 0)
+      ctx.report({
+        messageId: 'metadataNoCloud',
+        data: { namespaces: plural(withoutCloud.length, 'namespace'), example: withoutCloud[0]!.ns },
+        subject: { kind: 'Cluster', name: inv.cluster.name },
+        variant: 'metadata-egress-no-cloud',
+        evidence: withoutCloud.slice(0, 5).map((x) => x.evidence),
+      });
   },
 });

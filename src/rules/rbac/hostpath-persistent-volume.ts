@@ -1,10 +1,6 @@
 // Rule hostpath-persistent-volume: hostPath/local PersistentVolumes that give pods the node's files, and who may create them.
 import { capsOf } from '../../analysis/privilege/rbac-edges.js';
-import {
-  isSameOrParent,
-  normaliseHostPath,
-  writeSensitive,
-} from '../../analysis/privilege/workload-edges.js';
+import { isSameOrParent, normaliseHostPath, writeSensitive } from '../../analysis/host-paths.js';
 import { defineRule } from '../framework/define-rule.js';
 import { itemRef, objectEvidence } from '../framework/evidence.js';
 import {

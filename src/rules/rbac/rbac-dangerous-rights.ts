@@ -11,6 +11,7 @@ type Variant =
   | 'read-secrets'
   | 'create-pods'
   | 'exec-attach'
+  | 'port-forward'
   | 'patch-pods'
   | 'bind-escalate'
   | 'impersonate'
@@ -23,6 +24,11 @@ const VARIANT_CAPS: readonly (readonly [Variant, readonly CapName[], string])[] 
   ['read-secrets', ['secretsList', 'secretsGet'], 'read Secrets (service-account tokens among them)'],
   ['create-pods', ['podCreate'], 'create pods or pod controllers (and so run as any service account there)'],
   ['exec-attach', ['podExec', 'podAttach'], 'exec into or attach to pods'],
+  [
+    'port-forward',
+    ['podPortForward'],
+    'forward ports of pods (pods/portforward reaches every port of a pod, past every NetworkPolicy)',
+  ],
   ['patch-pods', ['podPatch'], 'patch or update pods'],
   ['bind-escalate', ['bindClusterRoles', 'escalateRoles', 'escalateClusterRoles'], 'bind or escalate roles'],
   [
@@ -81,7 +87,8 @@ export default defineRule({
     title: 'An identity holds rights that lead to other identities',
     description:
       'Some RBAC rights are worth more than they look: reading Secrets yields service-account tokens, creating ' +
-      'pods runs code as any service account of the namespace, exec/attach/patch take over running pods, bind ' +
+      'pods runs code as any service account of the namespace, exec/attach/patch take over running pods, ' +
+      'portforward reaches every port of a pod past every NetworkPolicy (POD_PORT_FORWARD), bind ' +
       'and escalate grant any role, impersonation and serviceaccounts/token become other identities, approving ' +
       'CSRs mints client certificates, and admission webhooks see and rewrite every object. Each is an attack ' +
       'edge from the identity in the privilege graph (KubeHound TOKEN_LIST, POD_CREATE, POD_EXEC, POD_ATTACH, ' +
@@ -97,6 +104,7 @@ export default defineRule({
       'POD_EXEC',
       'POD_ATTACH',
       'POD_PATCH',
+      'POD_PORT_FORWARD',
       'ROLE_BIND',
       'IDENTITY_IMPERSONATE',
       'PERMISSION_DISCOVER',
@@ -105,6 +113,10 @@ export default defineRule({
       'read-secrets': { title: 'get/list/watch on Secrets' },
       'create-pods': { title: 'create pods or pod controllers' },
       'exec-attach': { title: 'pods/exec or pods/attach' },
+      'port-forward': {
+        title: 'pods/portforward (every port of the pods, past NetworkPolicy)',
+        impact: 'medium',
+      },
       'patch-pods': { title: 'patch or update pods', impact: 'medium' },
       'bind-escalate': { title: 'bind or escalate on roles' },
       impersonate: { title: 'impersonate users, groups or service accounts' },

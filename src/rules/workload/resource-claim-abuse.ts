@@ -6,6 +6,50 @@ import { WORKLOAD_KINDS } from '../framework/inputs.js';
 
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
 
+const SUFFIX: Readonly<Record<string, number>> = {
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+
+/** A Kubernetes quantity (`400m`, `1.5Gi`, `2e3`) as a number, or undefined when it does not parse. */
+export function parseQuantity(q: string | number): number | undefined {
+  if (typeof q === 'number') return Number.isFinite(q) ? q : undefined;
+  const m = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?)$/.exec(q.trim());
+  if (m === null) return undefined;
+  const base = Number(m[1]);
+  if (m[2] !== undefined) return Number(`${m[1]}${m[2]}`);
+  return base * SUFFIX[m[3] ?? '']!;
+}
+
+/**
+ * A value no one means: memory below 1 MiB (`400m` is 0.4 bytes; the smallest useful container needs megabytes),
+ * or CPU above 1,000 cores (`4Gi` of CPU). The message says what the value means and what was probably meant.
+ */
+function implausible(resource: 'cpu' | 'memory', q: string): string | undefined {
+  const v = parseQuantity(q);
+  if (v === undefined) return `${q} is not a Kubernetes quantity`;
+  if (resource === 'memory' && v < 2 ** 20) {
+    const guess = /^\d+(\.\d+)?m$/.test(q) ? ` (did you mean ${q.slice(0, -1)}Mi?)` : '';
+    return `${q} is ${v < 1 ? `${v} bytes` : `${Math.round(v)} bytes`}${guess}`;
+  }
+  if (resource === 'cpu' && v > 1000) return `${q} is ${v} cores`;
+  return undefined;
+}
+
 export default defineRule({
   meta: {
     id: 'resource-claim-abuse',
@@ -26,6 +70,15 @@ export default defineRule({
     variants: {
       cpu: { title: 'a container without a CPU request and limit' },
       memory: { title: 'a container without a memory request and limit', impact: 'medium' },
+      'memory-unbounded': {
+        title: 'a container with a memory request but no memory limit (it can take the node’s memory)',
+        impact: 'medium',
+      },
+      'implausible-quantity': {
+        title: 'a request or limit whose value no one means (memory 400m = 0.4 bytes)',
+        likelihood: 'high',
+        impact: 'low',
+      },
       'no-quota': { title: 'a namespace running workloads without a ResourceQuota' },
       'no-priority-class': { title: 'a kube-system workload without a priority class' },
     },
@@ -33,7 +86,12 @@ export default defineRule({
       'For every container (init containers included) of every workload: resources.requests and resources.limits ' +
       'for cpu and for memory (a limit alone counts as a request, as the API defaults it); namespaces other than ' +
       'kube-system, kube-public and kube-node-lease that run workloads without a ResourceQuota; kube-system ' +
-      'workloads without priorityClassName.',
+      'workloads without priorityClassName. A memory request without a memory limit is memory-unbounded (memory ' +
+      'is not compressible: the container grows until the node evicts or OOM-kills its neighbours). CPU: ktm ' +
+      'reports a missing CPU request or limit at low severity; CPU is compressible, so an unlimited container ' +
+      'costs its neighbours latency, not availability, and running without CPU limits on purpose is a valid ' +
+      'choice (accept the cpu variant with an exception). Quantities no one means (memory below 1 MiB such as ' +
+      '400m, CPU above 1,000 cores, values that do not parse) are implausible-quantity.',
     falsePositives:
       'A LimitRange that sets default requests and limits covers containers that omit them: ktm reports them ' +
       'anyway, since the defaults are not visible in the pod template; accept them with an exception naming the ' +
@@ -52,6 +110,9 @@ export default defineRule({
     ],
     messages: {
       missing: '{{workload}} container {{container}} has no {{resource}} {{what}}',
+      unbounded:
+        '{{workload}} container {{container}} requests {{request}} of memory but sets no memory limit: it can take the node’s memory',
+      implausible: '{{workload}} container {{container}} {{field}} {{resource}}: {{why}}',
       noQuota: 'namespace {{namespace}} runs {{workloads}} without a ResourceQuota',
       noPriority:
         '{{workload}} runs in kube-system without a priority class: it is evicted like any other pod',
@@ -67,8 +128,30 @@ export default defineRule({
         if (c.kind === 'ephemeralContainer') continue;
         const res = 'resources' in c.container ? c.container.resources : undefined;
         for (const resource of ['cpu', 'memory'] as const) {
+          for (const field of ['requests', 'limits'] as const) {
+            const q = res?.[field]?.[resource];
+            const why = q === undefined ? undefined : implausible(resource, q);
+            if (why !== undefined)
+              ctx.report({
+                messageId: 'implausible',
+                data: { workload: workloadName(w), container: c.container.name, field, resource, why },
+                subject: w.ref,
+                variant: 'implausible-quantity',
+                evidence: [p.evidence(`${c.path}.resources.${field}.${resource}`, String(q))],
+              });
+          }
           const limit = res?.limits?.[resource];
           const request = res?.requests?.[resource] ?? limit;
+          if (resource === 'memory' && limit === undefined && request !== undefined) {
+            ctx.report({
+              messageId: 'unbounded',
+              data: { workload: workloadName(w), container: c.container.name, request },
+              subject: w.ref,
+              variant: 'memory-unbounded',
+              evidence: [p.evidence(`${c.path}.resources`, JSON.stringify(res ?? {}))],
+            });
+            continue;
+          }
           const what = [
             limit === undefined ? 'limit' : undefined,
             request === undefined ? 'request' : undefined,

@@ -1,4 +1,5 @@
 // Rule sensitive-host-mount: hostPath volumes, ranked by what the host path gives an attacker.
+import { hostPathYield, type HostPathYield } from '../../analysis/host-paths.js';
 import { defineRule } from '../framework/define-rule.js';
 import { podSpecs, workloadName } from './pod-specs.js';
 import { WORKLOAD_KINDS } from '../framework/inputs.js';
@@ -54,6 +55,14 @@ export function hostPathTarget(path: string): string | undefined {
   return SENSITIVE.find((t) => p === t.prefix || p.startsWith(`${t.prefix}/`))?.gives;
 }
 
+function variantOf(
+  y: HostPathYield,
+  writable: boolean,
+): 'runtime-socket' | 'node-takeover' | 'host-credentials' | 'low-value' | 'writable' | 'read-only' {
+  if (y.kind !== 'other') return y.kind;
+  return writable ? 'writable' : 'read-only';
+}
+
 export default defineRule({
   meta: {
     id: 'sensitive-host-mount',
@@ -78,14 +87,41 @@ export default defineRule({
       'CE_UMH_CORE_PATTERN',
       'EXPLOIT_CONTAINERD_SOCK',
     ],
+    // Ranked by what the path yields (host-paths.ts), not by whether it is writable alone.
     variants: {
-      writable: { title: 'writable hostPath' },
-      'read-only': { title: 'read-only hostPath', impact: 'medium' },
+      'runtime-socket': {
+        title: 'the container runtime socket (root on the node, read-only or not)',
+        likelihood: 'high',
+        impact: 'high',
+      },
+      'node-takeover': {
+        title:
+          'a writable host tree whose write runs code as root on the node (/, /etc, /var/lib/kubelet, /proc, …)',
+        likelihood: 'high',
+        impact: 'high',
+      },
+      'host-credentials': {
+        title: 'host credentials or logs to read (/etc/kubernetes, /var/lib/kubelet, /proc, /var/log, …)',
+        likelihood: 'medium',
+        impact: 'high',
+      },
+      'low-value': {
+        title: 'a lock file or network-plugin state directory (/run/xtables.lock, /run/flannel, …)',
+        likelihood: 'low',
+        impact: 'low',
+      },
+      writable: { title: 'another writable hostPath', likelihood: 'medium', impact: 'medium' },
+      'read-only': { title: 'another read-only hostPath', likelihood: 'low', impact: 'medium' },
     },
     detection:
       'Every hostPath volume of every workload’s pod template or bare pod. The volume is writable unless every ' +
       'container mounting it sets readOnly: true (an unmounted hostPath counts as writable: a container added ' +
-      'later mounts it as it likes). The message names what the path gives when it is a known sensitive path.',
+      'later mounts it as it likes). The variant ranks what the path yields, as the attack graph does: a runtime ' +
+      'socket (critical, read-only too), a writable tree whose write runs code as root (critical), host ' +
+      'credentials or logs to read (high), a lock file or network-plugin state directory such as kube-proxy’s ' +
+      '/run/xtables.lock or flannel’s /run/flannel (info), anything else (medium writable, low read-only). ' +
+      'Writable CNI configuration and binary directories (/etc/cni/net.d, /opt/cni/bin) stay node takeover: the ' +
+      'runtime executes what is written there as root.',
     falsePositives:
       'Node agents (log shippers, CNI plugins, CSI drivers, node exporters) need some host paths; accept them ' +
       'with an exception naming the owner, and mount them read-only and as narrowly as possible.',
@@ -122,7 +158,7 @@ export default defineRule({
           p.evidence(`${p.path}.volumes[${i}].hostPath.path`, v.hostPath.path),
           ...mounts.map((x) => p.evidence(`${x.path}.readOnly`, String(x.m.readOnly ?? false))),
         ];
-        const variant = writable ? 'writable' : 'read-only';
+        const variant = variantOf(hostPathYield(v.hostPath.path, writable), writable);
         if (gives === undefined) {
           ctx.report({
             messageId: 'plain',

@@ -1,32 +1,9 @@
 // Rule token-automount: service-account tokens mounted where they are not needed, and tokens that never expire.
-import type { Inventory } from '../../collect/inventory.js';
+import { serviceAccountOwnIdentity } from '../../analysis/privilege/rbac-index.js';
 import { defineRule } from '../framework/define-rule.js';
 import { objectEvidence } from '../framework/evidence.js';
 import { podSpecs, workloadName } from './pod-specs.js';
 import { WORKLOAD_KINDS } from '../framework/inputs.js';
-
-/** Service accounts named as subjects of a binding, directly or through their namespace's service-account group. */
-function boundServiceAccounts(inv: Inventory): {
-  accounts: Set<string>;
-  namespaces: Set<string>;
-  all: boolean;
-} {
-  const accounts = new Set<string>();
-  const namespaces = new Set<string>();
-  let all = false;
-  for (const kind of ['RoleBinding', 'ClusterRoleBinding'] as const) {
-    for (const b of inv.ofKind(kind)) {
-      for (const s of b.object.subjects ?? []) {
-        if (s.kind === 'ServiceAccount')
-          accounts.add(`${s.namespace ?? b.object.metadata.namespace ?? ''}/${s.name}`);
-        else if (s.kind === 'Group' && s.name === 'system:serviceaccounts') all = true;
-        else if (s.kind === 'Group' && s.name.startsWith('system:serviceaccounts:'))
-          namespaces.add(s.name.slice('system:serviceaccounts:'.length));
-      }
-    }
-  }
-  return { accounts, namespaces, all };
-}
 
 export default defineRule({
   meta: {
@@ -91,7 +68,7 @@ export default defineRule({
   },
   check(ctx) {
     const inv = ctx.inventory;
-    const bound = boundServiceAccounts(inv);
+    const rbac = ctx.analyses.rbacIndex();
     for (const p of podSpecs(inv)) {
       const ns = p.workload.namespace;
       const account = p.spec.serviceAccountName ?? p.spec.serviceAccount ?? 'default';
@@ -99,7 +76,8 @@ export default defineRule({
       const podSetting = p.spec.automountServiceAccountToken;
       const mounted = podSetting ?? sa?.automountServiceAccountToken ?? true;
       if (!mounted) continue;
-      const holds = bound.all || bound.namespaces.has(ns) || bound.accounts.has(`${ns}/${account}`);
+      // Bound by name (a namespace-less subject of a RoleBinding included) or through a service-account group.
+      const holds = rbac.grantsOf(serviceAccountOwnIdentity(ns, account)).length > 0;
       const evidence = [
         p.evidence(
           `${p.path}.automountServiceAccountToken`,

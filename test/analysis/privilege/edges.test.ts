@@ -95,6 +95,14 @@ describe('tokens', () => {
     const pg = await graphOf('edges/token-automount-off.yaml');
     expect(edgeStrings(pg, 'TOKEN_STEAL')).toEqual([]);
   });
+  it('pods/portforward: POD_PORT_FORWARD to the pods of the namespace, and nothing else', async () => {
+    const pg = await graphOf('edges/pod-port-forward.yaml');
+    expect(edgeStrings(pg, 'POD_PORT_FORWARD')).toEqual([
+      'POD_PORT_FORWARD User/support-engineer -> Pod/payments/*',
+    ]);
+    expect(edgeStrings(pg, 'POD_EXEC').filter((e) => e.includes('support-engineer'))).toEqual([]);
+    expect(reaches(pg, 'User/support-engineer', 'Pod/payments/api')).toBe(true);
+  });
   it('list secrets: TOKEN_LIST to the namespace secrets', async () => {
     const pg = await graphOf('edges/token-list.yaml');
     expect(hasEdge(pg, 'TOKEN_LIST', 'ServiceAccount/app/reader', 'Secret/app/*')).toBe(true);
@@ -105,6 +113,11 @@ describe('tokens', () => {
       'Role/secret-reader rules[0]',
     ]);
     expect(e.control).toContain('Role app/secret-reader');
+  });
+  it('a RoleBinding ServiceAccount subject without namespace is the account of the binding namespace', async () => {
+    const pg = await graphOf('edges/token-list-sa-default-namespace.yaml');
+    expect(edgeStrings(pg, 'TOKEN_LIST')).toEqual(['TOKEN_LIST ServiceAccount/app/reader -> Secret/app/*']);
+    expect(reaches(pg, 'ServiceAccount/app/reader', 'Secret/app/db-password')).toBe(true);
   });
   it('get secrets: TOKEN_BRUTEFORCE, and a legacy token secret leads to its service account', async () => {
     const pg = await graphOf('edges/token-bruteforce.yaml');
@@ -218,13 +231,43 @@ describe('exposure, nodes and the cloud', () => {
       'ENDPOINT_EXPLOIT Zone/Internet -> Container/web/frontend-1/web',
     ]);
   });
+  it('workloads without pods escape to the nodes the scheduler may place them on', async () => {
+    const pg = await graphOf('edges/escape-schedulable-nodes.yaml');
+    const escapes = edgeStrings(pg).filter((e) => /^(CE_|EXPLOIT_)/.test(e));
+    expect(escapes).toEqual([
+      'CE_MODULE_LOAD Container/app/hostpid/c -> Node/web1',
+      'CE_MODULE_LOAD Container/ml/trainer/c -> Node/gpu1',
+      'CE_NSENTER Container/app/hostpid/c -> Node/web1',
+      'CE_PRIV_MOUNT Container/app/hostpid/c -> Node/web1',
+      'CE_VAR_LOG_SYMLINK Container/ops/logs/c -> Node/web1',
+      'CE_VAR_LOG_SYMLINK Container/ops/logs/c -> Node/web2',
+      'EXPLOIT_CONTAINERD_SOCK Container/ops/agent/c -> Node/cp1',
+      'EXPLOIT_CONTAINERD_SOCK Container/ops/agent/c -> Node/gpu1',
+      'EXPLOIT_CONTAINERD_SOCK Container/ops/agent/c -> Node/web1',
+      'EXPLOIT_CONTAINERD_SOCK Container/ops/agent/c -> Node/web2',
+    ]);
+    const e = pg.graph.edges.find((x) => x.type === 'CE_NSENTER')!;
+    expect(e.assumption).toBe('the scheduler places it on web1');
+    expect(e.evidence.map((x) => x.path)).toContain(
+      'spec.template.spec.containers[0].securityContext.privileged',
+    );
+    // The cron job's template sits deeper in its owner.
+    const t = pg.graph.edges.find(
+      (x) => x.type === 'CE_MODULE_LOAD' && x.evidence[0]!.ref.name === 'trainer',
+    )!;
+    expect(t.evidence[0]!.path).toBe(
+      'spec.jobTemplate.spec.template.spec.containers[0].securityContext.capabilities.add',
+    );
+  });
   it('cloud nodes: CLOUD_METADATA_CREDS unless an enforced egress policy blocks the metadata service', async () => {
     const pg = await graphOf('edges/cloud-metadata.yaml');
     expect(hasEdge(pg, 'CLOUD_METADATA_CREDS', 'Container/app/web/c', 'CloudIdentity/n1')).toBe(true);
     const e = pg.graph.edges.find((x) => x.type === 'CLOUD_METADATA_CREDS')!;
     expect(e.evidence.some((x) => /egress to 169\.254\.169\.254 allowed/.test(x.value ?? ''))).toBe(true);
     const denied = await graphOf('edges/cloud-metadata-denied.yaml');
+    // The calico-node DaemonSet has no pod in the file: its template may run on n1, and no policy selects it.
     expect(edgeStrings(denied, 'CLOUD_METADATA_CREDS')).toEqual([
+      'CLOUD_METADATA_CREDS Container/kube-system/calico-node/calico-node -> CloudIdentity/n1',
       'CLOUD_METADATA_CREDS Container/other/open/c -> CloudIdentity/n1',
     ]);
     const unverified = await graphOf('edges/cloud-metadata-unverified.yaml');

@@ -6,7 +6,7 @@ import { main } from '../../../src/cli/main.js';
 import type { CliIo } from '../../../src/cli/io.js';
 import { findAttackPaths } from '../../../src/analysis/privilege/attack-paths.js';
 import { pathsToJson, renderPathsJson } from '../../../src/analysis/privilege/render-paths.js';
-import { FIXTURES, graphOf } from './helpers.js';
+import { FIXTURES, graphOf, hasEdge } from './helpers.js';
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -39,6 +39,36 @@ describe('ktm paths', () => {
     expect(r.out).toMatch(/evidence: RoleBinding\/app\/deployer roleRef = Role\/deploy/);
     expect(r.out).toMatch(
       /cut by: +remove create on pods and pod controllers from Role app\/deploy rules\[0\]/,
+    );
+  });
+
+  it('a manifests folder: Internet → privileged Deployment with docker.sock → any node → the pods it may hold', async () => {
+    const r = await run([fx('manifests-escape'), '-o', 'json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out) as {
+      paths: {
+        entry: { kind: string; name: string };
+        jewel: string;
+        steps: { type: string; to: { kind: string; namespace?: string; name: string } }[];
+      }[];
+    };
+    const fromInternet = doc.paths.filter((p) => p.entry.kind === 'Zone' && p.entry.name === 'Internet');
+    expect(fromInternet.length).toBeGreaterThan(0);
+    const p = fromInternet.find((x) => x.jewel === 'kube-system-credentials')!;
+    expect(p.steps.map((s) => `${s.type} ${s.to.kind}/${s.to.namespace ?? ''}/${s.to.name}`)).toEqual([
+      'ENDPOINT_EXPLOIT Container/shop/web/app',
+      expect.stringMatching(/^(CE_PRIV_MOUNT|CE_MODULE_LOAD|EXPLOIT_CONTAINERD_SOCK) Node\/\/\*$/),
+      'VOLUME_ACCESS Volume/kube-system/log-agent/kube-api-access',
+      'TOKEN_STEAL ServiceAccount/kube-system/log-agent',
+    ]);
+    const table = await run([fx('manifests-escape'), '--from', 'Internet', '--to', 'Worker']);
+    expect(table.out).toMatch(/Container\/shop\/web\/app --CE_PRIV_MOUNT--> Node\/\*/);
+    expect(table.out).toMatch(/assumes: +not bound to a node, and no Node was read: it may run on any node/);
+    const sock = await graphOf('manifests-escape');
+    expect(hasEdge(sock, 'EXPLOIT_CONTAINERD_SOCK', 'Container/shop/web/app', 'Node/*')).toBe(true);
+    const e = sock.graph.edges.find((x) => x.type === 'EXPLOIT_CONTAINERD_SOCK')!;
+    expect(e.evidence.map((x) => `${x.path ?? ''} = ${x.value ?? ''}`)).toContain(
+      'spec.template.spec.volumes[0].hostPath.path = /var/run/docker.sock',
     );
   });
 

@@ -105,7 +105,22 @@ describe('roles and bindings', () => {
     );
     expect(rbac.grants[0]!.roleFound).toBe(false);
   });
-  it('a ServiceAccount subject without namespace is ignored with a diagnostic', () => {
+  it('a ServiceAccount subject without namespace in a RoleBinding is the account of the binding namespace', () => {
+    const rbac = buildRbacIndex(
+      inventoryOf([
+        k.clusterRole('read-secrets', [{ apiGroups: [''], resources: ['secrets'], verbs: ['list'] }]),
+        k.roleBinding('app', 'b', 'ClusterRole', 'read-secrets', [
+          { kind: 'ServiceAccount', name: 'reader' },
+        ]),
+      ]),
+    );
+    const list = (namespace: string) => ({ verb: 'list', group: '', resource: 'secrets', namespace });
+    expect(rbac.can(sa('app', 'reader'), list('app'))).toBe(true);
+    expect(rbac.can(sa('other', 'reader'), list('app'))).toBe(false);
+    expect(rbac.can(sa('app', 'reader'), list('other'))).toBe(false);
+    expect(rbac.diagnostics).toEqual([]);
+  });
+  it('a ServiceAccount subject without namespace in a ClusterRoleBinding is ignored with a diagnostic', () => {
     const rbac = buildRbacIndex(
       inventoryOf([
         k.clusterRole('x', [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }]),

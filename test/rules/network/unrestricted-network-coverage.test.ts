@@ -4,6 +4,7 @@ import { Inventory } from '../../../src/collect/inventory.js';
 import { runRules } from '../../../src/rules/framework/run-rules.js';
 import { RULES } from '../../../src/rules/registry.js';
 import { item, obj } from '../framework/fake-inventory.js';
+import { wholeClusterCoverage } from '../../helpers/whole-cluster-coverage.js';
 
 const rule = RULES.find((r) => r.meta.id === 'unrestricted-network')!;
 
@@ -13,17 +14,12 @@ function inventory(ciliumState: 'read' | 'forbidden'): Inventory {
     items: [item(obj('Namespace', 'shop')), item(obj('Pod', 'web', 'shop', { spec: { containers: [] } }))],
     coverage: {
       mode: 'live',
-      resources: [
-        { resource: 'namespaces', kind: 'Namespace', state: 'read', count: 1 },
-        { resource: 'pods', kind: 'Pod', state: 'read', count: 1 },
-        {
-          resource: 'ciliumnetworkpolicies.cilium.io',
-          kind: 'CiliumNetworkPolicy',
-          state: ciliumState,
-          count: 0,
-          ...(ciliumState === 'forbidden' ? { reason: 'forbidden' } : {}),
-        },
-      ],
+      // Every other kind read (none present), so only the Cilium policies' coverage varies.
+      resources: wholeClusterCoverage().resources.map((r) =>
+        r.kind === 'CiliumNetworkPolicy'
+          ? { ...r, state: ciliumState, ...(ciliumState === 'forbidden' ? { reason: 'forbidden' } : {}) }
+          : { ...r, count: r.kind === 'Namespace' || r.kind === 'Pod' ? 1 : 0 },
+      ),
       facts: [],
     },
   });
