@@ -26,6 +26,15 @@ import { threatModelZonesFile, declaredOwners } from './assumptions/declared-zon
 import { analysePlacement, type Placement } from './analysis/placement.js';
 import type { FindingTriage } from './rules/framework/triage.js';
 import { rateCriticality, raiseForCriticality, type Criticality } from './analysis/criticality.js';
+import type { ProbeRun } from './collect/probe/types.js';
+import {
+  decideFindings,
+  probeAssumptions,
+  probeDiscrepancies,
+  probeSection,
+  recountRules,
+  type ProbeSection,
+} from './assess-probes.js';
 
 export const SCHEMA_VERSION = '1';
 
@@ -77,6 +86,8 @@ export interface Assessment {
   readonly placement: Placement;
   /** The teams' triage of findings, from the assessment store (present only when the assessment used a store). */
   readonly triage?: readonly FindingTriage[];
+  /** What `ktm assess --probe` observed on the endpoints, and what it confirmed or contradicted (absent without probes). */
+  readonly probes?: ProbeSection;
 }
 
 /** Above this many edges the JSON carries only the edges on the reported paths (the count says so). */
@@ -111,6 +122,8 @@ export interface AssessOptions {
   readonly modelOptions?: DeriveOptions;
   /** Attack paths reported (default 50). */
   readonly pathLimit?: number;
+  /** Probe results (runProbes): they decide unverifiable findings and assumptions and are reported beside the configuration. */
+  readonly probes?: ProbeRun;
 }
 
 export function summarizeInventory(inv: Inventory): InventorySummary {
@@ -147,6 +160,10 @@ export function assess(inv: Inventory, options: AssessOptions = {}): Assessment 
     ...(options.modelOptions ?? {}),
     ...(zonesFile === undefined ? {} : { zonesFile }),
   });
+  // Probes decide what configuration left unverifiable, before anything reads the findings.
+  const probed =
+    options.probes === undefined ? undefined : decideFindings(run.findings, model, options.probes);
+  const ruleFindings = probed?.findings ?? run.findings;
   const pg = buildPrivilegeGraph(inv);
   const placement = analysePlacement(inv, pg);
   const criticality = rateCriticality({
@@ -154,23 +171,30 @@ export function assess(inv: Inventory, options: AssessOptions = {}): Assessment 
     model,
     privilege: pg,
     placement,
-    findings: run.findings,
+    findings: ruleFindings,
   });
   // Findings in zones rated Critical rise one level (never fall): the same weakness matters more there.
-  const findings = run.findings.map((f) => raiseForCriticality(f, model, criticality));
+  const findings = ruleFindings.map((f) => raiseForCriticality(f, model, criticality));
   const paths = findAttackPaths(pg, { limit: options.pathLimit ?? 50 });
   const attackGraph = attackGraphJson(pg, paths);
   const plugin = detectNetworkPlugin(inv);
-  const assumptions =
+  const judge = (judged: readonly Finding[]): AssumptionResult[] =>
     tm === undefined
       ? []
       : evaluateAssumptions(tm.assumptions, {
           inventory: inv,
           model,
-          findings,
+          findings: judged,
           policyEnforcement: { enforces: plugin.enforces, plugin: plugin.plugin, evidence: plugin.evidence },
           privilege: privilegeAnswers(pg, model),
         });
+  const evaluated = judge(findings);
+  const discrepancies = options.probes === undefined ? [] : probeDiscrepancies(model, options.probes);
+  const probedAssumptions =
+    options.probes === undefined
+      ? undefined
+      : probeAssumptions(evaluated, model, options.probes, discrepancies, judge(run.findings));
+  const assumptions = probedAssumptions?.assumptions ?? evaluated;
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'ktm', version: ktmVersion() },
@@ -180,7 +204,7 @@ export function assess(inv: Inventory, options: AssessOptions = {}): Assessment 
     diagnostics: [...inv.diagnostics, ...fromAnnotations.diagnostics, ...run.diagnostics],
     findings,
     suppressed: run.suppressed,
-    rules: run.rules,
+    rules: probed === undefined ? run.rules : recountRules(run.rules, probed.findings),
     exceptions: run.exceptions,
     model,
     owners: tm === undefined ? {} : Object.fromEntries(declaredOwners(tm)),
@@ -189,6 +213,16 @@ export function assess(inv: Inventory, options: AssessOptions = {}): Assessment 
     drift: tm === undefined ? [] : computeDrift(tm, model),
     criticality,
     placement,
+    ...(options.probes === undefined
+      ? {}
+      : {
+          probes: probeSection(
+            options.probes,
+            discrepancies,
+            probed?.decisions ?? [],
+            probedAssumptions?.changes ?? [],
+          ),
+        }),
   };
 }
 

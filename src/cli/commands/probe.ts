@@ -6,7 +6,8 @@ import { parseTarget, readProbeMap } from '../../collect/probe/addresses.js';
 import { readCaFile, runProbes, type ProbeRunOptions } from '../../collect/probe/run-probes.js';
 import type { ProbeRun, ProbeTarget, SkippedTarget } from '../../collect/probe/types.js';
 import { deriveModel } from '../../model/index.js';
-import { planProbeTargets } from '../../model/probe-targets.js';
+import { planProbeTargets, type ProbePlan } from '../../model/probe-targets.js';
+import type { Inventory } from '../../collect/inventory.js';
 import { renderProbeJson, renderProbeTable } from '../../report/probe.js';
 import { escapeTerminal } from '../../report/escape.js';
 import { addInputOptions, parseDuration, readInput, type InputFlags } from '../input.js';
@@ -74,26 +75,29 @@ export async function probeRunOptions(
     ...(flags.ca === undefined ? {} : { caPem: await readCaFile(path.resolve(io.cwd, flags.ca)) }),
     ...(showProgress
       ? {
-          onProgress: (p: { done: number; total: number; current?: string }) => { io.stderr(
+          onProgress: (p: { done: number; total: number; current?: string }) => {
+            io.stderr(
               `\r\x1b[Kprobing: ${p.done}/${p.total}${p.current ? ` ${escapeTerminal(p.current, 60)}` : ''}`,
-            ); },
+            );
+          },
         }
       : {}),
   };
 }
 
-/** The targets: --target addresses, else the model's endpoints (through the probe map when given). */
-export async function probeTargets(
-  paths: readonly string[],
-  flags: ProbeFlags & InputFlags,
-  io: CliIo,
-): Promise<{ targets: readonly ProbeTarget[]; skipped: readonly SkippedTarget[] }> {
+/** The targets: --target addresses, else the inventory's model endpoints (through the probe map when given). */
+export async function planTargets(flags: ProbeFlags, io: CliIo, inventory?: Inventory): Promise<ProbePlan> {
   if (flags.target !== undefined && flags.target.length > 0) {
     if (flags.probeMap !== undefined)
       throw new KtmError('--target and --probe-map exclude each other', 'arguments', 'give one of them');
     return { targets: flags.target.map(parseTarget), skipped: [] };
   }
-  const inventory = await readInput(paths, flags, io);
+  if (inventory === undefined)
+    throw new KtmError(
+      'nothing to probe',
+      'arguments',
+      'give --target HOST:PORT, or a cluster to read (PATH..., --live)',
+    );
   const probeMap =
     flags.probeMap === undefined ? undefined : await readProbeMap(path.resolve(io.cwd, flags.probeMap));
   return planProbeTargets(deriveModel(inventory), inventory, probeMap);
@@ -131,7 +135,12 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
         paths: string[],
         flags: ProbeFlags & InputFlags & { dryRun?: boolean; output: 'table' | 'json' },
       ) => {
-        const { targets, skipped } = await probeTargets(paths, flags, io);
+        const explicit = flags.target !== undefined && flags.target.length > 0;
+        const { targets, skipped } = await planTargets(
+          flags,
+          io,
+          explicit ? undefined : await readInput(paths, flags, io),
+        );
         if (flags.dryRun === true) {
           io.stdout(
             flags.output === 'json'

@@ -2,6 +2,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
@@ -109,7 +110,7 @@ export class TestPki {
 /** Child processes and servers a test file started, all stopped by stopAll (afterAll). */
 export class Processes {
   private readonly children: ChildProcess[] = [];
-  private readonly servers: https.Server[] = [];
+  private readonly servers: (http.Server | https.Server)[] = [];
   private readonly dirs: string[] = [];
 
   async tempDir(prefix: string): Promise<string> {
@@ -140,6 +141,14 @@ export class Processes {
     handler: Parameters<typeof https.createServer>[1],
   ): Promise<number> {
     const server = https.createServer(options, handler);
+    this.servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return (server.address() as net.AddressInfo).port;
+  }
+
+  /** A plain-HTTP server on loopback. */
+  async http(handler: http.RequestListener): Promise<number> {
+    const server = http.createServer(handler);
     this.servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return (server.address() as net.AddressInfo).port;
