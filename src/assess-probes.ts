@@ -215,7 +215,12 @@ const DECIDERS: Readonly<Record<string, (f: Finding, rs: readonly ProbeResult[])
         message: `plain HTTP answered on ${spoken.map((r) => r.target.id).join(', ')}`,
         evidence: spoken.map((r) => ev(r, 'plainHttp', r.plainHttp.detail)),
       };
-    if (rs.length > 0 && rs.every((r) => closed(r) || (r.reachable && !r.plainHttp.spoken)))
+    // Only the kubelet's and etcd's variants are about the port alone; the scheduler's and controller manager's are also
+    // about the bind address and the legacy insecure port, which a probe through a map or tunnel cannot see.
+    const portOnly = rs.every((r) =>
+      ['kubelet', 'kubelet-read-only', 'etcd-client', 'etcd-peer'].includes(r.target.kind),
+    );
+    if (rs.length > 0 && portOnly && rs.every((r) => closed(r) || (r.reachable && !r.plainHttp.spoken)))
       return {
         outcome: 'contradicted',
         message: `no plain HTTP on ${rs.map((r) => `${r.target.id} (${r.reachable ? r.plainHttp.detail : 'port closed'})`).join(', ')}`,

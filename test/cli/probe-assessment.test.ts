@@ -1,9 +1,10 @@
 // `ktm assess --probe` on a model whose endpoints are mapped to loopback servers: the probe confirms and contradicts
 // what configuration said or could not say, and the report shows it beside the configuration evidence.
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { Assessment } from '../../src/assess.js';
 import { runKtm } from '../helpers/capture-io.js';
 import { Processes, TestPki, freePort, requireBinary, startEtcd } from '../collect/probe/loopback-servers.js';
@@ -127,6 +128,14 @@ describe.skipIf(etcdMissing !== undefined)(`assess --probe (${etcdMissing ?? 'et
       'kubelet:cp-1:10255': await freePort(), // the read-only port is closed
     };
     const a = await assessJson(map);
+    const schema = JSON.parse(
+      await readFile(
+        path.join(path.dirname(CLUSTER), '..', '..', '..', 'schema', 'assessment.schema.json'),
+        'utf8',
+      ),
+    ) as Parameters<typeof z.fromJSONSchema>[0];
+    const valid = z.fromJSONSchema(schema).safeParse(a);
+    expect(valid.success ? [] : valid.error.issues).toEqual([]);
     expect(results(a)).toEqual({
       'apiserver-etcd-mutual-tls': 'contradicted', // configuration said confirmed
       'no-plaintext-listeners': 'contradicted',
