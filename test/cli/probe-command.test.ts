@@ -6,7 +6,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rateLimiter, runProbes } from '../../src/collect/probe/run-probes.js';
 import type { ProbeTarget } from '../../src/collect/probe/types.js';
-import { runKtm } from '../helpers/capture-io.js';
+import http from 'node:http';
+import { main } from '../../src/cli/main.js';
+import { captureIo, runKtm } from '../helpers/capture-io.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -106,6 +108,20 @@ describe('bounds', () => {
     // One plain attempt and four TLS attempts of 200 ms each, nothing more.
     expect(elapsed).toBeGreaterThanOrEqual(1000);
     expect(elapsed).toBeLessThan(3000);
+  });
+
+  it('shows progress on a terminal, and only there', async () => {
+    const server = http.createServer((_req, res) => res.writeHead(404).end());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as net.AddressInfo).port;
+    const { io, out } = captureIo();
+    const code = await main(['probe', '--target', `127.0.0.1:${port}`], { ...io, stderrIsTty: true });
+    const quiet = await runKtm(['probe', '--target', `127.0.0.1:${port}`]);
+    await new Promise((r) => server.close(r));
+    expect(code).toBe(0);
+    expect(out().stderr).toContain(`probing: 1/1 127.0.0.1:${port}`);
+    expect(out().stdout).toContain('plain HTTP: SPOKEN (answered plain HTTP (status 404))');
+    expect(quiet.stderr).toBe('');
   });
 
   it('the rate limit spaces connections across concurrent probes', async () => {
