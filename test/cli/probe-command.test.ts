@@ -74,6 +74,14 @@ describe('ktm probe --dry-run', () => {
     );
   });
 
+  it('with neither --target nor a cluster to read, says what to give', async () => {
+    const out = await runKtm(['probe']);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe(
+      'ktm: arguments: nothing to probe (give --target HOST:PORT, or a cluster to read: PATH..., --demo or --live)\n',
+    );
+  });
+
   it('refuses probe options on assess without --probe, and a CA file without certificates', async () => {
     const noProbe = await runKtm(['assess', '--demo', '--target', '127.0.0.1:1']);
     expect(noProbe.code).toBe(2);

@@ -96,7 +96,7 @@ export async function planTargets(flags: ProbeFlags, io: CliIo, inventory?: Inve
     throw new KtmError(
       'nothing to probe',
       'arguments',
-      'give --target HOST:PORT, or a cluster to read (PATH..., --live)',
+      'give --target HOST:PORT, or a cluster to read: PATH..., --demo or --live',
     );
   const probeMap =
     flags.probeMap === undefined ? undefined : await readProbeMap(path.resolve(io.cwd, flags.probeMap));
@@ -136,10 +136,12 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
         flags: ProbeFlags & InputFlags & { dryRun?: boolean; output: 'table' | 'json' },
       ) => {
         const explicit = flags.target !== undefined && flags.target.length > 0;
+        const live = flags.live === true || flags.kubeconfig !== undefined || flags.context !== undefined;
+        const input = paths.length > 0 || flags.demo === true || live;
         const { targets, skipped } = await planTargets(
           flags,
           io,
-          explicit ? undefined : await readInput(paths, flags, io),
+          explicit || !input ? undefined : await readInput(paths, flags, io),
         );
         if (flags.dryRun === true) {
           io.stdout(
