@@ -112,10 +112,44 @@ describe('bounds', () => {
     const r = run.results[0]!;
     expect(r.reachable).toBe(true);
     expect(r.plainHttp).toEqual({ spoken: false, detail: 'no answer to plain HTTP' });
-    expect(Object.values(r.tls.versions)).toEqual(['refused', 'refused', 'refused', 'refused']);
+    // Silence is not a refusal: each version is untested, and said so.
+    expect(Object.values(r.tls.versions)).toEqual(['untested', 'untested', 'untested', 'untested']);
+    expect(r.limits).toEqual(
+      ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'].map((v) => `${v}: no answer within the timeout`),
+    );
     // One plain attempt and four TLS attempts of 200 ms each, nothing more.
     expect(elapsed).toBeGreaterThanOrEqual(1000);
     expect(elapsed).toBeLessThan(3000);
+  });
+
+  it('a target out of time gets no further checks, and its results say so instead of "refused"', async () => {
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((s) => sockets.push(s));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as net.AddressInfo).port;
+    const started = Date.now();
+    const run = await runProbes([{ id: 'silent', kind: 'unknown', host: '127.0.0.1', port }], {
+      timeoutMs: 200,
+      targetTimeoutMs: 500,
+      ratePerSecond: 1000,
+    });
+    const elapsed = Date.now() - started;
+    for (const s of sockets) s.destroy();
+    await new Promise((r) => silent.close(r));
+    const r = run.results[0]!;
+    // plain HTTP 200 ms, TLS 1.0 200 ms, TLS 1.1 the last 100 ms; TLS 1.2 and 1.3 are not tried.
+    expect(r.tls.versions).toEqual({
+      TLSv1: 'untested',
+      'TLSv1.1': 'untested',
+      'TLSv1.2': 'untested',
+      'TLSv1.3': 'untested',
+    });
+    expect(r.limits).toEqual([
+      'TLSv1: no answer within the timeout',
+      'TLSv1.1: no answer within the timeout',
+      'the per-target time limit (500 ms) ran out: the remaining checks were not made',
+    ]);
+    expect(elapsed).toBeLessThan(1000);
   });
 
   it('shows progress on a terminal, and only there', async () => {

@@ -20,6 +20,7 @@ export interface ProbeFlags {
   ca?: string;
   concurrency?: string;
   probeTimeout?: string;
+  targetTimeout?: string;
   rate?: string;
   seclevel?: string;
   quiet?: boolean;
@@ -42,6 +43,7 @@ export function addProbeOptions(cmd: Command): Command {
     .option('--ca <file>', 'the cluster CA (PEM): say whether each certificate chains to it')
     .option('--concurrency <n>', 'endpoints probed at once', '4')
     .option('--probe-timeout <duration>', 'timeout of each connection attempt', '5s')
+    .option('--target-timeout <duration>', 'time allowed per endpoint over all its checks', '60s')
     .option('--rate <n>', 'connections opened per second, over the whole run', '20')
     .addOption(
       new Option(
@@ -69,6 +71,7 @@ export async function probeRunOptions(
   return {
     concurrency: positiveInt(flags.concurrency, '--concurrency', 4),
     timeoutMs: parseDuration(flags.probeTimeout ?? '5s'),
+    targetTimeoutMs: parseDuration(flags.targetTimeout ?? '60s'),
     ratePerSecond: positiveInt(flags.rate, '--rate', 20),
     securityLevel: Math.min(positiveInt(flags.seclevel, '--seclevel', 0), 5),
     skipped,

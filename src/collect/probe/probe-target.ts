@@ -18,6 +18,8 @@ import {
 export interface ProbeOptions {
   /** Per connection attempt. */
   readonly timeoutMs: number;
+  /** Per target, over all its attempts: checks left when it runs out are not made (and said so). */
+  readonly targetTimeoutMs: number;
   /** CA certificates (PEM) the servers' chains are checked against (--ca). */
   readonly ca?: readonly X509Certificate[];
   /** OpenSSL security level for the client (0 lets it offer TLS 1.0/1.1 and legacy suites). */
@@ -94,13 +96,25 @@ export function identify(response: string | undefined): ProbeTargetKind | undefi
 
 export async function probeTarget(target: ProbeTarget, o: ProbeOptions): Promise<ProbeResult> {
   const limits: string[] = [];
+  const deadline = Date.now() + o.targetTimeoutMs;
+  let outOfTime = false;
+  /** One TLS attempt within the target's time budget; undefined once the budget is spent. */
   const attempt = async (
     minVersion: tls.SecureVersion,
     maxVersion: tls.SecureVersion,
     ciphers: string,
     request?: string,
-  ): Promise<TlsAttemptOutcome> => {
+  ): Promise<TlsAttemptOutcome | undefined> => {
     await o.beforeConnect();
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      if (!outOfTime)
+        limits.push(
+          `the per-target time limit (${o.targetTimeoutMs} ms) ran out: the remaining checks were not made`,
+        );
+      outOfTime = true;
+      return undefined;
+    }
     return attemptTls({
       host: target.host,
       port: target.port,
@@ -109,7 +123,7 @@ export async function probeTarget(target: ProbeTarget, o: ProbeOptions): Promise
       maxVersion,
       ciphers,
       securityLevel: o.securityLevel,
-      timeoutMs: o.timeoutMs,
+      timeoutMs: Math.min(o.timeoutMs, left),
       ...(request === undefined ? {} : { request }),
     });
   };
@@ -151,6 +165,10 @@ export async function probeTarget(target: ProbeTarget, o: ProbeOptions): Promise
   const outcomes = new Map<TlsVersion, TlsAttemptOutcome>();
   for (const v of TLS_VERSIONS) {
     const out = await attempt(v, v, 'ALL');
+    if (out === undefined) {
+      versions[v] = 'untested';
+      continue;
+    }
     outcomes.set(v, out);
     if (out.helloSeen) versions[v] = 'accepted';
     else if (out.clientSide) {
@@ -158,6 +176,10 @@ export async function probeTarget(target: ProbeTarget, o: ProbeOptions): Promise
       limits.push(
         `${v}: this client could not test it (${out.errorMessage ?? out.errorCode ?? 'refused locally'})`,
       );
+    } else if (out.timedOut) {
+      // Silence is not a refusal: a slow or overloaded server may accept the version.
+      versions[v] = 'untested';
+      limits.push(`${v}: no answer within the timeout`);
     } else versions[v] = 'refused';
   }
   const accepted = TLS_VERSIONS.filter((v) => versions[v] === 'accepted');
@@ -179,7 +201,9 @@ export async function probeTarget(target: ProbeTarget, o: ProbeOptions): Promise
         continue;
       }
       const out = await attempt(below13[0]!, below13[below13.length - 1]!, w.ciphers);
-      if (out.helloSeen)
+      if (out === undefined)
+        weakCiphers.push({ name: w.name, offered: w.ciphers, result: 'untested', note: 'out of time' });
+      else if (out.helloSeen)
         weakCiphers.push({
           name: w.name,
           offered: w.ciphers,
@@ -196,7 +220,9 @@ export async function probeTarget(target: ProbeTarget, o: ProbeOptions): Promise
         limits.push(
           `${w.name} suites: this client could not offer them (${out.errorMessage ?? out.errorCode ?? 'refused locally'})`,
         );
-      } else weakCiphers.push({ name: w.name, offered: w.ciphers, result: 'refused' });
+      } else if (out.timedOut)
+        weakCiphers.push({ name: w.name, offered: w.ciphers, result: 'untested', note: 'no answer in time' });
+      else weakCiphers.push({ name: w.name, offered: w.ciphers, result: 'refused' });
     }
   }
 
@@ -215,6 +241,7 @@ export async function probeTarget(target: ProbeTarget, o: ProbeOptions): Promise
     let note: string | undefined;
     if (tlsSpoken && best !== undefined) {
       const out = await attempt(best, best, 'ALL', text);
+      if (out === undefined) break;
       if (out.chain !== undefined) certSource = out;
       status = out.httpStatus;
       response = out.response;

@@ -11,6 +11,8 @@ export interface ProbeRunOptions {
   readonly concurrency?: number;
   /** Per connection attempt, in ms (default 5000). */
   readonly timeoutMs?: number;
+  /** Per target, over all its attempts, in ms (default 60000). */
+  readonly targetTimeoutMs?: number;
   /** Connections opened per second over the whole run (default 20). */
   readonly ratePerSecond?: number;
   /** CA certificates in PEM (--ca), to judge whether each chain leads to the cluster CA. */
@@ -76,6 +78,7 @@ export async function runProbes(
   const results = await mapBounded(sorted, options.concurrency ?? 4, async (t) => {
     const r = await probeTarget(t, {
       timeoutMs: options.timeoutMs ?? 5000,
+      targetTimeoutMs: options.targetTimeoutMs ?? 60_000,
       ...(ca === undefined ? {} : { ca }),
       securityLevel: options.securityLevel ?? 0,
       beforeConnect,
