@@ -88,6 +88,8 @@ describe('ktm probe --dry-run', () => {
     expect(noProbe.stderr).toBe(
       'ktm: arguments: probe options without --probe (add --probe to run the probes)\n',
     );
+    const slow = await runKtm(['probe', '--target', '127.0.0.1:1', '--probe-timeout', 'soon']);
+    expect(slow.stderr).toBe("ktm: --probe-timeout: invalid duration 'soon' (use e.g. 30s, 5m, 1h)\n");
     const ca = await tempFile('ca.crt', 'not a certificate\n');
     const badCa = await runKtm(['probe', '--target', '127.0.0.1:1', '--ca', ca]);
     expect(badCa.code).toBe(2);

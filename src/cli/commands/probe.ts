@@ -70,8 +70,8 @@ export async function probeRunOptions(
   const showProgress = io.stderrIsTty && flags.quiet !== true;
   return {
     concurrency: positiveInt(flags.concurrency, '--concurrency', 4),
-    timeoutMs: parseDuration(flags.probeTimeout ?? '5s'),
-    targetTimeoutMs: parseDuration(flags.targetTimeout ?? '60s'),
+    timeoutMs: parseDuration(flags.probeTimeout ?? '5s', '--probe-timeout'),
+    targetTimeoutMs: parseDuration(flags.targetTimeout ?? '60s', '--target-timeout'),
     ratePerSecond: positiveInt(flags.rate, '--rate', 20),
     securityLevel: Math.min(positiveInt(flags.seclevel, '--seclevel', 0), 5),
     skipped,
