@@ -17,7 +17,6 @@ import type { CommandResult } from '../main.js';
 import { countsForGate, triageFindings, type FindingTriage } from '../../rules/framework/triage.js';
 import { assessStoreLocation, withStoreAt, type StoreFlags } from '../store-options.js';
 
-
 import { addProbeOptions, planTargets, runProbeFlags, type ProbeFlags } from './probe.js';
 
 interface AssessFlags extends InputFlags, StoreFlags, ProbeFlags {
