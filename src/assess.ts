@@ -2,6 +2,7 @@
 import type { Inventory, ClusterInfo } from './collect/inventory.js';
 import { partialReadNote, type Coverage } from './collect/coverage.js';
 import type { Diagnostic } from './errors.js';
+import type { Finding } from './rules/finding.js';
 import { ktmVersion } from './version.js';
 import { RULES } from './rules/registry.js';
 import { selectRules } from './rules/framework/select.js';
@@ -30,6 +31,15 @@ import {
   type Criticality,
   type RaisedFinding,
 } from './analysis/criticality.js';
+import type { ProbeRun } from './collect/probe/types.js';
+import {
+  decideFindings,
+  probeAssumptions,
+  probeDiscrepancies,
+  probeSection,
+  recountRules,
+  type ProbeSection,
+} from './assess-probes.js';
 
 export const SCHEMA_VERSION = '1';
 
@@ -84,6 +94,8 @@ export interface Assessment {
   readonly placement: Placement;
   /** The teams' triage of findings, from the assessment store (present only when the assessment used a store). */
   readonly triage?: readonly FindingTriage[];
+  /** What `ktm assess --probe` observed on the endpoints, and what it confirmed or contradicted (absent without probes). */
+  readonly probes?: ProbeSection;
 }
 
 /** Above this many edges the JSON carries only the edges on the reported paths (the count says so). */
@@ -118,6 +130,8 @@ export interface AssessOptions {
   readonly modelOptions?: Omit<DeriveOptions, 'network'>;
   /** Attack paths reported (default 50). */
   readonly pathLimit?: number;
+  /** Probe results (runProbes): they decide unverifiable findings and assumptions and are reported beside the configuration. */
+  readonly probes?: ProbeRun;
 }
 
 export function summarizeInventory(inv: Inventory): InventorySummary {
@@ -174,6 +188,10 @@ export function assess(
   });
   const tm = options.threatModel;
   const model = analyses.model();
+  // Probes decide what configuration left unverifiable, before anything reads the findings.
+  const probed =
+    options.probes === undefined ? undefined : decideFindings(run.findings, model, options.probes);
+  const ruleFindings = probed?.findings ?? run.findings;
   const pg = analyses.privilegeGraph();
   const placement = analyses.placement();
   const criticality = rateCriticality({
@@ -181,25 +199,32 @@ export function assess(
     model,
     privilege: pg,
     placement,
-    findings: run.findings,
+    findings: ruleFindings,
     cascadeOf: (target) => analyses.cascade(target),
   });
   // Findings in zones rated Critical rise one level (never fall): the same weakness matters more there.
-  const findings = run.findings.map((f) => raiseForCriticality(f, model, criticality));
+  const findings = ruleFindings.map((f) => raiseForCriticality(f, model, criticality));
   const paths = analyses.worstPaths(options.pathLimit ?? 50);
   const attackGraph = attackGraphJson(pg, paths);
   const plugin = analyses.networkPlugin();
-  const assumptions =
+  const judge = (judged: readonly Finding[]): AssumptionResult[] =>
     tm === undefined
       ? []
       : evaluateAssumptions(tm.assumptions, {
           inventory: inv,
           model,
-          findings,
+          findings: judged,
           policyEnforcement: { enforces: plugin.enforces, plugin: plugin.plugin, evidence: plugin.evidence },
           privilege: privilegeAnswers(pg, model),
         });
   const partial = partialReadNote(inv.coverage);
+  const evaluated = judge(findings);
+  const discrepancies = options.probes === undefined ? [] : probeDiscrepancies(model, options.probes);
+  const probedAssumptions =
+    options.probes === undefined
+      ? undefined
+      : probeAssumptions(evaluated, model, options.probes, discrepancies, judge(run.findings));
+  const assumptions = probedAssumptions?.assumptions ?? evaluated;
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'ktm', version: ktmVersion() },
@@ -210,7 +235,7 @@ export function assess(
     diagnostics: [...inv.diagnostics, ...fromAnnotations.diagnostics, ...run.diagnostics],
     findings,
     suppressed: run.suppressed,
-    rules: run.rules,
+    rules: probed === undefined ? run.rules : recountRules(run.rules, probed.findings),
     exceptions: run.exceptions,
     model,
     owners: tm === undefined ? {} : Object.fromEntries(declaredOwners(tm)),
@@ -219,6 +244,16 @@ export function assess(
     drift: tm === undefined ? [] : computeDrift(tm, model),
     criticality,
     placement,
+    ...(options.probes === undefined
+      ? {}
+      : {
+          probes: probeSection(
+            options.probes,
+            discrepancies,
+            probed?.decisions ?? [],
+            probedAssumptions?.changes ?? [],
+          ),
+        }),
   };
 }
 

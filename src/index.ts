@@ -105,3 +105,8 @@ export { plural, pluralOf } from './text/plural.js';
 export { renderIssues, ISSUE_FORMATS, type IssueFormat } from './issues/formats.js';
 export { fileOnGitHub, type GitHubOptions } from './issues/github.js';
 export type { IssueDraft } from './issues/draft.js';
+export { runProbes, type ProbeRunOptions } from './collect/probe/run-probes.js';
+export { parseTarget, readProbeMap } from './collect/probe/addresses.js';
+export type { ProbeRun, ProbeResult, ProbeTarget, ProbeTargetKind } from './collect/probe/types.js';
+export { planProbeTargets, type ProbePlan } from './model/probe-targets.js';
+export { PROBE_SOURCE, type ProbeSection, type ProbeDiscrepancy } from './assess-probes.js';

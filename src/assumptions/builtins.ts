@@ -387,6 +387,36 @@ export const BUILTINS: readonly Builtin[] = [
     },
   }),
   define({
+    name: 'no-plaintext-listeners',
+    remediation: {
+      shortTerm:
+        'Turn off each plain-HTTP listener (kubelet readOnlyPort: 0, etcd on https:// only, --bind-address=127.0.0.1 for local-only endpoints).',
+      longTerm:
+        'Keep every component listener on TLS with authentication, and probe the listeners regularly.',
+    },
+    topic: 'cryptography',
+    description:
+      'No control-plane or node component accepts plain HTTP from the network (plaintext-listener; `ktm assess --probe` decides what configuration cannot).',
+    example: {},
+    params: z.strictObject({}),
+    verify: (ctx) => fromFindings(ctx, {}, ['plaintext-listener'], 'plain-HTTP listeners'),
+  }),
+  define({
+    name: 'kubelet-authenticated',
+    remediation: {
+      shortTerm:
+        'Set authentication.anonymous.enabled: false, authorization.mode: Webhook and readOnlyPort: 0 on every kubelet.',
+      longTerm: 'Manage kubelet configuration centrally and probe the kubelet ports from the network.',
+    },
+    topic: 'authentication',
+    description:
+      'Every kubelet refuses anonymous requests on its API and read-only ports (kubelet-unauthenticated; `ktm assess --probe` decides what configuration cannot).',
+    example: {},
+    params: z.strictObject({}),
+    verify: (ctx) =>
+      fromFindings(ctx, {}, ['kubelet-unauthenticated'], 'kubelets answering anonymous requests'),
+  }),
+  define({
     name: 'audit-logging',
     remediation: {
       shortTerm:

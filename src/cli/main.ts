@@ -21,6 +21,7 @@ import * as rraCmd from './commands/rra.js';
 import * as historyCmd from './commands/history.js';
 import * as diffCmd from './commands/diff.js';
 import * as triageCmd from './commands/triage.js';
+import * as probeCmd from './commands/probe.js';
 
 /** Commands set the exit code here; main returns it. */
 export interface CommandResult {
@@ -44,6 +45,7 @@ const COMMANDS: readonly { register(program: Command, io: CliIo, result: Command
   historyCmd,
   diffCmd,
   triageCmd,
+  probeCmd,
 ];
 
 /** The command name as invoked: `ktm`, or `kubectl ktm` when installed as the kubectl plugin `kubectl-ktm`. */

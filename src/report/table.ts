@@ -180,5 +180,24 @@ export function renderTable(a: Assessment, options: TableOptions = {}): string {
     for (const d of a.drift.slice(0, 50)) out.push(`  ${d.kind}: ${t(d.message, 160)}`);
     if (a.drift.length > 50) out.push(`  … ${a.drift.length - 50} more (see -o json)`);
   }
+  if (a.probes !== undefined) out.push('', ...probeLines(a.probes));
   return out.join('\n') + '\n';
+}
+
+/** The Probes section: what the endpoints did, beside what their configuration says. */
+function probeLines(p: NonNullable<Assessment['probes']>): string[] {
+  const out = [
+    `Probes (${p.results.length} endpoints, ${p.skipped.length} not probed${p.caGiven ? '' : ', no --ca'}): ${p.discrepancies.length} discrepancies with the configuration, ${p.findings.length} findings and ${p.assumptions.length} assumptions decided`,
+  ];
+  for (const d of p.discrepancies) out.push(`  discrepancy ${d.kind}: ${t(d.message, 200)}`);
+  for (const f of p.findings)
+    out.push(`  finding ${f.outcome} by probe: ${t(f.finding, 100)}: ${t(f.message, 160)}`);
+  for (const c of p.assumptions)
+    out.push(`  assumption ${t(c.assumption, 60)}: ${c.before} → ${c.after}: ${t(c.message, 160)}`);
+  for (const r of p.results) {
+    out.push(`  ${t(r.target.id, 100)} (${t(r.target.host, 60)}:${r.target.port}):`);
+    for (const f of p.facts[r.target.id] ?? []) out.push(`    ${t(f, 240)}`);
+  }
+  for (const s of p.skipped) out.push(`  not probed: ${t(s.id, 100)}: ${t(s.reason, 160)}`);
+  return out;
 }

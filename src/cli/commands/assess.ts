@@ -18,8 +18,11 @@ import type { CommandResult } from '../main.js';
 import { countsForGate, triageFindings, type FindingTriage } from '../../rules/framework/triage.js';
 import { assessStoreLocation, withStoreAt, type StoreFlags } from '../store-options.js';
 
-interface AssessFlags extends InputFlags, StoreFlags {
+import { addProbeOptions, planTargets, runProbeFlags, type ProbeFlags } from './probe.js';
+
+interface AssessFlags extends InputFlags, StoreFlags, ProbeFlags {
   save?: boolean;
+  probe?: boolean;
   output: ReportFormat;
   failOn?: Severity;
   failOnUnverifiable?: boolean;
@@ -49,7 +52,8 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
     .command('assess')
     .description('assess a cluster: inventory, coverage, findings')
     .argument('[paths...]', 'manifest files or folders (recursively), snapshot folders, or - for stdin');
-  addInputOptions(cmd)
+  addProbeOptions(addInputOptions(cmd))
+    .option('--probe', "probe the model's endpoints (read-only) and fold the results into the assessment")
     .addOption(new Option('-o, --output <format>', 'output format').choices(REPORT_FORMATS).default('table'))
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(
@@ -99,7 +103,13 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       selectRules(RULES, options.rules, options.skipRules);
       const location = assessStoreLocation(flags, io);
       const inventory = await readInput(paths, flags, io);
-      let assessment = assess(inventory, options);
+      let probes;
+      if (flags.probe === true) {
+        const plan = await planTargets(flags, io, inventory);
+        probes = await runProbeFlags(plan.targets, plan.skipped, flags, io);
+      } else if (flags.target !== undefined || flags.probeMap !== undefined || flags.ca !== undefined)
+        throw new KtmError('probe options without --probe', 'arguments', 'add --probe to run the probes');
+      let assessment = assess(inventory, { ...options, ...(probes === undefined ? {} : { probes }) });
       if (location !== undefined) {
         // Triage decisions recorded for this cluster are shown with the findings and saved with them.
         const cluster = flags.cluster ?? assessment.cluster.name;

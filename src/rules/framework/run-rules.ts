@@ -38,6 +38,13 @@ export interface RulesSummary {
   readonly totals: Readonly<Record<RuleStatus, number>>;
 }
 
+/** A rule's status from its subjects: an internal error first, then any failure, then anything undecided. */
+export function ruleStatus(error: boolean, failed: number, unverifiable: number): RuleStatus {
+  if (error) return 'error';
+  if (failed > 0) return 'fail';
+  return unverifiable > 0 ? 'unverifiable' : 'pass';
+}
+
 export interface ExceptionsSummary {
   /** Exceptions past their expiry date: they no longer suppress anything. */
   readonly expired: readonly RuleException[];
@@ -209,14 +216,7 @@ export function runRules(inv: Inventory, rules: readonly AnyRule[], options: Run
     const pass = [...examined].filter(
       (s) => !failed.has(s) && !unverifiable.has(s) && !suppressedSubjects.has(s),
     ).length;
-    const status: RuleStatus =
-      c.error !== undefined
-        ? 'error'
-        : failed.size > 0
-          ? 'fail'
-          : unverifiable.size > 0
-            ? 'unverifiable'
-            : 'pass';
+    const status = ruleStatus(c.error !== undefined, failed.size, unverifiable.size);
     return {
       rule: rule.meta.id,
       tier: rule.meta.tier,
