@@ -3,7 +3,7 @@
 import type { Assessment } from '../assess.js';
 import { renderDataflowMermaid } from './diagrams/mermaid.js';
 import { escapeMarkdown as e } from './escape.js';
-import { buildReportData, worstLevel, type PlacedFinding } from './report-data.js';
+import { assumptionOwner, buildReportData, worstLevel, type PlacedFinding } from './report-data.js';
 import { evidenceWhere, stepLine, type ReportOptions } from './report-options.js';
 import { refToString, type Evidence } from '../types.js';
 
@@ -169,9 +169,17 @@ export function renderMarkdown(a: Assessment, options: ReportOptions = {}): stri
     out.push(
       ...table(
         ['Owner', 'Result', 'Assumption', 'Observed', 'Missing'],
-        [...a.assumptions]
-          .sort((x, y) => (x.owner ?? '~').localeCompare(y.owner ?? '~') || x.id.localeCompare(y.id))
-          .map((x) => [e(x.owner ?? 'no owner'), x.result, e(x.text), e(x.message), e(x.missing ?? '')]),
+        // An assumption without its own owner belongs to its zone's owning team.
+        a.assumptions
+          .map((x) => ({ x, owner: assumptionOwner(a, x) }))
+          .sort((p, q) => (p.owner ?? '~').localeCompare(q.owner ?? '~') || p.x.id.localeCompare(q.x.id))
+          .map(({ x, owner }) => [
+            e(owner ?? 'no owner'),
+            x.result,
+            e(x.text),
+            e(x.message),
+            e(x.missing ?? ''),
+          ]),
       ),
       '',
     );

@@ -9,6 +9,7 @@ import { buildDiscrepancies, Ownership } from '../issues/discrepancies.js';
 import { draftIssues } from '../issues/drafts.js';
 import type { IssueDraft } from '../issues/draft.js';
 import type { TrustZone } from '../model/types.js';
+import type { AssumptionResult } from '../assumptions/result.js';
 import { RULES } from '../rules/registry.js';
 import type { Finding } from '../rules/finding.js';
 import { SEVERITIES, severityRank, type Severity } from '../types.js';
@@ -75,6 +76,23 @@ export function worstLevel(r: CriticalityRating | undefined): Level | undefined 
   return [r.confidentiality.level, r.integrity.level, r.availability.level].sort(
     (a, b) => LEVEL_ORDER.indexOf(b) - LEVEL_ORDER.indexOf(a),
   )[0];
+}
+
+/**
+ * The team an assumption belongs to: its own owner, else the owner of its zone (given by id or name) or of the
+ * nearest enclosing zone that has one.
+ */
+export function assumptionOwner(a: Assessment, x: AssumptionResult): string | undefined {
+  if (x.owner !== undefined) return x.owner;
+  if (x.zone === undefined) return undefined;
+  let cur = a.model.zones.find((z) => z.id === x.zone) ?? a.model.zones.find((z) => z.name === x.zone);
+  for (let i = 0; cur !== undefined && i < 64; i++) {
+    const owner = a.owners[cur.id];
+    if (owner !== undefined) return owner;
+    const parent: string | undefined = cur.parent;
+    cur = parent === undefined ? undefined : a.model.zones.find((z) => z.id === parent);
+  }
+  return undefined;
 }
 
 export function buildReportData(a: Assessment): ReportData {

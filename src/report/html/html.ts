@@ -5,7 +5,7 @@ import type { Assessment } from '../../assess.js';
 import type { CriticalityRating } from '../../analysis/criticality.js';
 import { viewToDot, flowWords } from '../diagrams/dot.js';
 import { buildView, REACH_PURPOSE, type View } from '../diagrams/view.js';
-import { buildReportData } from '../report-data.js';
+import { assumptionOwner, buildReportData } from '../report-data.js';
 import { evidenceWhere, stepWords, type ReportOptions } from '../report-options.js';
 import { refToString, type Evidence } from '../../types.js';
 import { PAGE_SCRIPT } from './page-script.js';
@@ -189,15 +189,19 @@ export function htmlReportData(a: Assessment, options: ReportOptions, view: View
         evidence: evidenceJson(s.evidence, options),
       })),
     })),
-    assumptions: a.assumptions.map((x) => ({
-      id: x.id,
-      text: x.text,
-      ...(x.owner === undefined ? {} : { owner: x.owner }),
-      ...(x.zone === undefined ? {} : { zone: x.zone }),
-      result: x.result,
-      message: x.message,
-      ...(x.missing === undefined ? {} : { missing: x.missing }),
-    })),
+    assumptions: a.assumptions.map((x) => {
+      // An assumption without its own owner belongs to its zone's owning team.
+      const owner = assumptionOwner(a, x);
+      return {
+        id: x.id,
+        text: x.text,
+        ...(owner === undefined ? {} : { owner }),
+        ...(x.zone === undefined ? {} : { zone: x.zone }),
+        result: x.result,
+        message: x.message,
+        ...(x.missing === undefined ? {} : { missing: x.missing }),
+      };
+    }),
     drift: a.drift.map((x) => ({
       kind: x.kind,
       zone: x.zone,

@@ -10,7 +10,9 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assess, type Assessment } from '../../../src/assess.js';
 import { loadInventory } from '../../../src/collect/load.js';
+import { loadThreatModel } from '../../../src/assumptions/evaluate.js';
 import { REPORTERS } from '../../../src/report/index.js';
+import { assumptionOwner } from '../../../src/report/report-data.js';
 import { HOSTILE, LEAK, PWNED, writeHostileCluster } from '../../helpers/hostile-cluster.js';
 import { allReportOptions } from '../../helpers/report-options.js';
 
@@ -57,7 +59,9 @@ describe.skipIf(!haveChromium && !inCi)('HTML report in chromium', () => {
       );
     dir = mkdtempSync(path.join(tmpdir(), 'ktm-html-'));
     const demoInv = await loadInventory({ kind: 'demo' });
-    demo = assess(demoInv);
+    // The example cluster with owners per zone and the assumptions `ktm init` writes.
+    const threatModel = await loadThreatModel(path.resolve('test/fixtures/report/demo-threatmodel.yaml'));
+    demo = assess(demoInv, { threatModel });
     const demoFile = path.join(dir, 'demo.html');
     writeFileSync(demoFile, REPORTERS.html.render(demo, await allReportOptions(demoInv, demo)));
     demoUrl = pathToFileURL(demoFile).href;
@@ -165,11 +169,12 @@ describe.skipIf(!haveChromium && !inCi)('HTML report in chromium', () => {
     const panel = page.locator('#panel');
     await expect(panel.locator('h3').textContent()).resolves.toBe('Zone Master Data');
     await expect(panel.textContent()).resolves.toMatch(/Confidentiality\s*(Low|Medium|High|Critical)/);
-    await expect(panel.textContent()).resolves.toContain('Owner: not declared');
+    await expect(panel.textContent()).resolves.toContain('Owner: platform');
+    await expect(panel.textContent()).resolves.toMatch(/Assumptions \([1-9]/);
     await expect(panel.textContent()).resolves.toMatch(/Flows crossing the boundary \([1-9]/);
     await expect(panel.textContent()).resolves.toMatch(/Findings \([1-9]/);
     if (shots !== undefined) {
-      await page.locator('#dataflow').scrollIntoViewIfNeeded();
+      await page.locator('#dataflow').evaluate((el) => el.scrollIntoView({ block: 'start' }));
       await page.evaluate(() => window.scrollBy(0, -40));
       await page.screenshot({ path: path.join(shots, 'report-dataflow.png') });
     }
@@ -198,9 +203,29 @@ describe.skipIf(!haveChromium && !inCi)('HTML report in chromium', () => {
     await expect(page.locator('.path-button').first().getAttribute('aria-pressed')).resolves.toBe('true');
     await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('path-title');
     if (shots !== undefined) {
-      await page.locator('#paths').scrollIntoViewIfNeeded();
+      await page.locator('#paths').evaluate((el) => el.scrollIntoView({ block: 'start' }));
       await page.evaluate(() => window.scrollBy(0, -40));
       await page.screenshot({ path: path.join(shots, 'report-paths.png') });
+    }
+    await page.close();
+  });
+
+  it('shows the assumptions board by owning team, contradicted first, and the issue drafts', async () => {
+    const { page } = await open(demoUrl);
+    const teams = await page.locator('#assumptions section.team h3').allTextContents();
+    // Assumptions without an owner of their own belong to their zone's owning team.
+    const owners = demo.assumptions.map((x) => assumptionOwner(demo, x));
+    expect(teams).toEqual([...new Set(owners.map((o) => o ?? 'no owner declared'))].sort());
+    expect(teams.length).toBeGreaterThan(1);
+    const contradicted = demo.assumptions.filter((x) => x.result === 'contradicted').length;
+    expect(contradicted).toBeGreaterThan(0);
+    const heads = await page.locator('#assumptions .column h4.result-contradicted').allTextContents();
+    expect(heads.reduce((n, h) => n + Number(/\((\d+)\)/.exec(h)![1]), 0)).toBe(contradicted);
+    await expect(page.locator('#drafts details').count()).resolves.toBeGreaterThan(0);
+    if (shots !== undefined) {
+      await page.locator('#assumptions-section').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await page.evaluate(() => window.scrollBy(0, -40));
+      await page.screenshot({ path: path.join(shots, 'report-assumptions.png') });
     }
     await page.close();
   });
