@@ -179,13 +179,24 @@ export const PAGE_SCRIPT = String.raw`
     });
   }
 
-  // ---- zone table ----
-  $('zones-table').appendChild(table(['Zone', 'Kind', 'C', 'I', 'A', 'Owner', 'Findings', ''], data.zones.filter(function (z) { return z.kind !== 'node'; }).map(function (z) {
-    var b = el('button', { type: 'button', class: 'link', text: 'details' });
-    b.addEventListener('click', function () { showPanel('zone', z.id); $('panel').scrollIntoView(); });
-    var name = el('span', { text: '\u00a0\u00a0'.repeat(z.path.length - 1) + short(z.name, 80) });
-    return [name, z.kind, z.rating ? level(z.rating.c.level) : '-', z.rating ? level(z.rating.i.level) : '-', z.rating ? level(z.rating.a.level) : '-', z.owner || '', String(z.findingCount), b];
-  })));
+  // ---- zone table (the first 200 rows; a large cluster's namespaces on request) ----
+  var ZONE_ROWS = 200;
+  function zoneTable(all) {
+    var zones = data.zones.filter(function (z) { return z.kind !== 'node'; });
+    var box = $('zones-table'); clear(box);
+    box.appendChild(table(['Zone', 'Kind', 'C', 'I', 'A', 'Owner', 'Findings', ''], (all ? zones : zones.slice(0, ZONE_ROWS)).map(function (z) {
+      var b = el('button', { type: 'button', class: 'link', text: 'details' });
+      b.addEventListener('click', function () { showPanel('zone', z.id); $('panel').scrollIntoView(); });
+      var name = el('span', { text: '\u00a0\u00a0'.repeat(z.path.length - 1) + short(z.name, 80) });
+      return [name, z.kind, z.rating ? level(z.rating.c.level) : '-', z.rating ? level(z.rating.i.level) : '-', z.rating ? level(z.rating.a.level) : '-', z.owner || '', String(z.findingCount), b];
+    })));
+    if (!all && zones.length > ZONE_ROWS) {
+      var more = el('button', { type: 'button', id: 'zones-all', text: 'Show all ' + zones.length + ' zones' });
+      more.addEventListener('click', function () { zoneTable(true); });
+      box.appendChild(more);
+    }
+  }
+  zoneTable(false);
 
   // ---- findings: filters and pages ----
   var page = 0;
