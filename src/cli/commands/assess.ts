@@ -20,7 +20,7 @@ import { loadSvgLayout } from '../../report/diagrams/svg.js';
 import { buildRraContext, renderRraMarkdown, resolveRraTargets } from '../../report/rra/rra-markdown.js';
 import type { Inventory } from '../../collect/inventory.js';
 import type { Assessment } from '../../assess.js';
-import { writeFileAtomic } from '../write-file.js';
+import { writeFileAtomic } from '../../atomic-write.js';
 import { SEVERITIES, severityRank, type Severity } from '../../types.js';
 import { addInputOptions, readInput, type InputFlags } from '../input.js';
 import { EXIT, tableOptions, type CliIo } from '../io.js';
