@@ -45,8 +45,20 @@ export {
 } from './model/index.js';
 export { renderDataflowDot, renderZonesDot } from './report/diagrams/dot.js';
 export { renderDataflowMermaid } from './report/diagrams/mermaid.js';
-export { dotToSvg } from './report/diagrams/svg.js';
-export { REPORTERS, type ReportFormat } from './report/index.js';
+export { dotToSvg, loadSvgLayout } from './report/diagrams/svg.js';
+export {
+  REPORTERS,
+  REPORTER_NAMES,
+  REPORT_FORMATS,
+  type CommandReportOptions,
+  type Reporter,
+  type ReporterName,
+  type ReportFormat,
+  type ReportOptions,
+} from './report/index.js';
+export { renderHtml } from './report/html/html.js';
+export { renderMarkdown } from './report/markdown.js';
+export { renderSarif } from './report/sarif.js';
 export { KtmError, type Diagnostic } from './errors.js';
 export type { Ref, Evidence, Severity, Source } from './types.js';
 export { main } from './cli/main.js';

@@ -1,15 +1,26 @@
 // `ktm assess`: read a cluster (manifests, snapshot, live, demo), run the pipeline, print a report.
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { assess } from '../../assess.js';
+import { analysesFor, assess } from '../../assess.js';
+import type { Analyses } from '../../analysis/analyses.js';
 import { diagnosticLine, KtmError } from '../../errors.js';
 import { escapeTerminal } from '../../text/escape.js';
 import { RULES } from '../../rules/registry.js';
 import { parseExceptionsFile, type RuleException } from '../../rules/framework/exceptions.js';
 import { loadThreatModel } from '../../assumptions/evaluate.js';
 import { selectRules, splitList } from '../../rules/framework/select.js';
-import { REPORTERS, REPORT_FORMATS, type ReportFormat } from '../../report/index.js';
+import {
+  REPORTERS,
+  REPORT_DIR_FILES,
+  REPORT_FORMATS,
+  type ReportFormat,
+  type ReportOptions,
+} from '../../report/index.js';
+import { loadSvgLayout } from '../../report/diagrams/svg.js';
+import { buildRraContext, renderRraMarkdown, resolveRraTargets } from '../../report/rra/rra-markdown.js';
+import type { Assessment } from '../../assess.js';
+import { writeFileAtomic } from '../../atomic-write.js';
 import { SEVERITIES, severityRank, type Severity } from '../../types.js';
 import { addInputOptions, readInput, type InputFlags } from '../input.js';
 import { plural } from '../../text/plural.js';
@@ -30,6 +41,25 @@ interface AssessFlags extends InputFlags, StoreFlags, ProbeFlags {
   skipRules?: string[];
   exceptions?: string;
   model?: string;
+  report?: string;
+}
+
+/** What the review formats need beyond the Assessment: the Graphviz layout, the RRA per control-plane component. */
+async function reviewOptions(
+  analyses: Analyses,
+  assessment: Assessment,
+  cwd: string,
+): Promise<ReportOptions> {
+  // The RRA renders from the assessment and the run's own analyses: the same severities as every other format.
+  const context = buildRraContext(assessment, analyses, {
+    basePath: cwd,
+    owners: new Map(Object.entries(assessment.owners)),
+  });
+  const rra = resolveRraTargets(assessment.model).map((s) => ({
+    subject: s.type === 'component' ? s.component.name : s.zone.name,
+    markdown: renderRraMarkdown(context, [s]),
+  }));
+  return { basePath: cwd, svg: await loadSvgLayout(), rra };
 }
 
 const collectList = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -79,6 +109,10 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       'the declared threat model (threatmodel.yaml): zones and owners, assumptions to confirm, drift',
     )
     .option(
+      '--report <dir>',
+      'write the review into DIR: report.html, report.md, assessment.json, results.sarif, dataflow.svg, zones.svg',
+    )
+    .option(
       '--exceptions <file>',
       'YAML file of accepted risks (rule, subject, justification, owner, expires)',
     )
@@ -109,7 +143,12 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
         probes = await runProbeFlags(plan.targets, plan.skipped, flags, io);
       } else if (flags.target !== undefined || flags.probeMap !== undefined || flags.ca !== undefined)
         throw new KtmError('probe options without --probe', 'arguments', 'add --probe to run the probes');
-      let assessment = assess(inventory, { ...options, ...(probes === undefined ? {} : { probes }) });
+      const analyses = analysesFor(inventory, options);
+      let assessment = assess(
+        inventory,
+        { ...options, ...(probes === undefined ? {} : { probes }) },
+        analyses,
+      );
       if (location !== undefined) {
         // Triage decisions recorded for this cluster are shown with the findings and saved with them.
         const cluster = flags.cluster ?? assessment.cluster.name;
@@ -123,7 +162,24 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
           return withTriage;
         });
       }
-      io.stdout(REPORTERS[flags.output](assessment, tableOptions(io)));
+      const review = flags.report !== undefined || flags.output === 'html';
+      const reportOptions = {
+        ...tableOptions(io),
+        ...(review ? await reviewOptions(analyses, assessment, io.cwd) : { basePath: io.cwd }),
+      };
+      if (flags.report !== undefined) {
+        const dir = path.resolve(io.cwd, flags.report);
+        await mkdir(dir, { recursive: true });
+        const written: string[] = [];
+        for (const name of REPORT_DIR_FILES) {
+          const reporter = REPORTERS[name];
+          const file = reporter.file ?? name;
+          await writeFileAtomic(path.join(dir, file), reporter.render(assessment, reportOptions));
+          written.push(file);
+        }
+        io.stderr(`ktm: wrote ${written.join(', ')} to ${escapeTerminal(flags.report)}\n`);
+      }
+      io.stdout(REPORTERS[flags.output].render(assessment, reportOptions));
       const threshold = flags.failOn;
       const triaged = new Map<string, FindingTriage>((assessment.triage ?? []).map((x) => [x.findingId, x]));
       // Accepted (within their date) and false-positive findings are shown, but do not fail the gate.

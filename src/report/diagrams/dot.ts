@@ -2,7 +2,7 @@
 import { plural } from '../../text/plural.js';
 import { byCodeUnit } from '../../model/order.js';
 import { escapeDot, escapeHtml, escapeTerminal } from '../../text/escape.js';
-import type { Model, TlsState, TrustZone } from '../../model/types.js';
+import type { AuthnState, Model, TlsState, TrustZone } from '../../model/types.js';
 import { buildView, REACH_PURPOSE, worstTls, type View, type ViewOptions, type ViewZone } from './view.js';
 
 /** Fill per top-level zone, so nested boxes keep their audit zone's colour family. */
@@ -34,7 +34,7 @@ function edgeStyle(tls: TlsState, boundary: boolean, topLevel: boolean): string 
 function header(name: string, title: string): string[] {
   return [
     `digraph ${name} {`,
-    `  graph [rankdir=LR, compound=true, newrank=true, fontname="Helvetica", fontsize=13, nodesep=0.25, ranksep=0.9, labelloc=t, label="${escapeDot(title)}"];`,
+    `  graph [rankdir=LR, compound=true, fontname="Helvetica", fontsize=13, nodesep=0.25, ranksep=0.9, labelloc=t, label="${escapeDot(title)}"];`,
     '  node [fontname="Helvetica", fontsize=10, shape=box, style="rounded,filled", fillcolor="#ffffff", color="#34495e"];',
     '  edge [fontname="Helvetica", fontsize=8, arrowsize=0.7];',
   ];
@@ -73,6 +73,7 @@ function clusters(
   zones: readonly ViewZone[],
   nodesByZone: ReadonlyMap<string, string[]>,
   topOf: (id: string) => string,
+  withIds = false,
 ): string[] {
   const children = new Map<string | undefined, ViewZone[]>();
   for (const z of zones) {
@@ -85,7 +86,9 @@ function clusters(
   const walk = (z: ViewZone, depth: number): void => {
     const pad = '  '.repeat(depth + 1);
     const fill = ZONE_FILL[topOf(z.id)] ?? '#ffffff';
-    out.push(`${pad}subgraph cluster_z${index.get(z.id) ?? 0} {`);
+    const n = index.get(z.id) ?? 0;
+    out.push(`${pad}subgraph cluster_z${n} {`);
+    if (withIds) out.push(`${pad}  id="ktm-z${n}";`);
     out.push(
       `${pad}  label="${escapeDot(z.kind === 'top' ? z.name : `${kindWord(z.kind)}${z.name}`)}"; style="rounded,filled${z.kind === 'top' ? '' : ',dashed'}"; fillcolor="${depth === 0 ? fill : '#ffffff'}"; color="${z.kind === 'top' ? '#2c3e50' : '#95a5a6'}"; fontsize=${z.kind === 'top' ? 13 : 10};`,
     );
@@ -122,8 +125,32 @@ const SHAPE_ATTRS: Readonly<Record<string, string>> = {
   folder: 'shape=folder, style="filled"',
 };
 
+/** Flow attributes in the words an operator uses: "plaintext · no authentication", "mutual TLS · client certificate". */
+export function flowWords(tls: TlsState, authn: AuthnState): string {
+  const t: Readonly<Record<TlsState, string>> = {
+    none: 'plaintext',
+    unverified: 'TLS, peer not verified',
+    verified: 'TLS',
+    mutual: 'mutual TLS',
+    unknown: 'TLS not visible',
+  };
+  const a: Readonly<Record<AuthnState, string>> = {
+    none: 'no authentication',
+    anonymous: 'anonymous allowed',
+    token: 'token',
+    certificate: 'client certificate',
+    unknown: 'authentication not visible',
+  };
+  return `${t[tls]} · ${a[authn]}`;
+}
+
+export interface DotOptions {
+  /** Give clusters, nodes and edges stable SVG ids (`ktm-z3`, `ktm-n5`, `ktm-e7`) so a page can make them clickable. */
+  readonly elementIds?: boolean;
+}
+
 /** DOT text for a prepared view. */
-export function viewToDot(view: View, title: string): string {
+export function viewToDot(view: View, title: string, options: DotOptions = {}): string {
   const zoneParent = new Map(view.zones.map((z) => [z.id, z.parent]));
   const topOf = (id: string): string => {
     let cur = id;
@@ -134,11 +161,12 @@ export function viewToDot(view: View, title: string): string {
     }
     return cur;
   };
+  const withIds = options.elementIds === true;
   const ids = new Map(view.nodes.map((n, i) => [n.key, `n${i}`]));
   const nodesByZone = new Map<string, string[]>();
   const loose: string[] = [];
   for (const n of view.nodes) {
-    const attrs = `${SHAPE_ATTRS[n.shape] ?? SHAPE_ATTRS.box!}, label="${label(n.lines)}"${n.emphasis ? ', penwidth=2, fillcolor="#d6eaf8"' : ''}`;
+    const attrs = `${SHAPE_ATTRS[n.shape] ?? SHAPE_ATTRS.box!}, label="${label(n.lines)}"${n.emphasis ? ', penwidth=2, fillcolor="#d6eaf8"' : ''}${withIds ? `, id="ktm-${ids.get(n.key)!}"` : ''}`;
     const line = `${ids.get(n.key)!} [${attrs}];`;
     if (zoneParent.has(n.zone)) {
       const list = nodesByZone.get(n.zone) ?? [];
@@ -146,31 +174,34 @@ export function viewToDot(view: View, title: string): string {
       nodesByZone.set(n.zone, list);
     } else loose.push(`  ${line}`);
   }
-  const out = [...header('dataflow', title), ...clusters(view.zones, nodesByZone, topOf), ...loose];
-  for (const e of view.edges) {
+  const out = [...header('dataflow', title), ...clusters(view.zones, nodesByZone, topOf, withIds), ...loose];
+  // A pair of components talking both ways: the reverse edge is written forwards with dir=back, so Graphviz lays the
+  // two out as parallel edges with separate labels instead of drawing one label over the other.
+  const pairs = new Set(view.edges.map((e) => `${e.from}\u0000${e.to}`));
+  view.edges.forEach((e, i) => {
+    const a = ids.get(e.from)!;
+    const b = ids.get(e.to)!;
+    const flip = pairs.has(`${e.to}\u0000${e.from}`) && byCodeUnit(e.from, e.to) > 0;
+    const head = flip ? `${b} -> ${a}` : `${a} -> ${b}`;
+    const extra = `${flip ? ', dir=back' : ''}${withIds ? `, id="ktm-e${i}"` : ''}`;
     if (e.local) {
       out.push(
-        `  ${ids.get(e.from)!} -> ${ids.get(e.to)!} [label="${label([e.label, 'local IPC'])}", color="${BLACK}", style="solid", penwidth=${e.topLevel ? 2.4 : 1.6}];`,
+        `  ${head} [label="${label([e.label, 'local socket'])}", color="${BLACK}", style="solid", penwidth=${e.topLevel ? 2.4 : 1.6}${extra}];`,
       );
-      continue;
-    }
-    if (e.reach) {
+    } else if (e.reach) {
       out.push(
-        `  ${ids.get(e.from)!} -> ${ids.get(e.to)!} [label="${label([e.label])}", color="${BLUE}", fontcolor="${BLUE}", style="dashed", penwidth=0.8, arrowhead=vee];`,
+        `  ${head} [label="${label([e.label])}", color="${BLUE}", fontcolor="${BLUE}", style="dashed", penwidth=0.8, arrowhead=vee${extra}];`,
       );
-      continue;
-    }
-    if (e.blocked) {
+    } else if (e.blocked) {
       out.push(
-        `  ${ids.get(e.from)!} -> ${ids.get(e.to)!} [label="${label([e.label, 'blocked by NetworkPolicy'])}", color="${GREY}", fontcolor="${GREY}", style="dotted", penwidth=1];`,
+        `  ${head} [label="${label([e.label, 'blocked by NetworkPolicy'])}", color="${GREY}", fontcolor="${GREY}", style="dotted", penwidth=1${extra}];`,
       );
-      continue;
+    } else {
+      out.push(
+        `  ${head} [label="${label([e.label, flowWords(e.tls, e.authn)])}", ${edgeStyle(e.tls, e.boundary, e.topLevel)}${extra}];`,
+      );
     }
-    const text = [e.label, `${e.tls} TLS · ${e.authn}`];
-    out.push(
-      `  ${ids.get(e.from)!} -> ${ids.get(e.to)!} [label="${label(text)}", ${edgeStyle(e.tls, e.boundary, e.topLevel)}];`,
-    );
-  }
+  });
   out.push(...legend(view.notes), '}');
   return `${out.join('\n')}\n`;
 }
@@ -298,7 +329,10 @@ export function renderZonesDot(model: Model, options: ZonesDiagramOptions = {}):
   const topOf = (id: string): string => chain(id).at(-1) ?? id;
   const out = [...header('zones', 'Trust zones'), ...clusters(viewZones, nodesByZone, topOf)];
   for (const e of [...edges.values()].sort((x, y) => byCodeUnit(x.from, y.from) || byCodeUnit(x.to, y.to))) {
-    const lines = [plural(e.n, 'flow'), e.tls === undefined ? 'local IPC' : `weakest TLS: ${e.tls}`];
+    const lines = [
+      plural(e.n, 'flow'),
+      e.tls === undefined ? 'local socket' : `weakest: ${flowWords(e.tls, 'unknown').split(' · ')[0]!}`,
+    ];
     out.push(
       `  ${idx.get(e.from)!} -> ${idx.get(e.to)!} [label="${label(lines)}", ${edgeStyle(e.tls ?? 'verified', true, e.top)}];`,
     );

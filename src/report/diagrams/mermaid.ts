@@ -1,6 +1,7 @@
 // Mermaid flowchart for the data-flow diagram: zones as nested subgraphs, insecure flows red, a legend.
 import { byCodeUnit } from '../../model/order.js';
 import type { Model } from '../../model/types.js';
+import { flowWords } from './dot.js';
 import { buildView, type View, type ViewOptions, type ViewZone } from './view.js';
 
 /**
@@ -62,7 +63,9 @@ export function viewToMermaid(view: View): string {
   out.push(...loose);
   const styles: string[] = [];
   view.edges.forEach((e, i) => {
-    out.push(`  ${ids.get(e.from)!} -->|"${text([e.label, `${e.tls} TLS, ${e.authn}`])}"| ${ids.get(e.to)!}`);
+    out.push(
+      `  ${ids.get(e.from)!} -->|"${text([e.label, e.local ? 'local socket' : flowWords(e.tls, e.authn)])}"| ${ids.get(e.to)!}`,
+    );
     const color =
       e.tls === 'none' || e.tls === 'unverified' ? '#c0392b' : e.tls === 'unknown' ? '#7f8c8d' : '#1a1a1a';
     const width = e.topLevel ? 3 : e.boundary ? 2 : 1;

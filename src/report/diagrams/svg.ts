@@ -9,3 +9,10 @@ export async function dotToSvg(dot: string): Promise<string> {
   const graphviz = await loading;
   return graphviz.layout(dot, 'svg', 'dot');
 }
+
+/** A synchronous DOT → SVG function for reporters (they take it in their options). */
+export async function loadSvgLayout(): Promise<(dot: string) => string> {
+  loading ??= Graphviz.load();
+  const graphviz = await loading;
+  return (dot) => graphviz.layout(dot, 'svg', 'dot');
+}

@@ -184,3 +184,49 @@ describe('readability on large clusters', () => {
     expect(buildView(model, { zone: 'Worker' }).nodes.some((n) => n.key.includes('kubelet'))).toBe(true);
   });
 });
+
+describe('edge labels on the example cluster', () => {
+  /** Each edge's label as a box: Helvetica at font-size f is at most about 0.6 f wide per character. */
+  function labelBoxes(svg: string): { edge: string; x0: number; x1: number; y0: number; y1: number }[] {
+    const boxes = [];
+    for (const m of svg.matchAll(/<g id="(edge\d+)" class="edge">([\s\S]*?)<\/g>/g)) {
+      const lines = [
+        ...m[2]!.matchAll(
+          /<text[^>]* x="([-\d.]+)" y="([-\d.]+)"[^>]* font-size="([\d.]+)"[^>]*>([^<]*)<\/text>/g,
+        ),
+      ];
+      if (lines.length === 0) continue;
+      const size = Number(lines[0]![3]);
+      const widths = lines.map((l) => l[4]!.replace(/&[^;]+;/g, '_').length * size * 0.6);
+      const x = Number(lines[0]![1]);
+      const ys = lines.map((l) => Number(l[2]));
+      const w = Math.max(...widths);
+      boxes.push({
+        edge: m[1]!,
+        x0: x - w / 2,
+        x1: x + w / 2,
+        y0: Math.min(...ys) - size,
+        y1: Math.max(...ys),
+      });
+    }
+    return boxes;
+  }
+
+  it('no two edge labels of the data-flow diagram overlap, and they read as operator words', async () => {
+    const { loadInventory } = await import('../../../src/collect/load.js');
+    const model = modelOf(await loadInventory({ kind: 'demo' }));
+    const dot = renderDataflowDot(model);
+    expect(dot).not.toMatch(/none TLS|verified TLS · unknown/);
+    expect(dot).toContain('plaintext · ');
+    const boxes = labelBoxes(await dotToSvg(dot));
+    expect(boxes.length).toBeGreaterThan(20);
+    const overlaps: string[] = [];
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i]!;
+        const b = boxes[j]!;
+        if (a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1) overlaps.push(`${a.edge}/${b.edge}`);
+      }
+    expect(overlaps).toEqual([]);
+  });
+});

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { REPORTERS, REPORT_FORMATS } from '../../../src/report/index.js';
+import { REPORTERS, REPORTER_NAMES, REPORT_FORMATS } from '../../../src/report/index.js';
+import { allReportOptions } from '../../helpers/report-options.js';
 import { assess } from '../../../src/assess.js';
 import { loadInventory } from '../../../src/collect/load.js';
 import { COMPONENT_NAMES } from '../../../src/collect/settings/types.js';
@@ -116,8 +117,9 @@ describe('assessment output', () => {
     const planted = [...readFileSync(PLANTED, 'utf8').matchAll(/PLANTED-[a-z-]+-[0-9a-f]{4}/g)].map(
       (m) => m[0],
     );
-    for (const format of REPORT_FORMATS) {
-      const out = REPORTERS[format](assessment);
+    const options = await allReportOptions(inv, assessment);
+    for (const format of REPORTER_NAMES) {
+      const out = REPORTERS[format].render(assessment, options);
       for (const value of planted) expect(out, `${format} prints ${value}`).not.toContain(value);
     }
   });
