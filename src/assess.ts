@@ -12,8 +12,10 @@ import {
   type SuppressedFinding,
 } from './rules/framework/exceptions.js';
 import { runRules, type ExceptionsSummary, type RulesSummary } from './rules/framework/run-rules.js';
+import { AnalysisCache } from './rules/framework/context.js';
+import { privilegeGraphOf } from './rules/placement/attack-path.js';
 import { deriveModel, type DeriveOptions, type Model } from './model/index.js';
-import { buildPrivilegeGraph, type PrivilegeGraph } from './analysis/privilege/build-graph.js';
+import type { PrivilegeGraph } from './analysis/privilege/build-graph.js';
 import { findAttackPaths } from './analysis/privilege/attack-paths.js';
 import { pathsToJson } from './analysis/privilege/render-paths.js';
 import { detectNetworkPlugin } from './analysis/network-plugin.js';
@@ -111,6 +113,62 @@ export interface AssessOptions {
   readonly modelOptions?: DeriveOptions;
   /** Attack paths reported (default 50). */
   readonly pathLimit?: number;
+  /** Told, at the end, each stage's own wall time in milliseconds (the benchmark prints them). */
+  readonly onStages?: (ms: Readonly<Record<AssessStage, number>>) => void;
+}
+
+/** The stages of one assessment; an analysis computed on a rule's first use counts to its own stage. */
+export type AssessStage = 'model' | 'reachability' | 'privilege' | 'rules' | 'criticality';
+
+const STAGE_OF_ANALYSIS: Readonly<Record<string, AssessStage>> = {
+  model: 'model',
+  reachability: 'reachability',
+  'network-endpoints': 'reachability',
+  'rbac-index': 'privilege',
+  'privilege-graph': 'privilege',
+  placement: 'criticality',
+};
+
+/** Wall time per stage, each stage's own: time spent in a nested stage counts to that one only. */
+class StageClock {
+  readonly ms: Record<AssessStage, number> = {
+    model: 0,
+    reachability: 0,
+    privilege: 0,
+    rules: 0,
+    criticality: 0,
+  };
+  private readonly nested: number[] = [];
+
+  time<T>(stage: AssessStage, compute: () => T): T {
+    const start = performance.now();
+    this.nested.push(0);
+    try {
+      return compute();
+    } finally {
+      const elapsed = performance.now() - start;
+      const inner = this.nested.pop() ?? 0;
+      this.ms[stage] += elapsed - inner;
+      if (this.nested.length > 0) this.nested[this.nested.length - 1]! += elapsed;
+    }
+  }
+}
+
+/** The rules' analysis cache, timing each analysis it computes under that analysis's stage. */
+class TimedAnalysisCache extends AnalysisCache {
+  constructor(
+    inventory: Inventory,
+    private readonly clock: StageClock,
+  ) {
+    super(inventory);
+  }
+
+  override get<T>(key: string, compute: (inventory: Inventory) => T): T {
+    const stage = STAGE_OF_ANALYSIS[key];
+    return stage === undefined
+      ? super.get(key, compute)
+      : this.clock.time(stage, () => super.get(key, compute));
+  }
 }
 
 export function summarizeInventory(inv: Inventory): InventorySummary {
@@ -133,34 +191,48 @@ export function summarizeInventory(inv: Inventory): InventorySummary {
 
 export function assess(inv: Inventory, options: AssessOptions = {}): Assessment {
   const selected = selectRules(RULES, options.rules, options.skipRules);
-  const fromAnnotations = annotationExceptions(inv, RULES);
-  const run = runRules(inv, selected, {
-    exceptions: [...(options.exceptions ?? []), ...fromAnnotations.exceptions],
-    ...(options.now === undefined ? {} : { now: options.now }),
-  });
+  const clock = new StageClock();
+  // One cache for the rules and this function: the model, the reachability, the RBAC index, the
+  // privilege graph and the placement are each computed once per run (the graph was built twice).
+  const cache = new TimedAnalysisCache(inv, clock);
+  const shared = { shared: <T>(k: string, f: (i: Inventory) => T): T => cache.get(k, f) };
   const tm = options.threatModel;
   const zonesFile =
     tm === undefined
       ? options.modelOptions?.zonesFile
       : threatModelZonesFile(tm, options.modelOptions?.zonesFile);
-  const model = deriveModel(inv, {
-    ...(options.modelOptions ?? {}),
-    ...(zonesFile === undefined ? {} : { zonesFile }),
+  const plainModel = options.modelOptions === undefined && zonesFile === undefined;
+  const derive = (i: Inventory): Model =>
+    deriveModel(i, { ...(options.modelOptions ?? {}), ...(zonesFile === undefined ? {} : { zonesFile }) });
+  // The rules' shared model is the one derived without options: share it only when this one is that.
+  const model = plainModel ? cache.get('model', derive) : clock.time('model', () => derive(inv));
+  const { pg, paths } = clock.time('privilege', () => {
+    const graph = privilegeGraphOf(shared);
+    return { pg: graph, paths: findAttackPaths(graph, { limit: options.pathLimit ?? 50 }) };
   });
-  const pg = buildPrivilegeGraph(inv);
-  const placement = analysePlacement(inv, pg);
-  const criticality = rateCriticality({
-    inventory: inv,
-    model,
-    privilege: pg,
-    placement,
-    findings: run.findings,
+  const fromAnnotations = annotationExceptions(inv, RULES);
+  const run = clock.time('rules', () =>
+    runRules(inv, selected, {
+      exceptions: [...(options.exceptions ?? []), ...fromAnnotations.exceptions],
+      ...(options.now === undefined ? {} : { now: options.now }),
+      cache,
+    }),
+  );
+  const { criticality, placement, findings } = clock.time('criticality', () => {
+    const place = cache.get('placement', (i) => analysePlacement(i, pg));
+    const rated = rateCriticality({
+      inventory: inv,
+      model,
+      privilege: pg,
+      placement: place,
+      findings: run.findings,
+    });
+    // Findings in zones rated Critical rise one level (never fall): the same weakness matters more there.
+    const raised = run.findings.map((f) => raiseForCriticality(f, model, rated));
+    return { criticality: rated, placement: place, findings: raised };
   });
-  // Findings in zones rated Critical rise one level (never fall): the same weakness matters more there.
-  const findings = run.findings.map((f) => raiseForCriticality(f, model, criticality));
-  const paths = findAttackPaths(pg, { limit: options.pathLimit ?? 50 });
-  const attackGraph = attackGraphJson(pg, paths);
-  const plugin = detectNetworkPlugin(inv);
+  const attackGraph = clock.time('privilege', () => attackGraphJson(pg, paths));
+  const plugin = cache.get('network-plugin', detectNetworkPlugin);
   const assumptions =
     tm === undefined
       ? []
@@ -171,6 +243,7 @@ export function assess(inv: Inventory, options: AssessOptions = {}): Assessment 
           policyEnforcement: { enforces: plugin.enforces, plugin: plugin.plugin, evidence: plugin.evidence },
           privilege: privilegeAnswers(pg, model),
         });
+  options.onStages?.(clock.ms);
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'ktm', version: ktmVersion() },
