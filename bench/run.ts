@@ -57,6 +57,7 @@ async function scale(sizes: readonly number[], keep: string | undefined): Promis
       const base = child(['parse', dir]) as Figures;
       const a = child(['assess', dir]) as AssessFigures;
       const st = a.stages;
+      const stage = (x: { wall: number; cpu: number }): string => `${s2(x.wall)} (${s2(x.cpu)})`;
       console.log(
         `  bare JSON.parse: ${s1(base.wallSeconds)} s wall, ${s1(base.cpuSeconds)} s CPU, peak RSS ${base.peakRssMiB.toFixed(0)} MiB`,
       );
@@ -64,17 +65,17 @@ async function scale(sizes: readonly number[], keep: string | undefined): Promis
         `  ktm assess: ${a.objects} objects → ${a.components} components, ${a.findings} findings, ${a.attackEdges} attack edges`,
       );
       console.log(
-        `  stages (s): read ${s1(st.read)} (CPU ${s1(a.readCpuSeconds)}), model ${s2(st.model)}, reachability ${s2(st.reachability)}, ` +
-          `privilege graph + paths ${s2(st.privilege)}, rules ${s2(st.rules)}, criticality ${s2(st.criticality)}, render ${s2(st.render)}`,
+        `  stages, s wall (s CPU): read ${stage(st.read)}, model ${stage(st.model)}, reachability ${stage(st.reachability)}, ` +
+          `privilege graph + paths ${stage(st.privilege)}, rules ${stage(st.rules)}, criticality ${stage(st.criticality)}, render ${stage(st.render)}`,
       );
       console.log(
         `  total: ${s1(a.wallSeconds)} s wall, ${s1(a.cpuSeconds)} s CPU, peak RSS ${a.peakRssMiB.toFixed(0)} MiB; ` +
           `${s1(a.wallSeconds / base.wallSeconds)}× the bare parse wall (${s1(a.cpuSeconds / base.cpuSeconds)}× its CPU)`,
       );
       rows.push(
-        `| ${pods.toLocaleString('en-US')} | ${s1(st.read)} | ${s2(st.model)} | ${s2(st.reachability)} | ${s2(st.privilege)} | ` +
-          `${s2(st.rules)} | ${s2(st.criticality)} | ${s2(st.render)} | ${s1(a.wallSeconds)} | ${s1(a.cpuSeconds)} | ` +
-          `${a.peakRssMiB.toFixed(0)} | ${s1(base.wallSeconds)} / ${s1(base.cpuSeconds)} / ${base.peakRssMiB.toFixed(0)} | ` +
+        `| ${pods.toLocaleString('en-US')} | ${stage(st.read)} | ${stage(st.model)} | ${stage(st.reachability)} | ${stage(st.privilege)} | ` +
+          `${stage(st.rules)} | ${stage(st.criticality)} | ${stage(st.render)} | ${s1(a.wallSeconds)} (${s1(a.cpuSeconds)}) | ` +
+          `${a.peakRssMiB.toFixed(0)} | ${s1(base.wallSeconds)} (${s1(base.cpuSeconds)}), ${base.peakRssMiB.toFixed(0)} MiB | ` +
           `${s1(a.wallSeconds / base.wallSeconds)}× (${s1(a.cpuSeconds / base.cpuSeconds)}×) |`,
       );
     } finally {
@@ -84,7 +85,7 @@ async function scale(sizes: readonly number[], keep: string | undefined): Promis
   console.log(
     '\n| pods | read | model | reachability | privilege + paths | rules | criticality | render | total wall s | total CPU s | peak RSS MiB | bare parse wall s / CPU s / MiB | ratio wall (CPU) |',
   );
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) console.log(r);
 }
 

@@ -113,8 +113,8 @@ export interface AssessOptions {
   readonly modelOptions?: DeriveOptions;
   /** Attack paths reported (default 50). */
   readonly pathLimit?: number;
-  /** Told, at the end, each stage's own wall time in milliseconds (the benchmark prints them). */
-  readonly onStages?: (ms: Readonly<Record<AssessStage, number>>) => void;
+  /** Told, at the end, each stage's own time (the benchmark prints them). */
+  readonly onStages?: (times: Readonly<Record<AssessStage, StageTime>>) => void;
 }
 
 /** The stages of one assessment; an analysis computed on a rule's first use counts to its own stage. */
@@ -129,27 +129,44 @@ const STAGE_OF_ANALYSIS: Readonly<Record<string, AssessStage>> = {
   placement: 'criticality',
 };
 
-/** Wall time per stage, each stage's own: time spent in a nested stage counts to that one only. */
+/** Time spent in one stage: wall clock and this process's CPU (which other work on the machine does not inflate). */
+export interface StageTime {
+  wallMs: number;
+  cpuMs: number;
+}
+
+function cpuNow(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Time per stage, each stage's own: time spent in a nested stage counts to that one only. */
 class StageClock {
-  readonly ms: Record<AssessStage, number> = {
-    model: 0,
-    reachability: 0,
-    privilege: 0,
-    rules: 0,
-    criticality: 0,
+  readonly times: Record<AssessStage, StageTime> = {
+    model: { wallMs: 0, cpuMs: 0 },
+    reachability: { wallMs: 0, cpuMs: 0 },
+    privilege: { wallMs: 0, cpuMs: 0 },
+    rules: { wallMs: 0, cpuMs: 0 },
+    criticality: { wallMs: 0, cpuMs: 0 },
   };
-  private readonly nested: number[] = [];
+  private readonly nested: StageTime[] = [];
 
   time<T>(stage: AssessStage, compute: () => T): T {
-    const start = performance.now();
-    this.nested.push(0);
+    const wall = performance.now();
+    const cpu = cpuNow();
+    this.nested.push({ wallMs: 0, cpuMs: 0 });
     try {
       return compute();
     } finally {
-      const elapsed = performance.now() - start;
-      const inner = this.nested.pop() ?? 0;
-      this.ms[stage] += elapsed - inner;
-      if (this.nested.length > 0) this.nested[this.nested.length - 1]! += elapsed;
+      const spent = { wallMs: performance.now() - wall, cpuMs: cpuNow() - cpu };
+      const inner = this.nested.pop()!;
+      this.times[stage].wallMs += spent.wallMs - inner.wallMs;
+      this.times[stage].cpuMs += spent.cpuMs - inner.cpuMs;
+      const outer = this.nested[this.nested.length - 1];
+      if (outer !== undefined) {
+        outer.wallMs += spent.wallMs;
+        outer.cpuMs += spent.cpuMs;
+      }
     }
   }
 }
@@ -243,7 +260,7 @@ export function assess(inv: Inventory, options: AssessOptions = {}): Assessment 
           policyEnforcement: { enforces: plugin.enforces, plugin: plugin.plugin, evidence: plugin.evidence },
           privilege: privilegeAnswers(pg, model),
         });
-  options.onStages?.(clock.ms);
+  options.onStages?.(clock.times);
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'ktm', version: ktmVersion() },

@@ -7,7 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateCluster, shapeFor } from './generate.js';
 import { loadInventory } from '../../src/collect/load.js';
-import { assess, type AssessStage } from '../../src/assess.js';
+import { assess, type AssessStage, type StageTime } from '../../src/assess.js';
 import { REPORTERS } from '../../src/report/index.js';
 
 export interface Figures {
@@ -16,14 +16,24 @@ export interface Figures {
   readonly peakRssMiB: number;
 }
 
+/** Seconds of wall clock and of CPU. */
+export interface Seconds {
+  readonly wall: number;
+  readonly cpu: number;
+}
+
 export interface AssessFigures extends Figures {
-  readonly stages: Readonly<Record<'read' | AssessStage | 'render', number>>;
-  readonly readCpuSeconds: number;
+  readonly stages: Readonly<Record<'read' | AssessStage | 'render', Seconds>>;
   readonly objects: number;
   readonly findings: number;
   readonly components: number;
   readonly attackEdges: number;
-  readonly diagnostics: number;
+  readonly reportBytes: number;
+}
+
+function since(start: number, cpu0: NodeJS.CpuUsage): Seconds {
+  const cpu = process.cpuUsage(cpu0);
+  return { wall: (performance.now() - start) / 1000, cpu: (cpu.user + cpu.system) / 1e6 };
 }
 
 function finish(start: number, cpu0: NodeJS.CpuUsage): Figures {
@@ -63,31 +73,31 @@ async function main(): Promise<void> {
     }
     case 'assess': {
       const inv = await loadInventory({ kind: 'paths', paths: [dir] });
-      const read = (performance.now() - start) / 1000;
-      const readCpu = process.cpuUsage(cpu0);
-      let stages: Readonly<Record<AssessStage, number>> | undefined;
-      const a = assess(inv, { onStages: (ms) => (stages = ms) });
+      const read = since(start, cpu0);
+      let stages: Readonly<Record<AssessStage, StageTime>> | undefined;
+      const a = assess(inv, { onStages: (t) => (stages = t) });
       const r0 = performance.now();
+      const rc0 = process.cpuUsage();
       const text = REPORTERS.table(a);
-      const render = (performance.now() - r0) / 1000;
+      const render = since(r0, rc0);
       const s = stages!;
+      const seconds = (t: StageTime): Seconds => ({ wall: t.wallMs / 1000, cpu: t.cpuMs / 1000 });
       const figures: AssessFigures = {
         ...finish(start, cpu0),
         stages: {
           read,
-          model: s.model / 1000,
-          reachability: s.reachability / 1000,
-          privilege: s.privilege / 1000,
-          rules: s.rules / 1000,
-          criticality: s.criticality / 1000,
+          model: seconds(s.model),
+          reachability: seconds(s.reachability),
+          privilege: seconds(s.privilege),
+          rules: seconds(s.rules),
+          criticality: seconds(s.criticality),
           render,
         },
-        readCpuSeconds: (readCpu.user + readCpu.system) / 1e6,
         objects: inv.items.length,
         findings: a.findings.length,
         components: a.model.components.length,
         attackEdges: a.attackGraph.totalEdges,
-        diagnostics: inv.diagnostics.length + (text.length > 0 ? 0 : 1),
+        reportBytes: text.length,
       };
       console.log(JSON.stringify(figures));
       return;

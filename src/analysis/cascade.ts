@@ -114,6 +114,8 @@ interface FlowIndex {
   readonly serversOf: ReadonlyMap<string, readonly Flow[]>;
   /** Components with a flow to each component (its clients), by position in model.components. */
   readonly clientsOf: ReadonlyMap<string, readonly number[]>;
+  /** Ids of the components a cascade can stop (every one but the external actors), sorted. */
+  readonly stoppable: readonly string[];
 }
 
 const flowIndexes = new WeakMap<Model, FlowIndex>();
@@ -130,14 +132,18 @@ function flowIndex(model: Model): FlowIndex {
     const client = position.get(f.from);
     if (client !== undefined) (clientsOf.get(f.to) ?? clientsOf.set(f.to, []).get(f.to)!).push(client);
   }
-  const index = { byId, serversOf, clientsOf };
+  const stoppable = model.components
+    .filter((c) => c.kind.type !== 'external')
+    .map((c) => c.id)
+    .sort();
+  const index = { byId, serversOf, clientsOf, stoppable };
   flowIndexes.set(model, index);
   return index;
 }
 
 export function computeCascade(model: Model, inv: Inventory, target: string): CascadeResult {
   const { components: targets, nodes: stoppedNodeList } = resolveTarget(model, target);
-  const { byId, serversOf, clientsOf } = flowIndex(model);
+  const { byId, serversOf, clientsOf, stoppable } = flowIndex(model);
   const failed = new Map<string, Cause | undefined>();
   const degraded = new Map<string, Cause>();
   const stoppedNodes = new Set(stoppedNodeList);
@@ -314,9 +320,6 @@ export function computeCascade(model: Model, inv: Inventory, target: string): Ca
     fails: entries(failed),
     degraded: entries(degraded),
     blockedWrites: [...new Set(blockedWrites)].sort(),
-    keepsRunning: model.components
-      .filter((c) => !failed.has(c.id) && !degraded.has(c.id) && c.kind.type !== 'external')
-      .map((c) => c.id)
-      .sort(),
+    keepsRunning: stoppable.filter((id) => !failed.has(id) && !degraded.has(id)),
   };
 }

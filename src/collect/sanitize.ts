@@ -1,27 +1,74 @@
-// What ktm keeps of an object: never secret values, never managedFields or last-applied-configuration.
+// What ktm keeps of an object: never secret values, never managedFields or last-applied-configuration, status slimmed.
 import type { KubeObject } from './inventory.js';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** Bookkeeping fields of metadata no analysis reads (large clusters hold hundreds of thousands of them). */
+const METADATA_DROPPED = ['managedFields', 'resourceVersion', 'selfLink', 'generation'] as const;
+
+const DROPPED: ReadonlySet<string> = new Set(METADATA_DROPPED);
+
+const REPLICA_COUNTS = ['replicas', 'readyReplicas', 'availableReplicas', 'updatedReplicas'];
+
+/**
+ * The status fields kept per kind: what rules, analyses and reports read (a pod's phase and addresses,
+ * its QoS class; a controller's replica counts). A pod's conditions and container statuses are a third
+ * of a real pod's size and nothing reads them. Kinds not listed keep their status whole, except a
+ * Node's image list (every image on the node, often hundreds).
+ */
+const STATUS_KEPT: Readonly<Record<string, readonly string[]>> = {
+  Pod: ['phase', 'podIP', 'podIPs', 'hostIP', 'hostIPs', 'qosClass', 'nominatedNodeName', 'reason'],
+  Deployment: REPLICA_COUNTS,
+  ReplicaSet: REPLICA_COUNTS,
+  StatefulSet: REPLICA_COUNTS,
+  DaemonSet: ['desiredNumberScheduled', 'currentNumberScheduled', 'numberReady'],
+};
+
+function slimStatus(kind: string, status: unknown): unknown {
+  if (typeof status !== 'object' || status === null || Array.isArray(status)) return status;
+  const from = status as Record<string, unknown>;
+  const kept = STATUS_KEPT[kind];
+  if (kept === undefined) {
+    if (kind !== 'Node' || !('images' in from)) return status;
+    const { images: _images, ...rest } = from;
+    return rest;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of kept) if (from[k] !== undefined) out[k] = from[k];
+  return out;
+}
 
 /**
  * Returns the object as ktm keeps it. Secrets lose `data` and `stringData` (only metadata and `type`
  * remain; a manifest file may hold values, ktm never keeps them); every object loses
  * `metadata.managedFields` and the last-applied-configuration annotation, which can embed a Secret's
  * data when it was created with `kubectl apply`. CustomResourceDefinitions keep names and group only.
+ * Status is slimmed to what is read (STATUS_KEPT) and metadata loses its bookkeeping fields, so the
+ * inventory of a 150,000-pod cluster holds slim records rather than whole objects.
  */
 export function sanitizeObject(o: KubeObject): KubeObject {
-  const meta = o.metadata as KubeObject['metadata'] & { managedFields?: unknown };
+  const meta = o.metadata as KubeObject['metadata'] & Record<string, unknown>;
   let metadata: KubeObject['metadata'] = meta;
-  if (
-    meta.managedFields !== undefined ||
-    (meta.annotations !== undefined && LAST_APPLIED in meta.annotations)
-  ) {
-    const { managedFields: _mf, ...rest } = meta;
-    metadata = rest;
-    if (meta.annotations !== undefined && LAST_APPLIED in meta.annotations) {
+  const lastApplied = meta.annotations !== undefined && LAST_APPLIED in meta.annotations;
+  if (lastApplied || METADATA_DROPPED.some((k) => meta[k] !== undefined)) {
+    // Copied key by key (never `delete`, which turns an object into a slow dictionary in V8).
+    const rest: Record<string, unknown> = {};
+    for (const k of Object.keys(meta))
+      if (DROPPED.has(k)) continue;
+      // A `__proto__` key (hostile input) stays an own property, as JSON.parse made it.
+      else if (k === '__proto__')
+        Object.defineProperty(rest, k, {
+          value: meta[k],
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      else rest[k] = meta[k];
+    if (lastApplied) {
       const { [LAST_APPLIED]: _la, ...annotations } = meta.annotations;
-      metadata = { ...rest, annotations };
+      rest['annotations'] = annotations;
     }
+    metadata = rest as unknown as KubeObject['metadata'];
   }
   if (o.kind === 'Secret') {
     const type = typeof o['type'] === 'string' ? { type: o['type'] } : {};
@@ -36,5 +83,7 @@ export function sanitizeObject(o: KubeObject): KubeObject {
       spec: { group: spec.group, names: spec.names, scope: spec.scope },
     };
   }
-  return metadata === o.metadata ? o : { ...o, metadata };
+  const status = o['status'] === undefined ? undefined : slimStatus(o.kind, o['status']);
+  if (metadata === o.metadata && status === o['status']) return o;
+  return status === undefined ? { ...o, metadata } : { ...o, metadata, status };
 }
