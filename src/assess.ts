@@ -13,6 +13,7 @@ import {
 } from './rules/framework/exceptions.js';
 import { runRules, type ExceptionsSummary, type RulesSummary } from './rules/framework/run-rules.js';
 import { AnalysisCache } from './rules/framework/context.js';
+import { checkHeap } from './collect/memory-guard.js';
 import { privilegeGraphOf } from './rules/placement/attack-path.js';
 import { deriveModel, type DeriveOptions, type Model } from './model/index.js';
 import type { PrivilegeGraph } from './analysis/privilege/build-graph.js';
@@ -156,7 +157,9 @@ class StageClock {
     const cpu = cpuNow();
     this.nested.push({ wallMs: 0, cpuMs: 0 });
     try {
-      return compute();
+      const value = compute();
+      checkHeap('assess', `while computing the ${stage} stage`);
+      return value;
     } finally {
       const spent = { wallMs: performance.now() - wall, cpuMs: cpuNow() - cpu };
       const inner = this.nested.pop()!;

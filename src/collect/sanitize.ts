@@ -87,3 +87,49 @@ export function sanitizeObject(o: KubeObject): KubeObject {
   if (metadata === o.metadata && status === o['status']) return o;
   return status === undefined ? { ...o, metadata } : { ...o, metadata, status };
 }
+
+/** Strings longer than this are rarely repeated (certificates, scripts): they are left alone. */
+const INTERN_MAX_LENGTH = 128;
+
+/**
+ * One copy of each repeated string across the objects read. JSON.parse and the YAML parser make a new
+ * string for every value, so 150,000 pods hold 150,000 copies of each namespace, label value, image,
+ * node name and env var: sharing them keeps the inventory slim. Used on objects the reader has just
+ * parsed (nothing else holds them); replacing a string with an equal one changes no value.
+ */
+export class StringPool {
+  private readonly pool = new Map<string, string>();
+
+  intern<T>(value: T): T {
+    this.walk(value, 0);
+    return value;
+  }
+
+  private one(s: string): string {
+    if (s.length > INTERN_MAX_LENGTH) return s;
+    const known = this.pool.get(s);
+    if (known !== undefined) return known;
+    this.pool.set(s, s);
+    return s;
+  }
+
+  private walk(v: unknown, depth: number): void {
+    // Objects are a few dozen levels deep; the reader refuses anything deeper than 1000.
+    if (typeof v !== 'object' || v === null || depth > 1000) return;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
+        if (typeof x === 'string') v[i] = this.one(x);
+        else this.walk(x, depth + 1);
+      }
+      return;
+    }
+    const o = v as Record<string, unknown>;
+    for (const k in o) {
+      if (!Object.hasOwn(o, k)) continue;
+      const x = o[k];
+      if (typeof x === 'string') o[k] = this.one(x);
+      else this.walk(x, depth + 1);
+    }
+  }
+}
