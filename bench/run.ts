@@ -83,7 +83,8 @@ async function scale(sizes: readonly number[], keep: string | undefined): Promis
     }
   }
   console.log(
-    '\n| pods | read | model | reachability | privilege + paths | rules | criticality | render | total wall s | total CPU s | peak RSS MiB | bare parse wall s / CPU s / MiB | ratio wall (CPU) |',
+    '\nseconds of wall clock (CPU seconds of the process in brackets)\n\n' +
+      '| pods | read | model | reachability | privilege graph + paths | rules | criticality | render | total | peak RSS MiB | bare JSON.parse | ratio to bare parse |',
   );
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) console.log(r);

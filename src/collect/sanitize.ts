@@ -4,7 +4,7 @@ import type { KubeObject } from './inventory.js';
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /** Bookkeeping fields of metadata no analysis reads (large clusters hold hundreds of thousands of them). */
-const METADATA_DROPPED = ['managedFields', 'resourceVersion', 'selfLink', 'generation'] as const;
+const METADATA_DROPPED = ['resourceVersion', 'selfLink', 'generation'] as const;
 
 const DROPPED: ReadonlySet<string> = new Set(METADATA_DROPPED);
 
@@ -43,32 +43,20 @@ function slimStatus(kind: string, status: unknown): unknown {
  * remain; a manifest file may hold values, ktm never keeps them); every object loses
  * `metadata.managedFields` and the last-applied-configuration annotation, which can embed a Secret's
  * data when it was created with `kubectl apply`. CustomResourceDefinitions keep names and group only.
- * Status is slimmed to what is read (STATUS_KEPT) and metadata loses its bookkeeping fields, so the
- * inventory of a 150,000-pod cluster holds slim records rather than whole objects.
  */
 export function sanitizeObject(o: KubeObject): KubeObject {
-  const meta = o.metadata as KubeObject['metadata'] & Record<string, unknown>;
+  const meta = o.metadata as KubeObject['metadata'] & { managedFields?: unknown };
   let metadata: KubeObject['metadata'] = meta;
-  const lastApplied = meta.annotations !== undefined && LAST_APPLIED in meta.annotations;
-  if (lastApplied || METADATA_DROPPED.some((k) => meta[k] !== undefined)) {
-    // Copied key by key (never `delete`, which turns an object into a slow dictionary in V8).
-    const rest: Record<string, unknown> = {};
-    for (const k of Object.keys(meta))
-      if (DROPPED.has(k)) continue;
-      // A `__proto__` key (hostile input) stays an own property, as JSON.parse made it.
-      else if (k === '__proto__')
-        Object.defineProperty(rest, k, {
-          value: meta[k],
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      else rest[k] = meta[k];
-    if (lastApplied) {
+  if (
+    meta.managedFields !== undefined ||
+    (meta.annotations !== undefined && LAST_APPLIED in meta.annotations)
+  ) {
+    const { managedFields: _mf, ...rest } = meta;
+    metadata = rest;
+    if (meta.annotations !== undefined && LAST_APPLIED in meta.annotations) {
       const { [LAST_APPLIED]: _la, ...annotations } = meta.annotations;
-      rest['annotations'] = annotations;
+      metadata = { ...rest, annotations };
     }
-    metadata = rest as unknown as KubeObject['metadata'];
   }
   if (o.kind === 'Secret') {
     const type = typeof o['type'] === 'string' ? { type: o['type'] } : {};
@@ -82,6 +70,33 @@ export function sanitizeObject(o: KubeObject): KubeObject {
       metadata,
       spec: { group: spec.group, names: spec.names, scope: spec.scope },
     };
+  }
+  return metadata === o.metadata ? o : { ...o, metadata };
+}
+
+/**
+ * The slim record the inventory keeps of a sanitised object: status cut to what is read (STATUS_KEPT)
+ * and metadata without its bookkeeping fields, so a 150,000-pod cluster is held as slim records rather
+ * than whole objects. Applied as objects are read (files, snapshots, live lists), before they are kept.
+ */
+export function slimObject(o: KubeObject): KubeObject {
+  const meta = o.metadata as KubeObject['metadata'] & Record<string, unknown>;
+  let metadata: KubeObject['metadata'] = meta;
+  if (METADATA_DROPPED.some((k) => meta[k] !== undefined)) {
+    // Copied key by key (never `delete`, which turns an object into a slow dictionary in V8).
+    const rest: Record<string, unknown> = {};
+    for (const k of Object.keys(meta))
+      if (DROPPED.has(k)) continue;
+      // A `__proto__` key (hostile input) stays an own property, as JSON.parse made it.
+      else if (k === '__proto__')
+        Object.defineProperty(rest, k, {
+          value: meta[k],
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      else rest[k] = meta[k];
+    metadata = rest as unknown as KubeObject['metadata'];
   }
   const status = o['status'] === undefined ? undefined : slimStatus(o.kind, o['status']);
   if (metadata === o.metadata && status === o['status']) return o;

@@ -4,7 +4,7 @@ import type { Diagnostic } from '../../errors.js';
 import type { Source } from '../../types.js';
 import { objectKey, type InventoryItem, type KubeObject } from '../inventory.js';
 import { InputBudget } from '../limits.js';
-import { sanitizeObject, StringPool } from '../sanitize.js';
+import { sanitizeObject, slimObject, StringPool } from '../sanitize.js';
 import { checkHeap } from '../memory-guard.js';
 
 /**
@@ -99,7 +99,7 @@ export class ObjectSink {
       this.problem('error', where(source), `${envelopeProblem(parsed.error, input)}; document skipped`);
       return;
     }
-    const object = this.strings.intern(sanitizeObject(parsed.data as KubeObject));
+    const object = this.strings.intern(slimObject(sanitizeObject(parsed.data as KubeObject)));
     const key = objectKey(object);
     const first = this.seen.get(key);
     if (first !== undefined) {
