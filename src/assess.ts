@@ -14,6 +14,7 @@ import {
 import { runRules, type ExceptionsSummary, type RulesSummary } from './rules/framework/run-rules.js';
 import type { DeriveOptions, Model } from './model/index.js';
 import { Analyses, type AnalysesOptions } from './analysis/analyses.js';
+import { checkHeap } from './collect/memory-guard.js';
 import type { PrivilegeGraph } from './analysis/privilege/build-graph.js';
 import type { PathResult } from './analysis/privilege/attack-paths.js';
 import { pathsToJson } from './analysis/privilege/render-paths.js';
@@ -132,6 +133,36 @@ export interface AssessOptions {
   readonly pathLimit?: number;
   /** Probe results (runProbes): they decide unverifiable findings and assumptions and are reported beside the configuration. */
   readonly probes?: ProbeRun;
+  /**
+   * Told, at the end, each stage's own time (the benchmark prints them). With it, the analyses are computed in
+   * stage order before the rules run (they would be computed anyway, on the rules' first use), so each is timed
+   * on its own.
+   */
+  readonly onStages?: (times: Readonly<Record<AssessStage, StageTime>>) => void;
+}
+
+/** The stages of one assessment, in the order they are timed. */
+export type AssessStage = 'model' | 'reachability' | 'privilege' | 'rules' | 'criticality';
+
+/** Time spent in one stage: wall clock and this process's CPU (which other work on the machine does not inflate). */
+export interface StageTime {
+  wallMs: number;
+  cpuMs: number;
+}
+
+function cpuNow(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Times `compute` as `stage`, then checks the heap (a one-line error instead of a V8 abort on a huge input). */
+function timed<T>(times: Partial<Record<AssessStage, StageTime>>, stage: AssessStage, compute: () => T): T {
+  const wall = performance.now();
+  const cpu = cpuNow();
+  const value = compute();
+  times[stage] = { wallMs: performance.now() - wall, cpuMs: cpuNow() - cpu };
+  checkHeap('assess', `while computing the ${stage} stage`);
+  return value;
 }
 
 export function summarizeInventory(inv: Inventory): InventorySummary {
@@ -181,11 +212,21 @@ export function assess(
 ): Assessment {
   const selected = selectRules(RULES, options.rules, options.skipRules);
   const fromAnnotations = annotationExceptions(inv, RULES);
-  const run = runRules(inv, selected, {
-    exceptions: [...(options.exceptions ?? []), ...fromAnnotations.exceptions],
-    ...(options.now === undefined ? {} : { now: options.now }),
-    analyses,
-  });
+  const times: Partial<Record<AssessStage, StageTime>> = {};
+  const stage = <T>(name: AssessStage, compute: () => T): T =>
+    options.onStages === undefined ? compute() : timed(times, name, compute);
+  if (options.onStages !== undefined) {
+    stage('model', () => analyses.model());
+    stage('reachability', () => analyses.reachability());
+    stage('privilege', () => analyses.worstPaths(options.pathLimit ?? 50));
+  }
+  const run = stage('rules', () =>
+    runRules(inv, selected, {
+      exceptions: [...(options.exceptions ?? []), ...fromAnnotations.exceptions],
+      ...(options.now === undefined ? {} : { now: options.now }),
+      analyses,
+    }),
+  );
   const tm = options.threatModel;
   const model = analyses.model();
   // Probes decide what configuration left unverifiable, before anything reads the findings.
@@ -193,15 +234,28 @@ export function assess(
     options.probes === undefined ? undefined : decideFindings(run.findings, model, options.probes);
   const ruleFindings = probed?.findings ?? run.findings;
   const pg = analyses.privilegeGraph();
-  const placement = analyses.placement();
-  const criticality = rateCriticality({
-    inventory: inv,
-    model,
-    privilege: pg,
-    placement,
-    findings: ruleFindings,
-    cascadeOf: (target) => analyses.cascade(target),
+  const { placement, criticality } = stage('criticality', () => {
+    const placement = analyses.placement();
+    const criticality = rateCriticality({
+      inventory: inv,
+      model,
+      privilege: pg,
+      placement,
+      findings: ruleFindings,
+      cascadeOf: (target) => analyses.cascade(target),
+    });
+    return { placement, criticality };
   });
+  if (options.onStages !== undefined) {
+    const zero = { wallMs: 0, cpuMs: 0 };
+    options.onStages({
+      model: times.model ?? zero,
+      reachability: times.reachability ?? zero,
+      privilege: times.privilege ?? zero,
+      rules: times.rules ?? zero,
+      criticality: times.criticality ?? zero,
+    });
+  }
   // Findings in zones rated Critical rise one level (never fall): the same weakness matters more there.
   const findings = ruleFindings.map((f) => raiseForCriticality(f, model, criticality));
   const paths = analyses.worstPaths(options.pathLimit ?? 50);

@@ -156,15 +156,43 @@ function webhookScope(
   };
 }
 
+/** The flows of a model indexed by component, built once per model and shared by every cascade over it. */
+interface FlowIndex {
+  readonly byId: ReadonlyMap<string, Component>;
+  /** Flows out of each component (to the servers it depends on). */
+  readonly serversOf: ReadonlyMap<string, readonly Flow[]>;
+  /** Components with a flow to each component (its clients), by position in model.components. */
+  readonly clientsOf: ReadonlyMap<string, readonly number[]>;
+  /** Ids of the components a cascade can stop (every one but the external actors), sorted. */
+  readonly stoppable: readonly string[];
+}
+
+const flowIndexes = new WeakMap<Model, FlowIndex>();
+
+function flowIndex(model: Model): FlowIndex {
+  const known = flowIndexes.get(model);
+  if (known !== undefined) return known;
+  const byId = new Map(model.components.map((c) => [c.id, c]));
+  const position = new Map(model.components.map((c, i) => [c.id, i]));
+  const serversOf = new Map<string, Flow[]>();
+  const clientsOf = new Map<string, number[]>();
+  for (const f of model.flows) {
+    (serversOf.get(f.from) ?? serversOf.set(f.from, []).get(f.from)!).push(f);
+    const client = position.get(f.from);
+    if (client !== undefined) (clientsOf.get(f.to) ?? clientsOf.set(f.to, []).get(f.to)!).push(client);
+  }
+  const stoppable = model.components
+    .filter((c) => c.kind.type !== 'external')
+    .map((c) => c.id)
+    .sort();
+  const index = { byId, serversOf, clientsOf, stoppable };
+  flowIndexes.set(model, index);
+  return index;
+}
+
 export function computeCascade(model: Model, inv: Inventory, target: string): CascadeResult {
   const { components: targets, nodes: stoppedNodeList } = resolveTarget(model, target);
-  const byId = new Map(model.components.map((c) => [c.id, c]));
-  const clientsOf = new Map<string, Flow[]>();
-  const serversOf = new Map<string, Flow[]>();
-  for (const f of model.flows) {
-    (clientsOf.get(f.to) ?? clientsOf.set(f.to, []).get(f.to)!).push(f);
-    (serversOf.get(f.from) ?? serversOf.set(f.from, []).get(f.from)!).push(f);
-  }
+  const { byId, serversOf, clientsOf, stoppable } = flowIndex(model);
   const failed = new Map<string, Cause | undefined>();
   const degraded = new Map<string, Cause>();
   const stoppedNodes = new Set(stoppedNodeList);
@@ -181,10 +209,17 @@ export function computeCascade(model: Model, inv: Inventory, target: string): Ca
     { webhook: string; nodeLeases: boolean; nodeStatus: boolean; leaderElection: boolean } | undefined;
 
   const nodeDown = (c: Component): boolean => c.nodes.length > 0 && c.nodes.every((n) => stoppedNodes.has(n));
+  // A component is looked at in a round only when something it depends on has failed or its nodes are
+  // down: the rest cannot change, so skipping them gives the same result as examining every component.
+  const examine = new Uint8Array(model.components.length);
+  const wake = (id: string): void => {
+    for (const client of clientsOf.get(id) ?? []) examine[client] = 1;
+  };
   const fail = (id: string, cause: Cause): boolean => {
     if (failed.has(id)) return false;
     failed.set(id, cause);
     degraded.delete(id);
+    wake(id);
     return true;
   };
   const degrade = (id: string, cause: Cause): void => {
@@ -192,9 +227,15 @@ export function computeCascade(model: Model, inv: Inventory, target: string): Ca
   };
 
   // Fixpoint: small number of rounds (each round can only add failures); components are re-examined each round.
+  for (const t of failed.keys()) wake(t);
+  model.components.forEach((c, i) => {
+    if (nodeDown(c)) examine[i] = 1;
+  });
   for (let changed = true, round = 0; changed && round < 100; round++) {
     changed = false;
-    for (const c of model.components) {
+    for (let i = 0; i < model.components.length; i++) {
+      if (examine[i] === 0) continue;
+      const c = model.components[i]!;
       if (failed.has(c.id)) continue;
       if (nodeDown(c)) {
         const n = c.nodes.join(', ');
@@ -388,10 +429,7 @@ export function computeCascade(model: Model, inv: Inventory, target: string): Ca
     fails: entries(failed),
     degraded: entries(degraded),
     blockedWrites: [...new Set(blockedWrites)].sort(),
-    keepsRunning: model.components
-      .filter((c) => !failed.has(c.id) && !degraded.has(c.id) && c.kind.type !== 'external')
-      .map((c) => c.id)
-      .sort(),
+    keepsRunning: stoppable.filter((id) => !failed.has(id) && !degraded.has(id)),
   };
 }
 

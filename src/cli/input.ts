@@ -26,6 +26,7 @@ export interface InputFlags {
   maxObjects?: string;
   maxYamlAliases?: string;
   complete?: boolean;
+  maxMemory?: string;
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -84,7 +85,25 @@ export function addInputOptions(cmd: Command): Command {
     .option(
       `${LIMIT_FLAGS.maxYamlAliases} <n>`,
       `skip a YAML document whose aliases expand to more nodes (default ${DEFAULT_LIMITS.maxYamlAliases})`,
+    )
+    .option(
+      '--max-memory <MiB>',
+      "Node's heap size for a large input (ktm restarts itself with it; e.g. 8192 for a 150,000-pod dump on a small heap)",
     );
+}
+
+/** The `--max-memory` value in raw arguments (bin/ktm.ts restarts Node with it before commander runs). */
+export function maxMemoryMiB(args: readonly string[]): number | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') return undefined;
+    const value =
+      a === '--max-memory' ? args[i + 1] : a.startsWith('--max-memory=') ? a.slice(13) : undefined;
+    if (value === undefined) continue;
+    const n = Number(value);
+    return Number.isInteger(n) && n >= 256 ? n : undefined;
+  }
+  return undefined;
 }
 
 const BYTE_UNITS = {

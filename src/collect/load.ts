@@ -14,6 +14,7 @@ import { deriveSettings } from './settings/derive-settings.js';
 import { detectProvider } from './provider.js';
 import type { Progress, SourceReadResult } from './source.js';
 import { demoPaths, packageRoot } from './demo.js';
+import { checkInputSize, inputBytes } from './memory-guard.js';
 
 export type InputSpec =
   | {
@@ -52,6 +53,7 @@ export async function loadInventory(spec: InputSpec, options: LoadOptions = {}):
       });
       break;
     case 'paths':
+      checkInputSize(await inputBytes(spec.paths), spec.paths.join(' '));
       result = await readPathsOrSnapshots(
         spec.paths,
         new InputBudget(options.limits),

@@ -1,8 +1,43 @@
-// What ktm keeps of an object: never secret values, never managedFields or last-applied-configuration.
+// What ktm keeps of an object: never secret values, never managedFields or last-applied-configuration, status slimmed.
 import type { KubeObject } from './inventory.js';
 import { inventoryKind } from './resource-types.js';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** Bookkeeping fields of metadata no analysis reads (large clusters hold hundreds of thousands of them). */
+const METADATA_DROPPED = ['resourceVersion', 'selfLink', 'generation'] as const;
+
+const DROPPED: ReadonlySet<string> = new Set(METADATA_DROPPED);
+
+const REPLICA_COUNTS = ['replicas', 'readyReplicas', 'availableReplicas', 'updatedReplicas'];
+
+/**
+ * The status fields kept per kind: what rules, analyses and reports read (a pod's phase and addresses,
+ * its QoS class; a controller's replica counts). A pod's conditions and container statuses are a third
+ * of a real pod's size and nothing reads them. Kinds not listed keep their status whole, except a
+ * Node's image list (every image on the node, often hundreds).
+ */
+const STATUS_KEPT: Readonly<Record<string, readonly string[]>> = {
+  Pod: ['phase', 'podIP', 'podIPs', 'hostIP', 'hostIPs', 'qosClass', 'nominatedNodeName', 'reason'],
+  Deployment: REPLICA_COUNTS,
+  ReplicaSet: REPLICA_COUNTS,
+  StatefulSet: REPLICA_COUNTS,
+  DaemonSet: ['desiredNumberScheduled', 'currentNumberScheduled', 'numberReady'],
+};
+
+function slimStatus(kind: string, status: unknown): unknown {
+  if (typeof status !== 'object' || status === null || Array.isArray(status)) return status;
+  const from = status as Record<string, unknown>;
+  const kept = STATUS_KEPT[kind];
+  if (kept === undefined) {
+    if (kind !== 'Node' || !('images' in from)) return status;
+    const { images: _images, ...rest } = from;
+    return rest;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of kept) if (from[k] !== undefined) out[k] = from[k];
+  return out;
+}
 
 /**
  * Returns the object as ktm keeps it. Secrets lose `data` and `stringData` (only metadata and `type`
@@ -41,4 +76,79 @@ export function sanitizeObject(input: KubeObject): KubeObject {
     };
   }
   return metadata === o.metadata ? o : { ...o, metadata };
+}
+
+/**
+ * The slim record the inventory keeps of a sanitised object: status cut to what is read (STATUS_KEPT)
+ * and metadata without its bookkeeping fields, so a 150,000-pod cluster is held as slim records rather
+ * than whole objects. Applied as objects are read (files, snapshots, live lists), before they are kept.
+ */
+export function slimObject(o: KubeObject): KubeObject {
+  const meta = o.metadata as KubeObject['metadata'] & Record<string, unknown>;
+  let metadata: KubeObject['metadata'] = meta;
+  if (METADATA_DROPPED.some((k) => meta[k] !== undefined)) {
+    // Copied key by key (never `delete`, which turns an object into a slow dictionary in V8).
+    const rest: Record<string, unknown> = {};
+    for (const k of Object.keys(meta))
+      if (DROPPED.has(k)) continue;
+      // A `__proto__` key (hostile input) stays an own property, as JSON.parse made it.
+      else if (k === '__proto__')
+        Object.defineProperty(rest, k, {
+          value: meta[k],
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      else rest[k] = meta[k];
+    metadata = rest as unknown as KubeObject['metadata'];
+  }
+  const status = o['status'] === undefined ? undefined : slimStatus(o.kind, o['status']);
+  if (metadata === o.metadata && status === o['status']) return o;
+  return status === undefined ? { ...o, metadata } : { ...o, metadata, status };
+}
+
+/** Strings longer than this are rarely repeated (certificates, scripts): they are left alone. */
+const INTERN_MAX_LENGTH = 128;
+
+/**
+ * One copy of each repeated string across the objects read. JSON.parse and the YAML parser make a new
+ * string for every value, so 150,000 pods hold 150,000 copies of each namespace, label value, image,
+ * node name and env var: sharing them keeps the inventory slim. Used on objects the reader has just
+ * parsed (nothing else holds them); replacing a string with an equal one changes no value.
+ */
+export class StringPool {
+  private readonly pool = new Map<string, string>();
+
+  intern<T>(value: T): T {
+    this.walk(value, 0);
+    return value;
+  }
+
+  private one(s: string): string {
+    if (s.length > INTERN_MAX_LENGTH) return s;
+    const known = this.pool.get(s);
+    if (known !== undefined) return known;
+    this.pool.set(s, s);
+    return s;
+  }
+
+  private walk(v: unknown, depth: number): void {
+    // Objects are a few dozen levels deep; the reader refuses anything deeper than 1000.
+    if (typeof v !== 'object' || v === null || depth > 1000) return;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
+        if (typeof x === 'string') v[i] = this.one(x);
+        else this.walk(x, depth + 1);
+      }
+      return;
+    }
+    const o = v as Record<string, unknown>;
+    for (const k in o) {
+      if (!Object.hasOwn(o, k)) continue;
+      const x = o[k];
+      if (typeof x === 'string') o[k] = this.one(x);
+      else this.walk(x, depth + 1);
+    }
+  }
 }

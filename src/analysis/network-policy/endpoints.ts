@@ -126,6 +126,18 @@ export interface EndpointSet {
  * their pod template, unless an owned workload already stands for them.
  */
 export function collectEndpoints(inv: Inventory): EndpointSet {
+  // The reachability engine, the network rules and the privilege graph each ask: computed once per inventory.
+  let set = endpointSets.get(inv);
+  if (set === undefined) {
+    set = endpointsOf(inv);
+    endpointSets.set(inv, set);
+  }
+  return set;
+}
+
+const endpointSets = new WeakMap<Inventory, EndpointSet>();
+
+function endpointsOf(inv: Inventory): EndpointSet {
   const owners = new Map<string, KubeObject>();
   for (const kind of TEMPLATE_KINDS)
     for (const it of inv.ofKind(kind))

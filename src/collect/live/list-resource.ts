@@ -6,7 +6,7 @@ import type { ResourceCoverage } from '../coverage.js';
 import type { InventoryItem, KubeObject, ObjectMeta } from '../inventory.js';
 import { DEFAULT_LIMITS } from '../limits.js';
 import { resourceId, type ResourceType } from '../resource-types.js';
-import { sanitizeObject } from '../sanitize.js';
+import { sanitizeObject, slimObject } from '../sanitize.js';
 import {
   NetworkError,
   TimedOutError,
@@ -182,14 +182,16 @@ function toObject(entry: unknown, rt: ResourceType, apiVersion: string): KubeObj
   if (rt.metadataOnly === true) {
     // Built field by field: nothing else of the entry (data, stringData, if the server ignored Accept) is ever copied.
     const type = typeof entry['type'] === 'string' ? entry['type'] : inferSecretType(metadata);
-    return sanitizeObject({
-      apiVersion,
-      kind: rt.kind,
-      metadata,
-      ...(rt.kind === 'Secret' && type !== undefined ? { type } : {}),
-    });
+    return slimObject(
+      sanitizeObject({
+        apiVersion,
+        kind: rt.kind,
+        metadata,
+        ...(rt.kind === 'Secret' && type !== undefined ? { type } : {}),
+      }),
+    );
   }
-  return sanitizeObject({ ...entry, apiVersion, kind: rt.kind, metadata });
+  return slimObject(sanitizeObject({ ...entry, apiVersion, kind: rt.kind, metadata }));
 }
 
 /**

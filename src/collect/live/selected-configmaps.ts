@@ -3,7 +3,7 @@ import { KtmError, type Diagnostic } from '../../errors.js';
 import { escapeTerminal } from '../../text/escape.js';
 import type { InventoryItem } from '../inventory.js';
 import { resourceId, WANTED_CONFIGMAPS, type ResourceType } from '../resource-types.js';
-import { sanitizeObject } from '../sanitize.js';
+import { sanitizeObject, slimObject } from '../sanitize.js';
 import { NetworkError, TimedOutError, statusMessage } from './api-client.js';
 import { failed, isRecord, parseJson, type ListContext, type TypeOutcome } from './list-resource.js';
 
@@ -49,12 +49,14 @@ export async function readConfigMaps(
           failures.push(`${id}: the response is not a ConfigMap`);
           continue;
         }
-        const object = sanitizeObject({
-          ...body,
-          apiVersion: 'v1',
-          kind: 'ConfigMap',
-          metadata: body['metadata'] as unknown as InventoryItem['object']['metadata'],
-        });
+        const object = slimObject(
+          sanitizeObject({
+            ...body,
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: body['metadata'] as unknown as InventoryItem['object']['metadata'],
+          }),
+        );
         items.push({ object, source: { file: `${ctx.client.server}${path}` } });
         ctx.onObjects(1);
       }

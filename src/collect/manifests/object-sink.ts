@@ -4,7 +4,8 @@ import type { Diagnostic } from '../../errors.js';
 import type { Source } from '../../types.js';
 import { objectKey, type InventoryItem, type KubeObject } from '../inventory.js';
 import { InputBudget } from '../limits.js';
-import { sanitizeObject } from '../sanitize.js';
+import { sanitizeObject, slimObject, StringPool } from '../sanitize.js';
+import { checkHeap } from '../memory-guard.js';
 
 /**
  * The envelope every Kubernetes object has. The rest of the object is the API's shape and stays as
@@ -66,6 +67,7 @@ export class ObjectSink {
   readonly diagnostics: Diagnostic[] = [];
   private readonly seen = new Map<string, Source>();
   private readonly counts = new Map<string, number>();
+  private readonly strings = new StringPool();
 
   /** `budget` is shared by every input of a run: documents and objects are counted against its limits. */
   constructor(readonly budget: InputBudget = new InputBudget()) {}
@@ -97,7 +99,7 @@ export class ObjectSink {
       this.problem('error', where(source), `${envelopeProblem(parsed.error, input)}; document skipped`);
       return;
     }
-    const object = sanitizeObject(parsed.data as KubeObject);
+    const object = this.strings.intern(slimObject(sanitizeObject(parsed.data as KubeObject)));
     const key = objectKey(object);
     const first = this.seen.get(key);
     if (first !== undefined) {
@@ -113,6 +115,9 @@ export class ObjectSink {
     this.seen.set(key, source);
     this.counts.set(object.kind, (this.counts.get(object.kind) ?? 0) + 1);
     this.items.push({ object, source });
+    // Every few thousand objects: stop with advice before V8 would abort on a full heap.
+    if (this.items.length % 4096 === 0)
+      checkHeap(where(source), `after reading ${this.items.length.toLocaleString('en-US')} objects`);
   }
 
   /** Problems past MAX_DIAGNOSTICS, by severity: counted, not kept (ten million bad documents must not mean ten million lines). */
