@@ -34,7 +34,7 @@ describe('output flags', () => {
     expect(readdirSync(dir)).toEqual(['github-issues.json']);
     expect(r.stdout).toMatch(/^wrote \d+ issues? \(github\) covering \d+ discrepanc(y|ies) to .*: 1 file\n$/);
     const old = mkdtempSync(path.join(tmpdir(), 'ktm-issues-'));
-    const o = await runKtm(['issues', FIXTURE, '--out', old, '--format', 'jira-csv']);
+    const o = await runKtm(['issues', FIXTURE, '--complete', '--out', old, '--format', 'jira-csv']);
     expect(o.code).toBe(0);
     expect(readdirSync(old)).toEqual(['jira-issues.csv']);
     expect(o.stderr).toBe(
@@ -47,7 +47,7 @@ describe('output flags', () => {
 
   it('init: --model names the file; --out still works with a warning', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ktm-init-'));
-    const r = await runKtm(['init', FIXTURE, '--out', path.join(dir, 'tm.yaml')]);
+    const r = await runKtm(['init', FIXTURE, '--complete', '--out', path.join(dir, 'tm.yaml')]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('ktm: warning: --out is deprecated: use --model\n');
     expect(readFileSync(path.join(dir, 'tm.yaml'), 'utf8')).toContain('zones:');

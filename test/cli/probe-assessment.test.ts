@@ -61,7 +61,7 @@ afterAll(async () => {
 let maps = 0;
 /** Runs `ktm assess` on the fixture with the threat model; with a map, probes the mapped endpoints. */
 async function assess(map?: Record<string, number>, output = 'json'): Promise<string> {
-  const args = ['assess', CLUSTER, '--model', threatModel, '-o', output];
+  const args = ['assess', CLUSTER, '--complete', '--model', threatModel, '-o', output];
   if (map !== undefined) {
     const file = path.join(dir, `map-${++maps}.yaml`);
     await writeFile(

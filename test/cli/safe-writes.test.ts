@@ -66,12 +66,12 @@ metadata: {name: ${name.slice(0, 63)}, namespace: ${ns}}
 spec: {selector: {app: x}, ports: [{port: 80}]}
 `,
     );
-    const init = await ktm(['init', path.join(dir, 'long.yaml')], dir);
+    const init = await ktm(['init', path.join(dir, 'long.yaml'), '--complete'], dir);
     expect(init.stderr).toBe('');
     expect(init.code).toBe(0);
     expect(await readFile(path.join(dir, 'threatmodel.yaml'), 'utf8')).toContain(`${ns}/Deployment/${name}`);
     const assess = await ktm(
-      ['assess', path.join(dir, 'long.yaml'), '--model', 'threatmodel.yaml', '-o', 'json'],
+      ['assess', path.join(dir, 'long.yaml'), '--complete', '--model', 'threatmodel.yaml', '-o', 'json'],
       dir,
     );
     expect(assess.stderr).toBe('');

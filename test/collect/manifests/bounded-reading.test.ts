@@ -146,9 +146,11 @@ describe('bounded, visible reading', () => {
           this.push(Buffer.alloc(1 << 16, byte));
         },
       });
+    // Nothing readable at all: exit 2, and the one line says why.
     const zeros = await ktm(['assess', '-'], endless(0));
-    expect(zeros.stdout).toContain(
-      'error: <stdin>: binary content (NUL and control bytes), not a manifest; skipped',
+    expect(zeros.code).toBe(2);
+    expect(zeros.stderr).toContain(
+      '<stdin>: binary content (NUL and control bytes), not a manifest; skipped',
     );
     const letters = await ktm(['assess', '-', '--max-file-bytes', '8Mi'], endless(0x61));
     expect(letters.code).toBe(2);
