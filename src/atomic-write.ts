@@ -22,8 +22,9 @@ async function syncFolder(dir: string): Promise<void> {
   try {
     handle = await open(dir, 'r');
     await handle.sync();
-  } catch {
-    // Opening a folder for fsync is not supported everywhere (Windows); the rename is still atomic.
+  } catch (err) {
+    // Opening a folder for fsync is not supported everywhere (Windows: EPERM/EISDIR); the rename is still atomic.
+    if (!(err instanceof Error && 'code' in err)) throw err;
   } finally {
     await handle?.close().catch(() => undefined);
   }

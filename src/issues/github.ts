@@ -264,7 +264,8 @@ async function jsonOf(res: Response, method: string, url: string): Promise<unkno
   const text = await res.text();
   try {
     return JSON.parse(text) as unknown;
-  } catch {
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
     const type = res.headers.get('content-type') ?? 'no content type';
     throw new KtmError(
       `GitHub answered ${res.status} with ${escapeTerminal(type.split(';')[0]!, 80)}, not JSON (a sign-in page or a proxy?)`,

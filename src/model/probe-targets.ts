@@ -128,12 +128,7 @@ export function planProbeTargets(
         'the Service has no ClusterIP in the input',
       );
     } else if (to.kind.type === 'external' && to.kind.address !== undefined) {
-      let url: URL | undefined;
-      try {
-        url = new URL(to.kind.address);
-      } catch {
-        url = undefined;
-      }
+      const url = URL.canParse(to.kind.address) ? new URL(to.kind.address) : undefined;
       const host = url?.hostname.replace(/^\[|\]$/g, '');
       add({ ...base, ...(host ? { host, serverName: host } : {}) }, 'the webhook URL has no host');
     }

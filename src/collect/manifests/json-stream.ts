@@ -275,7 +275,8 @@ class JsonSplitter {
     let value: unknown;
     try {
       value = JSON.parse(text);
-    } catch {
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err;
       this.failed = { text, line: this.valueLine };
       throw new Malformed();
     }
@@ -318,7 +319,8 @@ class JsonSplitter {
     let v: unknown;
     try {
       v = JSON.parse(text);
-    } catch {
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err;
       this.failed = { text, line: this.envelopeLine };
       throw new Malformed();
     }
