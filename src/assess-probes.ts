@@ -350,7 +350,27 @@ export function decideFindings(findings: readonly Finding[], model: Model, run: 
       });
     }
   }
-  return { findings: kept, decisions: decisions.sort((a, b) => a.finding.localeCompare(b.finding)) };
+  // A rule whose kubelet settings were not collected also reports "Component/kubelet: kubelet configuration not
+  // collected". Once the probe has decided the rule on every node, that question is answered node by node (the
+  // decisions above say how), so it is dropped; while any node is undecided it stays. Other components' results
+  // (the scheduler's, say) are theirs and stay.
+  const decidedOnNodes = new Set(
+    decisions.filter((d) => d.finding.includes('@Node/')).map((d) => d.finding.split('@')[0]),
+  );
+  const nodeOpen = new Set(
+    kept.filter((f) => f.status === 'unverifiable' && f.subject.kind === 'Node').map((f) => f.rule),
+  );
+  const answered = kept.filter(
+    (f) =>
+      !(
+        f.status === 'unverifiable' &&
+        f.subject.kind === 'Component' &&
+        f.subject.name === 'kubelet' &&
+        decidedOnNodes.has(f.rule) &&
+        !nodeOpen.has(f.rule)
+      ),
+  );
+  return { findings: answered, decisions: decisions.sort((a, b) => a.finding.localeCompare(b.finding)) };
 }
 
 /** Rule counts after the probe: a subject whose only unverifiable findings were contradicted now passes. */
