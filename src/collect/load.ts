@@ -14,6 +14,7 @@ import { deriveSettings } from './settings/derive-settings.js';
 import { detectProvider } from './provider.js';
 import type { Progress, SourceReadResult } from './source.js';
 import { demoPaths, packageRoot } from './demo.js';
+import type { NodeFileSet } from './node-files/types.js';
 import { checkInputSize, inputBytes } from './memory-guard.js';
 
 export type InputSpec =
@@ -68,10 +69,7 @@ export async function loadInventory(spec: InputSpec, options: LoadOptions = {}):
     spec.kind === 'demo'
       ? {
           ...read,
-          sets: read.sets.map((set) => ({
-            ...set,
-            staticPods: set.staticPods.map((item) => relativeItem(packageRoot(), item)),
-          })),
+          sets: read.sets.map((set) => relativeSet(packageRoot(), set)),
         }
       : read;
   const merged = mergeStaticPods(
@@ -188,6 +186,28 @@ function relativeItem(base: string, item: InventoryItem): InventoryItem {
   return {
     object: item.object,
     source: { ...item.source, file: path.relative(base, file).split(path.sep).join('/') },
+  };
+}
+
+/** A node's files with every path under `base` relative to it (the example cluster's evidence is machine-independent). */
+function relativeSet(base: string, set: NodeFileSet): NodeFileSet {
+  const rel = (file: string): string =>
+    file.startsWith(base + path.sep) ? path.relative(base, file).split(path.sep).join('/') : file;
+  const withPath = <T extends { readonly path: string }>(x: T | undefined): T | undefined =>
+    x === undefined ? undefined : { ...x, path: rel(x.path) };
+  const kubeletConfig = withPath(set.kubeletConfig);
+  const kubeletArgs = withPath(set.kubeletArgs);
+  const kubeadmConfig = withPath(set.kubeadmConfig);
+  return {
+    ...set,
+    root: rel(set.root),
+    staticPods: set.staticPods.map((item) => relativeItem(base, item)),
+    ...(kubeletConfig === undefined ? {} : { kubeletConfig }),
+    ...(kubeletArgs === undefined ? {} : { kubeletArgs }),
+    ...(kubeadmConfig === undefined ? {} : { kubeadmConfig }),
+    ...(set.etcdConfigs === undefined
+      ? {}
+      : { etcdConfigs: set.etcdConfigs.map((c) => ({ ...c, path: rel(c.path) })) }),
   };
 }
 
