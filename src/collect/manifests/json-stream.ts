@@ -24,6 +24,7 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
+const NUL = 0;
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === NEWLINE || c === 0x0d || c === 0x09;
@@ -72,6 +73,9 @@ class JsonSplitter {
   /** A bare value (number, true, false, null) is being read. */
   private bare = false;
   private valueLine = 1;
+  private valueColumn = 1;
+  /** Where the last newline of the chunk being scanned is (-1: none yet), to give a value its column. */
+  private chunkNewline = -1;
   /** Between values: a value was read and a separator must come next. */
   private afterValue = false;
   /** The array or object was just opened: a closing bracket may come at once. */
@@ -84,6 +88,9 @@ class JsonSplitter {
   private envelopeOpen = false;
   private envelopeFrom = 0;
   private envelopeLine = 1;
+  private envelopeColumn = 1;
+  /** Where the envelope's text resumes after its items (the `]`): its index in that text and its position. */
+  private envelopeResume: { readonly at: number; readonly line: number; readonly column: number } | undefined;
   /** Whether this top-level object had an `items` array (it is then a List). */
   private itemsSeen = false;
   /** The items being read are a top-level array's. */
@@ -97,6 +104,8 @@ class JsonSplitter {
   values = 0;
   /** The text of a value JSON.parse refused, and its first line, to locate the error. */
   failed: { readonly text: string; readonly line: number } | undefined;
+  /** NUL bytes reported so far: each cost only the item or value holding it. */
+  nuls = 0;
 
   constructor(
     private readonly file: string,
@@ -116,7 +125,9 @@ class JsonSplitter {
       }
       if (this.cut !== 'none') {
         if (this.inString) {
-          if (this.escaped) this.escaped = false;
+          // A NUL byte after a backslash escapes nothing (it is not JSON): the character after it is
+          // the escaped one, so the string still ends where it did without the NUL.
+          if (this.escaped) this.escaped = c === NUL;
           else if (c === BACKSLASH) this.escaped = true;
           else if (c === QUOTE) {
             this.inString = false;
@@ -139,7 +150,10 @@ class JsonSplitter {
         continue;
       }
       if (isSpace(c)) i++;
-      else i = this.between(c, chunk, i);
+      else {
+        this.chunkNewline = lastNewline;
+        i = this.between(c, chunk, i);
+      }
     }
     if (this.cut !== 'none' && this.cut !== 'envelope-value') this.pieces.push(chunk.slice(this.cutFrom));
     this.cutFrom = 0;
@@ -150,6 +164,15 @@ class JsonSplitter {
 
   /** A non-blank character outside any value: a separator, a bracket of the structure, or a value's start. */
   private between(c: number, chunk: string, i: number): number {
+    if (c === NUL) {
+      // Outside every value: no item holds it, so nothing is skipped, but the input is still reported.
+      this.nulProblem(
+        this.line,
+        this.columnAt(i),
+        'NUL byte between values (binary data or a corrupted file); byte ignored',
+      );
+      return i + 1;
+    }
     switch (this.place) {
       case 'envelope':
         return this.inEnvelope(c, chunk, i);
@@ -166,6 +189,8 @@ class JsonSplitter {
           this.envelopeOpen = true;
           this.envelopeFrom = i;
           this.envelopeLine = this.line;
+          this.envelopeColumn = this.columnAt(i);
+          this.envelopeResume = undefined;
           this.itemsSeen = false;
           this.pending = [];
           this.key = undefined;
@@ -247,6 +272,7 @@ class JsonSplitter {
     this.pieces = [];
     this.cutFrom = i;
     this.valueLine = this.line;
+    this.valueColumn = this.columnAt(i);
     this.depth = 0;
     if (c === QUOTE) this.inString = true;
     else if (c === OPEN_BRACE || c === OPEN_BRACKET) this.depth = 1;
@@ -277,6 +303,14 @@ class JsonSplitter {
       value = JSON.parse(text);
     } catch (err) {
       if (!(err instanceof SyntaxError)) throw err;
+      const nul = text.indexOf('\u0000');
+      if (nul >= 0) {
+        this.skipWithNul(
+          positionIn(text, nul, { line: this.valueLine, column: this.valueColumn }),
+          this.valueLine,
+        );
+        return;
+      }
       this.failed = { text, line: this.valueLine };
       throw new Malformed();
     }
@@ -310,6 +344,11 @@ class JsonSplitter {
     this.place = 'envelope';
     this.envelopeOpen = true;
     this.envelopeFrom = i;
+    this.envelopeResume = {
+      at: this.envelope.reduce((n, piece) => n + piece.length, 0),
+      line: this.line,
+      column: this.columnAt(i),
+    };
   }
 
   private endTopObject(): void {
@@ -321,10 +360,75 @@ class JsonSplitter {
       v = JSON.parse(text);
     } catch (err) {
       if (!(err instanceof SyntaxError)) throw err;
+      const nul = text.indexOf('\u0000');
+      if (nul >= 0) {
+        this.skipEnvelopeWithNul(text, nul);
+        return;
+      }
       this.failed = { text, line: this.envelopeLine };
       throw new Malformed();
     }
     this.topLevel(v, this.envelopeLine);
+  }
+
+  /**
+   * A List item or top-level value JSON.parse refused because it holds a NUL byte (never in a
+   * manifest: binary data or a corrupted file). The scanner found where it ends, so only it is
+   * skipped, as the YAML reader skips the document or List item holding one.
+   */
+  private skipWithNul(at: { line: number; column: number }, line: number): void {
+    this.values++;
+    if (this.place === 'items') {
+      this.nulProblem(
+        at.line,
+        at.column,
+        'NUL byte in this list item (binary data or a corrupted file); list item skipped',
+      );
+      return;
+    }
+    this.sink.document({ file: this.file, line });
+    this.afterValue = false;
+    this.nulProblem(
+      at.line,
+      at.column,
+      'NUL byte in this document (binary data or a corrupted file); document skipped',
+    );
+  }
+
+  /**
+   * A top-level object's own fields hold a NUL byte. Without items it is one document, skipped; a
+   * List's items were read on their own, so they are kept (without the List's kind) and only its
+   * fields are lost.
+   */
+  private skipEnvelopeWithNul(text: string, nul: number): void {
+    const resume = this.envelopeResume;
+    const at =
+      resume !== undefined && nul >= resume.at
+        ? positionIn(text.slice(resume.at), nul - resume.at, resume)
+        : positionIn(text, nul, { line: this.envelopeLine, column: this.envelopeColumn });
+    if (!this.itemsSeen) {
+      this.skipWithNul(at, this.envelopeLine);
+      return;
+    }
+    this.values++;
+    this.sink.document({ file: this.file, line: this.envelopeLine });
+    this.itemsSeen = false;
+    this.nulProblem(
+      at.line,
+      at.column,
+      "NUL byte in this List's own fields (binary data or a corrupted file); its kind is not read, its items are",
+    );
+    this.flushPending({});
+  }
+
+  private nulProblem(line: number, column: number, message: string): void {
+    this.nuls++;
+    this.sink.problem('error', where({ file: this.file, line }, column), message);
+  }
+
+  /** The column of index `i` of the chunk being scanned. */
+  private columnAt(i: number): number {
+    return this.chunkNewline < 0 ? this.column + i : i - this.chunkNewline;
   }
 
   private topLevel(v: unknown, line: number): void {
@@ -362,10 +466,25 @@ class JsonSplitter {
   }
 }
 
+/** The line and column of `text[index]`, given those of `text[0]`. */
+function positionIn(
+  text: string,
+  index: number,
+  start: { readonly line: number; readonly column: number },
+): { line: number; column: number } {
+  const lastNewline = text.lastIndexOf('\n', index - 1);
+  if (lastNewline < 0 || index === 0) return { line: start.line, column: start.column + index };
+  let line = start.line;
+  for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) line++;
+  return { line, column: index - lastNewline };
+}
+
 /**
- * Reads JSON text into the sink. A syntax error stops this input (JSON cannot be resynchronised):
- * everything complete before it is kept and the error is reported with file:line:column; for a file
- * the exact column comes from stream-json's verifier, run only on that error path.
+ * Reads JSON text into the sink. A NUL byte costs only the List item or top-level value holding it
+ * (the scanner still finds where that value ends); any other syntax error stops this input (JSON
+ * cannot be resynchronised): everything complete before it is kept and the error is reported with
+ * file:line:column; for a file the exact column comes from stream-json's verifier, run only on that
+ * error path (and not after a NUL byte, which the verifier would report first).
  */
 export async function readJson(
   chunks: AsyncIterable<string>,
@@ -374,6 +493,8 @@ export async function readJson(
   options: { readonly path?: string } = {},
 ): Promise<{ readonly values: number; readonly failed: boolean }> {
   const split = new JsonSplitter(file, sink);
+  // After a NUL byte the verifier would stop at that byte, not at the error being reported.
+  const verifierPath = (): string | undefined => (split.nuls > 0 ? undefined : options.path);
   try {
     for await (const chunk of chunks) split.feed(chunk);
     if (!split.end()) {
@@ -381,7 +502,7 @@ export async function readJson(
         'unexpected end of input, the file looks truncated',
         { file, line: split.line, column: split.column },
         sink,
-        options.path,
+        verifierPath(),
       );
       split.abandon();
       return { values: split.values, failed: true };
@@ -395,7 +516,7 @@ export async function readJson(
       );
     } else if (e instanceof Malformed) {
       const at = split.failed === undefined ? { file, line: split.line } : lineOfError(file, split.failed);
-      await reportSyntaxError(at.reason ?? 'unexpected character', at, sink, options.path);
+      await reportSyntaxError(at.reason ?? 'unexpected character', at, sink, verifierPath());
     } else throw e;
     split.abandon();
     return { values: split.values, failed: true };

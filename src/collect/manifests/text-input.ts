@@ -45,8 +45,8 @@ export async function sniff(bytes: AsyncIterable<Buffer>): Promise<Sniffed> {
   const first = Buffer.concat(head);
   if (first.length === 0) return { kind: 'empty' };
   const probe = first.subarray(0, SNIFF_BYTES);
-  // A stray NUL byte skips the document holding it (yaml-stream.ts), not the whole file: only input
-  // that is mostly NUL and control bytes is binary.
+  // A stray NUL byte skips the document or List item holding it (yaml-stream.ts, json-stream.ts),
+  // not the whole file: only input that is mostly NUL and control bytes is binary.
   let controls = 0;
   for (const b of probe)
     if (b === 0 || (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c)) controls++;

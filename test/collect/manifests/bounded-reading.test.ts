@@ -101,6 +101,88 @@ describe('bounded, visible reading', () => {
     expect(r.diagnostics.map((d) => d.where)).toEqual([`${file}:6`]);
   });
 
+  /** `kubectl get pods -o json`: a PodList of three pods, the middle one holding two NUL bytes. */
+  function podListWithNul(): { text: string; inString: number; outside: number } {
+    const pod = (name: string, privileged: boolean): Record<string, unknown> => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: 'default' },
+      spec: { containers: [{ name: 'c', image: 'busybox', securityContext: { privileged } }] },
+    });
+    const list = {
+      apiVersion: 'v1',
+      items: [pod('before', false), pod('mid\u0000dle', true), pod('root-shell', true)],
+      kind: 'List',
+      metadata: { resourceVersion: '' },
+    };
+    // JSON.stringify escapes the NUL as \u0000; the file holds the raw byte, and a second one
+    // outside any string (after the middle pod's `"kind": "Pod",`).
+    let text = JSON.stringify(list, null, 4).replace('\\u0000', '\u0000');
+    const inString = text.indexOf('\u0000');
+    const kind = text.indexOf('"kind": "Pod",', inString - 200) + '"kind": "Pod",'.length;
+    text = `${text.slice(0, kind)}\u0000${text.slice(kind)}`;
+    return { text, inString: text.indexOf('\u0000'), outside: kind };
+  }
+
+  /** file:line:column of `text[index]`, counted by hand. */
+  function at(file: string, text: string, index: number): string {
+    const before = text.slice(0, index).split('\n');
+    return `${file}:${before.length}:${before[before.length - 1]!.length + 1}`;
+  }
+
+  it('skips only the JSON List item holding NUL bytes: items before and after are read, the gate fails', async () => {
+    const file = path.join(dir, 'pods.json');
+    const { text, inString, outside } = podListWithNul();
+    // The first NUL in the item is the one reported: inside the name or outside strings, whichever comes first.
+    const first = Math.min(inString, outside);
+    await writeFile(file, text);
+    const r = await readPaths([file], {});
+    expect(r.items.map((i) => i.object.metadata.name)).toEqual(['before', 'root-shell']);
+    expect(r.diagnostics).toEqual([
+      {
+        severity: 'error',
+        where: at(file, text, first),
+        message: 'NUL byte in this list item (binary data or a corrupted file); list item skipped',
+      },
+    ]);
+    const gate = await ktm(['assess', file, '--fail-on', 'critical']);
+    expect(gate.code).toBe(1);
+    expect(gate.stdout).toContain('root-shell');
+    expect(gate.stderr).toMatch(
+      /pods\.json:\d+:\d+: NUL byte in this list item .*: part of the input was not read, so --fail-on critical cannot pass\n$/,
+    );
+    // With nothing else failing the gate, the unread item alone makes it exit 2, not 0.
+    const quiet = text.replace(/"privileged": true/g, '"privileged": false');
+    await writeFile(file, quiet);
+    expect((await ktm(['assess', file, '--fail-on', 'critical'])).code).toBe(2);
+  });
+
+  it('skips only the top-level JSON value holding a NUL byte in a stream of concatenated values', async () => {
+    const file = path.join(dir, 'stream.json');
+    const configMap = (name: string): string =>
+      JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' } });
+    const pod = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'root-shell', namespace: 'default' },
+      spec: { containers: [{ name: 'c', image: 'busybox', securityContext: { privileged: true } }] },
+    });
+    const text = `${configMap('before')}\n${configMap('x').replace('"x"', '"x\u0000"')}\n${pod}\n`;
+    await writeFile(file, text);
+    const r = await readPaths([file], {});
+    expect(r.items.map((i) => i.object.metadata.name)).toEqual(['before', 'root-shell']);
+    expect(r.diagnostics).toEqual([
+      {
+        severity: 'error',
+        where: at(file, text, text.indexOf('\u0000')),
+        message: 'NUL byte in this document (binary data or a corrupted file); document skipped',
+      },
+    ]);
+    const gate = await ktm(['assess', file, '--fail-on', 'critical']);
+    expect(gate.code).toBe(1);
+    expect(gate.stderr).toContain('part of the input was not read, so --fail-on critical cannot pass');
+  });
+
   it('--fail-on cannot exit 0 on a partially unread input', async () => {
     await writeFile(path.join(dir, 'ok.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata: {name: quiet}\n');
     await symlink(path.join(dir, 'missing.yaml'), path.join(dir, 'dangling.yaml'));

@@ -111,6 +111,49 @@ describe('JSON List items cut out for JSON.parse', () => {
     expect(r.diagnostics.map((d) => d.where)).toEqual(['<stdin>:5']);
   });
 
+  it('skips only the item holding a NUL byte, at the same line:column however the text is chunked', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(item, { minLength: 3, maxLength: 6 }),
+        fc.nat(),
+        fc.nat(),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        async (items, pick, offset, cuts) => {
+          const { text: clean } = listText(items, 2);
+          // A NUL byte anywhere inside one item's text, after its opening brace and before its closing one.
+          const bad = pick % items.length;
+          const open = clean.indexOf(`"${items[bad]!.name}-${bad}"`);
+          const itemStart = clean.lastIndexOf('\n        {', open) + '\n        {'.length;
+          const itemEnd = clean.indexOf('\n        }', open);
+          const nul = itemStart + (offset % (itemEnd - itemStart));
+          const text = `${clean.slice(0, nul)}\u0000${clean.slice(nul)}`;
+          const before = text.slice(0, nul).split('\n');
+          const r = await readPaths(['-'], { stdin: chunked(text, cuts) });
+          expect(r.diagnostics.map((d) => `${d.where} ${d.message}`)).toEqual([
+            `<stdin>:${before.length}:${before[before.length - 1]!.length + 1} NUL byte in this list item (binary data or a corrupted file); list item skipped`,
+          ]);
+          expect(r.items.map((i) => i.object.metadata.name)).toEqual(
+            items.flatMap((x, i) => (i === bad ? [] : [`${x.name}-${i}`])),
+          );
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('reads the items of a List whose own fields hold a NUL byte, and ignores one between items, each reported', async () => {
+    const text =
+      '{"items": [\n{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "a"}},\u0000\n{"metadata": {"name": "b"}}\n],\n"kind": "Namespace\u0000List", "apiVersion": "v1"}';
+    const r = await readPaths(['-'], { stdin: Readable.from([text]) });
+    expect(r.items.map((i) => i.object.metadata.name)).toEqual(['a']);
+    expect(r.diagnostics.map((d) => `${d.where} ${d.message}`)).toEqual([
+      '<stdin>:2:70 NUL byte between values (binary data or a corrupted file); byte ignored',
+      "<stdin>:5:19 NUL byte in this List's own fields (binary data or a corrupted file); its kind is not read, its items are",
+      // Without the List's kind the item that relied on it is not an object.
+      '<stdin>:3 not a Kubernetes object: missing apiVersion, kind; document skipped',
+    ]);
+  });
+
   it('reads concatenated top-level values, bare values reported as not objects', async () => {
     const text =
       '{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "a"}} 42 "text"\n[{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "b"}}]';
