@@ -245,9 +245,9 @@ export async function probeTarget(target: ProbeTarget, o: ProbeOptions): Promise
       if (out.chain !== undefined) certSource = out;
       status = out.httpStatus;
       response = out.response;
-      if (out.clientCertAlert) {
+      if (out.clientCertAlert !== undefined) {
         clientCertificate = 'required';
-        clientCertificateDetail = `the server ended the connection without a client certificate (${out.errorMessage ?? out.errorCode ?? 'alert'})`;
+        clientCertificateDetail = `the server ended the connection without a client certificate (TLS alert ${out.clientCertAlert})`;
         note = 'refused: a client certificate is required';
       } else if (status !== undefined && clientCertificate !== 'required') {
         clientCertificate = 'not-required';

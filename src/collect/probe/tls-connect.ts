@@ -15,14 +15,38 @@ const CLIENT_SIDE_ERRORS = new Set([
   'ERR_TLS_INVALID_PROTOCOL_VERSION',
 ]);
 
-/** Alerts a server sends when it wants a client certificate it did not get (Go sends bad_certificate, OpenSSL certificate_required). */
-const CLIENT_CERT_ALERTS = new Set([
-  'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE',
-  'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED',
-  'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
-  'ERR_SSL_TLSV1_ALERT_ACCESS_DENIED',
-  'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA',
+/**
+ * TLS alerts a server sends when it wants a client certificate it did not get, by number (RFC 8446
+ * section 6): Go (etcd, the API server, the kubelet) sends bad_certificate; OpenSSL sends
+ * certificate_required in TLS 1.3 and handshake_failure before it.
+ * https://www.rfc-editor.org/rfc/rfc8446#section-6
+ */
+const CLIENT_CERT_ALERTS: ReadonlyMap<number, string> = new Map([
+  [40, 'handshake_failure'],
+  [42, 'bad_certificate'],
+  [48, 'unknown_ca'],
+  [49, 'access_denied'],
+  [116, 'certificate_required'],
 ]);
+
+/**
+ * The number of the TLS alert the server sent, if the error is one. Read from the number OpenSSL
+ * appends to every alert it receives (`SSL alert number 42`), not from Node's error code: the code is
+ * built from OpenSSL's wording, which changes between versions (OpenSSL 3.0 in Node 20 says
+ * `sslv3 alert bad certificate`, code ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE; OpenSSL 3.5 in Node 22
+ * says `ssl/tls alert bad certificate`, code ERR_SSL_SSL/TLS_ALERT_BAD_CERTIFICATE). Without the
+ * number, the code's last words name the alert.
+ */
+export function receivedAlert(err: {
+  readonly message: string;
+  readonly code?: string | undefined;
+}): number | undefined {
+  const n = /SSL alert number (\d+)/.exec(err.message);
+  if (n !== null) return Number(n[1]);
+  const name = /_ALERT_([A-Z_]+)$/.exec(err.code ?? '')?.[1]?.toLowerCase();
+  for (const [number, alert] of CLIENT_CERT_ALERTS) if (alert === name) return number;
+  return undefined;
+}
 
 export interface TlsAttemptOptions {
   readonly host: string;
@@ -50,8 +74,11 @@ export interface TlsAttemptOutcome {
   readonly errorMessage?: string;
   /** The error came from this client's TLS library, not the server. */
   readonly clientSide: boolean;
-  /** The server ended the connection asking for a client certificate. */
-  readonly clientCertAlert: boolean;
+  /**
+   * The server ended the connection asking for a client certificate: the alert it sent, as
+   * `bad_certificate (42)`, worded the same on every Node version.
+   */
+  readonly clientCertAlert?: string;
   /** The HTTP status line's code, when a request was sent and answered. */
   readonly httpStatus?: number;
   /** The first 8 KiB of the answer, to recognise the server (never reported). */
@@ -83,6 +110,9 @@ export function attemptTls(o: TlsAttemptOptions): Promise<TlsAttemptOutcome> {
       clearTimeout(timer);
       socket.destroy();
       const code = err?.code;
+      const alert = err === undefined ? undefined : receivedAlert(err);
+      const certAlert =
+        alert === undefined || !(helloSeen || secure) ? undefined : CLIENT_CERT_ALERTS.get(alert);
       const status = httpStatusOf(response);
       resolve({
         helloSeen: helloSeen || secure,
@@ -93,7 +123,7 @@ export function attemptTls(o: TlsAttemptOptions): Promise<TlsAttemptOutcome> {
         ...(code === undefined ? {} : { errorCode: code }),
         ...(err === undefined ? {} : { errorMessage: shortError(err) }),
         clientSide: code !== undefined && CLIENT_SIDE_ERRORS.has(code),
-        clientCertAlert: code !== undefined && (helloSeen || secure) && CLIENT_CERT_ALERTS.has(code),
+        ...(certAlert === undefined ? {} : { clientCertAlert: `${certAlert} (${alert})` }),
         ...(status === undefined ? {} : { httpStatus: status }),
         ...(response === '' ? {} : { response }),
         timedOut,
