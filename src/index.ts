@@ -50,10 +50,13 @@ export {
   REPORTERS,
   REPORTER_NAMES,
   REPORT_FORMATS,
-  type CommandReportOptions,
+  describeFormats,
+  formatsOf,
+  reporterFor,
   type Reporter,
   type ReporterName,
-  type ReportFormat,
+  type ReportCommand,
+  type ReportViews,
   type ReportOptions,
 } from './report/index.js';
 export { renderHtml } from './report/html/html.js';

@@ -5,6 +5,7 @@ import { KtmError } from '../errors.js';
 import { ktmVersion } from '../version.js';
 import { escapeTerminal } from '../text/escape.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
+import { checkOutputFormat } from './output-format.js';
 import * as assessCmd from './commands/assess.js';
 import * as collectCmd from './commands/collect.js';
 import * as versionCmd from './commands/version.js';
@@ -63,7 +64,10 @@ export async function main(args: readonly string[], io: CliIo, argv0?: string): 
     .version(ktmVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .hook('preAction', (_program, command) => {
+      checkOutputFormat(io, command);
+    });
   for (const c of COMMANDS) c.register(program, io, result);
   for (const cmd of program.commands)
     cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });

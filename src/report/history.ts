@@ -41,7 +41,7 @@ export function renderHistory(list: readonly StoredAssessment[], format: History
   ])}\n`;
 }
 
-interface DiffHeader {
+export interface DiffHeader {
   readonly before: StoredAssessment;
   readonly after: StoredAssessment;
 }

@@ -1,5 +1,5 @@
 // `ktm probe` output: each target's facts (escaped: hosts and ids can come from the cluster), and what was not probed.
-import type { ProbeRun } from '../collect/probe/types.js';
+import type { ProbeRun, ProbeTarget, SkippedTarget } from '../collect/probe/types.js';
 import { probeFacts } from '../collect/probe/facts.js';
 import { escapeTerminal as t } from './escape.js';
 
@@ -29,4 +29,26 @@ export function renderProbeTable(run: ProbeRun): string {
 
 export function renderProbeJson(run: ProbeRun): string {
   return JSON.stringify(run, null, 2) + '\n';
+}
+
+/** `ktm probe --dry-run`: what would be probed, and what would not and why. */
+export interface ProbePlanView {
+  readonly targets: readonly ProbeTarget[];
+  readonly skipped: readonly SkippedTarget[];
+}
+
+export function renderProbePlanTable(plan: ProbePlanView): string {
+  const { targets, skipped } = plan;
+  return (
+    [
+      `Would probe ${targets.length} endpoint${targets.length === 1 ? '' : 's'}:`,
+      ...targets.map((x) => `  ${t(x.id, 120)}  ${t(x.host, 80)}:${x.port}  ${x.kind}`),
+      ...(skipped.length > 0 ? ['', `Would not probe (${skipped.length}):`] : []),
+      ...skipped.map((s) => `  ${t(s.id, 120)}: ${t(s.reason, 160)}`),
+    ].join('\n') + '\n'
+  );
+}
+
+export function renderProbePlanJson(plan: ProbePlanView): string {
+  return JSON.stringify({ targets: plan.targets, skipped: plan.skipped }, null, 2) + '\n';
 }

@@ -42,7 +42,7 @@ describe('output flags', () => {
     );
     const folderAsFormat = await runKtm(['issues', FIXTURE, '-o', dir]);
     expect(folderAsFormat.code).toBe(2);
-    expect(folderAsFormat.stderr).toContain('Allowed choices are markdown, github, gitlab, jira-csv');
+    expect(folderAsFormat.stderr).toContain('use one of markdown, github, gitlab, jira-csv');
   });
 
   it('init: --model names the file; --out still works with a warning', async () => {

@@ -10,13 +10,7 @@ import { RULES } from '../../rules/registry.js';
 import { parseExceptionsFile, type RuleException } from '../../rules/framework/exceptions.js';
 import { loadThreatModel } from '../../assumptions/evaluate.js';
 import { selectRules, splitList } from '../../rules/framework/select.js';
-import {
-  REPORTERS,
-  REPORT_DIR_FILES,
-  REPORT_FORMATS,
-  type ReportFormat,
-  type ReportOptions,
-} from '../../report/index.js';
+import { REPORTERS, REPORT_DIR_FILES, reporterFor, type ReportOptions } from '../../report/index.js';
 import { loadSvgLayout } from '../../report/diagrams/svg.js';
 import { buildRraContext, renderRraMarkdown, resolveRraTargets } from '../../report/rra/rra-markdown.js';
 import type { Assessment } from '../../assess.js';
@@ -29,12 +23,13 @@ import type { CommandResult } from '../main.js';
 import { countsForGate, triageFindings, type FindingTriage } from '../../rules/framework/triage.js';
 import { assessStoreLocation, withStoreAt, type StoreFlags } from '../store-options.js';
 
+import { addFormatOption, layoutFor } from '../output-format.js';
 import { addProbeOptions, planTargets, runProbeFlags, type ProbeFlags } from './probe.js';
 
 interface AssessFlags extends InputFlags, StoreFlags, ProbeFlags {
   save?: boolean;
   probe?: boolean;
-  output: ReportFormat;
+  output: string;
   failOn?: Severity;
   failOnUnverifiable?: boolean;
   rules?: string[];
@@ -82,9 +77,8 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
     .command('assess')
     .description('assess a cluster: inventory, coverage, findings')
     .argument('[paths...]', 'manifest files or folders (recursively), snapshot folders, or - for stdin');
-  addProbeOptions(addInputOptions(cmd))
+  addFormatOption(addProbeOptions(addInputOptions(cmd)), 'assess', 'table')
     .option('--probe', "probe the model's endpoints (read-only) and fold the results into the assessment")
-    .addOption(new Option('-o, --output <format>', 'output format').choices(REPORT_FORMATS).default('table'))
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(
         SEVERITIES,
@@ -162,7 +156,8 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
           return withTriage;
         });
       }
-      const review = flags.report !== undefined || flags.output === 'html';
+      const chosen = reporterFor('assess', flags.output).reporter;
+      const review = flags.report !== undefined || chosen.layout === true;
       const reportOptions = {
         ...tableOptions(io),
         ...(review ? await reviewOptions(analyses, assessment, io.cwd) : { basePath: io.cwd }),
@@ -179,7 +174,7 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
         }
         io.stderr(`ktm: wrote ${written.join(', ')} to ${escapeTerminal(flags.report)}\n`);
       }
-      io.stdout(REPORTERS[flags.output].render(assessment, reportOptions));
+      io.stdout(chosen.render(assessment, await layoutFor(chosen, reportOptions)));
       const threshold = flags.failOn;
       const triaged = new Map<string, FindingTriage>((assessment.triage ?? []).map((x) => [x.findingId, x]));
       // Accepted (within their date) and false-positive findings are shown, but do not fail the gate.

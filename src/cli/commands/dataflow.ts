@@ -1,21 +1,17 @@
 // `ktm dataflow`: derive the data-flow graph and draw it as DOT, SVG, Mermaid, or the Model as JSON.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { KtmError } from '../../errors.js';
 import type { Analyses } from '../../analysis/analyses.js';
 import { analysesFor } from '../../assess.js';
 import { parseZonesFile, type DeriveOptions, type Model } from '../../model/index.js';
-import { renderDataflowDot } from '../../report/diagrams/dot.js';
-import { renderDataflowMermaid } from '../../report/diagrams/mermaid.js';
-import { dotToSvg } from '../../report/diagrams/svg.js';
 import { resolveZone } from '../../model/names.js';
 import type { Inventory } from '../../collect/inventory.js';
 import { addInputOptions, readInput, type InputFlags } from '../input.js';
 import { EXIT, type CliIo } from '../io.js';
 import type { CommandResult } from '../main.js';
-
-export const DATAFLOW_FORMATS = ['dot', 'svg', 'mermaid', 'json'] as const;
+import { addFormatOption, writeReport } from '../output-format.js';
 
 export interface ModelFlags extends InputFlags {
   detail?: boolean;
@@ -79,29 +75,16 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       'derive the data-flow graph: components, flows (TLS, authentication, evidence) and trust zones',
     )
     .argument('[paths...]', 'manifest files or folders (recursively), snapshot folders, or - for stdin');
-  addModelOptions(addInputOptions(cmd))
-    .addOption(new Option('-o, --output <format>', 'output format').choices(DATAFLOW_FORMATS).default('dot'))
-    .action(async (paths: string[], flags: ModelFlags & { output: (typeof DATAFLOW_FORMATS)[number] }) => {
+  addFormatOption(addModelOptions(addInputOptions(cmd)), 'dataflow', 'dot').action(
+    async (paths: string[], flags: ModelFlags & { output: string }) => {
       const { model, zone } = await modelFromFlags(paths, flags, io);
       const view = {
         ...(flags.detail === true ? { detail: true } : {}),
         ...(zone === undefined ? {} : { zone }),
         ...(flags.reachability === true ? { reachability: true } : {}),
       };
-      switch (flags.output) {
-        case 'json':
-          io.stdout(`${JSON.stringify(model, null, 2)}\n`);
-          break;
-        case 'mermaid':
-          io.stdout(renderDataflowMermaid(model, view));
-          break;
-        case 'svg':
-          io.stdout(await dotToSvg(renderDataflowDot(model, view)));
-          break;
-        case 'dot':
-          io.stdout(renderDataflowDot(model, view));
-          break;
-      }
+      await writeReport(io, 'dataflow', flags.output, { model, view });
       result.code = EXIT.ok;
-    });
+    },
+  );
 }

@@ -1,11 +1,11 @@
 // `ktm diff [A] [B]`: what changed between two saved assessments (default: the cluster's last two).
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { KtmError } from '../../errors.js';
 import { diffAssessments } from '../../store/diff.js';
-import { DIFF_FORMATS, renderDiff, type DiffFormat } from '../../report/history.js';
 import type { AssessmentStore } from '../../store/assessment-store.js';
 import { EXIT, type CliIo } from '../io.js';
 import type { CommandResult } from '../main.js';
+import { addFormatOption, writeReport } from '../output-format.js';
 import { addStoreOptions, resolveCluster, withStore, type StoreFlags } from '../store-options.js';
 
 function parseId(s: string): number {
@@ -48,22 +48,19 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
     )
     .argument('[before]', 'the older assessment id (default: the second newest of the cluster)')
     .argument('[after]', 'the newer assessment id (default: the newest of the cluster)');
-  addStoreOptions(cmd)
-    .addOption(new Option('-o, --output <format>', 'output format').choices(DIFF_FORMATS).default('table'))
-    .action(
-      async (a: string | undefined, b: string | undefined, flags: StoreFlags & { output: DiffFormat }) => {
-        const text = await withStore(flags, io, async (store) => {
-          const [beforeId, afterId] = await pick(store, flags, a, b);
-          const before = await store.load(beforeId);
-          const after = await store.load(afterId);
-          return renderDiff(
-            diffAssessments(before.document, after.document),
-            { before: before.info, after: after.info },
-            flags.output,
-          );
-        });
-        io.stdout(text);
-        result.code = EXIT.ok;
-      },
-    );
+  addFormatOption(addStoreOptions(cmd), 'diff', 'table').action(
+    async (a: string | undefined, b: string | undefined, flags: StoreFlags & { output: string }) => {
+      const data = await withStore(flags, io, async (store) => {
+        const [beforeId, afterId] = await pick(store, flags, a, b);
+        const before = await store.load(beforeId);
+        const after = await store.load(afterId);
+        return {
+          diff: diffAssessments(before.document, after.document),
+          header: { before: before.info, after: after.info },
+        };
+      });
+      await writeReport(io, 'diff', flags.output, data);
+      result.code = EXIT.ok;
+    },
+  );
 }

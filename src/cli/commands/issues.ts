@@ -10,7 +10,8 @@ import { KtmError } from '../../errors.js';
 import { buildDiscrepancies, Ownership } from '../../issues/discrepancies.js';
 import { draftIssues } from '../../issues/drafts.js';
 import { planIssues } from '../../issues/plan.js';
-import { ISSUE_FORMATS, renderIssues, type IssueFormat } from '../../issues/formats.js';
+import { ISSUE_FORMATS, type IssueFormat } from '../../issues/formats.js';
+import { reporterFor } from '../../report/index.js';
 import { fileOnGitHub } from '../../issues/github.js';
 import { SEVERITIES, type Severity } from '../../types.js';
 import { addInputOptions, parseDuration, readInput, type InputFlags } from '../input.js';
@@ -19,10 +20,11 @@ import { addDeprecatedOption, deprecatedValue } from '../deprecated.js';
 import { plural } from '../../text/plural.js';
 import { escapeTerminal } from '../../text/escape.js';
 import type { CommandResult } from '../main.js';
+import { addFormatOption } from '../output-format.js';
 
 interface IssuesFlags extends InputFlags {
   dir?: string;
-  output: IssueFormat;
+  output: string;
   out?: string;
   format?: IssueFormat;
   model?: string;
@@ -42,13 +44,8 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
     .argument('[paths...]', 'manifest files or folders (recursively), snapshot folders, or - for stdin');
   addDeprecatedOption(cmd, '--out <dir>', '--dir');
   addDeprecatedOption(cmd, '--format <format>', '-o/--output', ISSUE_FORMATS);
-  addInputOptions(cmd)
+  addFormatOption(addInputOptions(cmd), 'issues', 'markdown', 'file format of the issues')
     .option('--dir <dir>', 'write the issues into this folder')
-    .addOption(
-      new Option('-o, --output <format>', 'file format of the issues')
-        .choices(ISSUE_FORMATS)
-        .default('markdown'),
-    )
     .option('--model <file>', 'the declared threat model (owners, assumptions, declared flows)')
     .addOption(
       new Option('--threshold <severity>', 'lowest severity of a finding that becomes an issue')
@@ -71,6 +68,7 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
     .action(async (paths: string[], flags: IssuesFlags) => {
       const dir = deprecatedValue(io, flags.out, '--out', '--dir') ?? flags.dir;
       const format = deprecatedValue(io, flags.format, '--format', '-o/--output') ?? flags.output;
+      const { reporter } = reporterFor('issues', format);
       if (dir === undefined && flags.create === undefined)
         throw new KtmError(
           'nowhere to write',
@@ -108,7 +106,7 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       if (dir !== undefined) {
         const folder = path.resolve(io.cwd, dir);
         await mkdir(folder, { recursive: true });
-        const files = renderIssues(drafts, format);
+        const files = reporter.files?.({ drafts }) ?? [];
         for (const f of files) await writeFileAtomic(path.join(folder, f.path), f.content);
         io.stdout(
           `wrote ${plural(drafts.length, 'issue')} (${format}) covering ${plural(discrepancies.length, 'discrepancy', 'discrepancies')} to ${escapeTerminal(dir, 500)}: ${plural(files.length, 'file')}\n`,

@@ -5,21 +5,15 @@ import { escapeTerminal } from '../../text/escape.js';
 import { Analyses } from '../../analysis/analyses.js';
 import { findAttackPaths } from '../../analysis/privilege/attack-paths.js';
 import { resolveGraphName } from '../../analysis/privilege/graph-names.js';
-import {
-  PATH_FORMATS,
-  renderPathsDot,
-  renderPathsJsonChunks,
-  renderPathsTable,
-  type PathFormat,
-} from '../../analysis/privilege/render-paths.js';
 import { addInputOptions, readInput, type InputFlags } from '../input.js';
 import { EXIT, type CliIo } from '../io.js';
 import type { CommandResult } from '../main.js';
+import { addFormatOption, writeReport } from '../output-format.js';
 
 interface PathsFlags extends InputFlags {
   from?: string;
   to?: string;
-  output: PathFormat;
+  output: string;
   limit: string;
   edges: 'all' | 'paths';
 }
@@ -31,7 +25,7 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       'attack paths: from Internet-exposed workloads, pods and identities to cluster-admin, control-plane nodes, etcd and kube-system credentials',
     )
     .argument('[paths...]', 'manifest files or folders (recursively), snapshot folders, or - for stdin');
-  addInputOptions(cmd)
+  addFormatOption(addInputOptions(cmd), 'paths', 'table')
     .option(
       '--from <name>',
       'start here: an identity, Kind/namespace/name, a workload, a node, or a zone (Internet, ci, ...)',
@@ -40,7 +34,6 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       '--to <name>',
       'end here instead of the crown jewels: an identity (cluster-admin, sa/NS/NAME), a node, a zone (Master Data, ...)',
     )
-    .addOption(new Option('-o, --output <format>', 'output format').choices(PATH_FORMATS).default('table'))
     .addOption(new Option('--limit <n>', 'most paths shown').default('50'))
     .addOption(
       new Option('--edges <which>', 'JSON: every edge of the graph, or only those on the paths shown')
@@ -66,17 +59,7 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       const r = findAttackPaths(pg, { ...(from ? { from } : {}), ...(to ? { to } : {}), limit });
       for (const d of pg.rbac.diagnostics)
         io.stderr(`ktm: ${d.severity}: ${escapeTerminal(d.where)}: ${escapeTerminal(d.message, 400)}\n`);
-      switch (flags.output) {
-        case 'json':
-          for (const chunk of renderPathsJsonChunks(pg, r, flags.edges)) io.stdout(chunk);
-          break;
-        case 'dot':
-          io.stdout(renderPathsDot(r));
-          break;
-        case 'table':
-          io.stdout(renderPathsTable(pg, r));
-          break;
-      }
+      await writeReport(io, 'paths', flags.output, { graph: pg, result: r, edges: flags.edges });
       result.code = EXIT.ok;
     });
 }

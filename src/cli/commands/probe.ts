@@ -8,11 +8,11 @@ import type { ProbeRun, ProbeTarget, SkippedTarget } from '../../collect/probe/t
 import { deriveModel } from '../../model/index.js';
 import { planProbeTargets, type ProbePlan } from '../../model/probe-targets.js';
 import type { Inventory } from '../../collect/inventory.js';
-import { renderProbeJson, renderProbeTable } from '../../report/probe.js';
 import { escapeTerminal } from '../../report/escape.js';
 import { addInputOptions, parseDuration, readInput, type InputFlags } from '../input.js';
 import { EXIT, type CliIo } from '../io.js';
 import type { CommandResult } from '../main.js';
+import { addFormatOption, writeReport } from '../output-format.js';
 
 export interface ProbeFlags {
   target?: string[];
@@ -128,16 +128,10 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       '[paths...]',
       'manifest files or folders, snapshot folders, or - for stdin (the model to probe)',
     );
-  addProbeOptions(addInputOptions(cmd))
+  addFormatOption(addProbeOptions(addInputOptions(cmd)), 'probe', 'table')
     .option('--dry-run', 'list what would be probed, and what would not and why; contact nothing')
-    .addOption(
-      new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'),
-    )
     .action(
-      async (
-        paths: string[],
-        flags: ProbeFlags & InputFlags & { dryRun?: boolean; output: 'table' | 'json' },
-      ) => {
+      async (paths: string[], flags: ProbeFlags & InputFlags & { dryRun?: boolean; output: string }) => {
         const explicit = flags.target !== undefined && flags.target.length > 0;
         const live = flags.live === true || flags.kubeconfig !== undefined || flags.context !== undefined;
         const input = paths.length > 0 || flags.demo === true || live;
@@ -147,24 +141,12 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
           explicit || !input ? undefined : await readInput(paths, flags, io),
         );
         if (flags.dryRun === true) {
-          io.stdout(
-            flags.output === 'json'
-              ? JSON.stringify({ targets, skipped }, null, 2) + '\n'
-              : [
-                  `Would probe ${targets.length} endpoint${targets.length === 1 ? '' : 's'}:`,
-                  ...targets.map(
-                    (x) =>
-                      `  ${escapeTerminal(x.id, 120)}  ${escapeTerminal(x.host, 80)}:${x.port}  ${x.kind}`,
-                  ),
-                  ...(skipped.length > 0 ? ['', `Would not probe (${skipped.length}):`] : []),
-                  ...skipped.map((s) => `  ${escapeTerminal(s.id, 120)}: ${escapeTerminal(s.reason, 160)}`),
-                ].join('\n') + '\n',
-          );
+          await writeReport(io, 'probe', flags.output, { plan: { targets, skipped } });
           result.code = EXIT.ok;
           return;
         }
         const run = await runProbeFlags(targets, skipped, flags, io);
-        io.stdout(flags.output === 'json' ? renderProbeJson(run) : renderProbeTable(run));
+        await writeReport(io, 'probe', flags.output, { run });
         result.code = EXIT.ok;
       },
     );

@@ -1,17 +1,18 @@
 // `ktm reach`: list the connections NetworkPolicy, AdminNetworkPolicy and the plugin's own policies allow between workloads, in netpol-analyzer's format or json/md/dot.
 import { Option, type Command } from 'commander';
 import { Analyses } from '../../analysis/analyses.js';
-import { REACH_FORMATS, REACH_RENDERERS, type ReachFormat } from '../../report/reach/index.js';
+import { REACH_FORMATS } from '../../report/reach/index.js';
 import { diagnosticLine } from '../../errors.js';
 import { escapeTerminal } from '../../text/escape.js';
 import { addInputOptions, readInput, type InputFlags } from '../input.js';
 import { EXIT, type CliIo } from '../io.js';
 import { addDeprecatedOption, deprecatedValue } from '../deprecated.js';
 import type { CommandResult } from '../main.js';
+import { addFormatOption, writeReport } from '../output-format.js';
 
 interface ReachFlags extends InputFlags {
-  output: ReachFormat;
-  format?: ReachFormat;
+  output: string;
+  format?: string;
   view: 'declared' | 'effective';
 }
 
@@ -23,10 +24,7 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
     )
     .argument('[paths...]', 'manifest files or folders (recursively), snapshot folders, or - for stdin');
   addDeprecatedOption(cmd, '--format <format>', '-o/--output', REACH_FORMATS);
-  addInputOptions(cmd)
-    .addOption(
-      new Option('-o, --output <format>', 'output format').choices(REACH_FORMATS).default('connlist'),
-    )
+  addFormatOption(addInputOptions(cmd), 'reach', 'connlist')
     .addOption(
       new Option(
         '--view <view>',
@@ -55,14 +53,12 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
             `note: network plugin ${escapeTerminal(reach.plugin.plugin)} does not enforce NetworkPolicy: the policies are inert and every connection is open (--view declared lists what they declare)\n`,
           );
       }
-      io.stdout(
-        REACH_RENDERERS[format]({
-          view: flags.view,
-          connections: reach.connections(flags.view),
-          plugin: reach.plugin,
-          inert: reach.inert && flags.view === 'effective',
-        }),
-      );
+      await writeReport(io, 'reach', format, {
+        view: flags.view,
+        connections: reach.connections(flags.view),
+        plugin: reach.plugin,
+        inert: reach.inert && flags.view === 'effective',
+      });
       result.code = EXIT.ok;
     });
 }

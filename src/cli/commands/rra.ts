@@ -3,15 +3,14 @@ import { loadThreatModel } from '../../assumptions/evaluate.js';
 import { declaredOwners } from '../../assumptions/declared-zones.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { analysesFor, assess } from '../../assess.js';
-import { buildRraContext, renderRraMarkdown, resolveRraTargets } from '../../report/rra/rra-markdown.js';
+import { buildRraContext, resolveRraTargets } from '../../report/rra/rra-markdown.js';
 import { addInputOptions, readInput } from '../input.js';
 import { EXIT, type CliIo } from '../io.js';
 import type { CommandResult } from '../main.js';
+import { addFormatOption, writeReport } from '../output-format.js';
 import { deriveOptions, type ModelFlags } from './dataflow.js';
-
-export const RRA_FORMATS = ['md'] as const;
 
 export function register(program: Command, io: CliIo, result: CommandResult): void {
   const cmd = program
@@ -24,15 +23,14 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       'a component or component kind (kube-apiserver, etcd, kubelet), a zone, a node, a workload',
     )
     .argument('[paths...]', 'manifest files or folders (recursively), snapshot folders, or - for stdin');
-  addInputOptions(cmd)
+  addFormatOption(addInputOptions(cmd), 'rra', 'md')
     .option('--zones-file <file>', 'a zones file that renames, merges or assigns zones (YAML)')
     .option('--model <file>', 'the declared threat model: zone owners fill the Owner line')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(RRA_FORMATS).default('md'))
     .action(
       async (
         target: string | undefined,
         rest: string[],
-        flags: ModelFlags & { output: 'md'; model?: string },
+        flags: ModelFlags & { output: string; model?: string },
       ) => {
         const threatModel =
           flags.model === undefined ? undefined : await loadThreatModel(path.resolve(io.cwd, flags.model));
@@ -60,15 +58,11 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
           analyses,
         );
         const owners = threatModel === undefined ? undefined : declaredOwners(threatModel);
-        io.stdout(
-          renderRraMarkdown(
-            buildRraContext(assessment, analyses, {
-              basePath: io.cwd,
-              ...(owners === undefined ? {} : { owners }),
-            }),
-            subjects,
-          ),
-        );
+        const context = buildRraContext(assessment, analyses, {
+          basePath: io.cwd,
+          ...(owners === undefined ? {} : { owners }),
+        });
+        await writeReport(io, 'rra', flags.output, { context, subjects });
         result.code = EXIT.ok;
       },
     );

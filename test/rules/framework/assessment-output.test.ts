@@ -4,8 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { REPORTERS, REPORTER_NAMES, REPORT_FORMATS } from '../../../src/report/index.js';
-import { allReportOptions } from '../../helpers/report-options.js';
+import { REPORT_FORMATS } from '../../../src/report/index.js';
+import { allReportOptions, allViews, renderEveryFormat } from '../../helpers/report-options.js';
 import { assess } from '../../../src/assess.js';
 import { loadInventory } from '../../../src/collect/load.js';
 import { COMPONENT_NAMES } from '../../../src/collect/settings/types.js';
@@ -118,10 +118,12 @@ describe('assessment output', () => {
       (m) => m[0],
     );
     const options = await allReportOptions(inv, assessment);
-    for (const format of REPORTER_NAMES) {
-      const out = REPORTERS[format].render(assessment, options);
-      for (const value of planted) expect(out, `${format} prints ${value}`).not.toContain(value);
-    }
+    const rendered = renderEveryFormat(allViews(inv, assessment), options);
+    expect(rendered.length).toBeGreaterThan(30);
+    for (const r of rendered)
+      for (const out of r.outputs)
+        for (const value of planted)
+          expect(out.content, `${r.name} (${r.command}) ${out.path} prints ${value}`).not.toContain(value);
   });
 
   it('rejects unknown rule ids in --rules and --skip-rules with one line and exit 2', async () => {
