@@ -1,6 +1,9 @@
 // SARIF 2.1.0 reporter for code scanning: one reportingDescriptor per ktm rule (its metadata and help), one result per
 // finding with a stable partial fingerprint, a file location when the object came from a file, a logical location
 // (Kind/namespace/name) always. https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
+// GitHub code scanning rejects the whole file when one location has no physical location ("expected a physical
+// location"), so an object not read from a file is located in the cluster: `Kind/namespace/name` under the base id
+// CLUSTER, which the run describes.
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -34,10 +37,24 @@ export function findingFingerprint(f: Finding): string {
   return createHash('sha256').update(f.id).digest('hex').slice(0, 32);
 }
 
+/** Base ids: the filesystem root (files outside the base folder) and the cluster (objects not read from a file). */
+const ROOTPATH = 'ROOTPATH';
+const CLUSTER = 'CLUSTER';
+
 function artifactLocation(file: string, options: ReportOptions): Sarif.ArtifactLocation {
   const rel = relativeFile(file, options);
-  if (path.isAbsolute(rel)) return { uri: pathToFileURL(rel).href };
+  // Outside the base folder: the absolute path relative to ROOTPATH (file:///), since code scanning takes only
+  // relative URIs with a base id.
+  if (path.isAbsolute(rel) || rel.startsWith('../'))
+    return { uri: pathToFileURL(path.resolve(file)).href.slice('file:///'.length), uriBaseId: ROOTPATH };
   return { uri: rel.split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
+}
+
+/** Where a finding without a source file is: the object in the cluster, as a path under the CLUSTER base id. */
+function clusterLocation(f: Finding): Sarif.ArtifactLocation {
+  const s = f.subject;
+  const parts = [s.kind, ...(s.namespace === undefined ? [] : [s.namespace]), s.name];
+  return { uri: parts.map(encodeURIComponent).join('/'), uriBaseId: CLUSTER };
 }
 
 function ruleDescriptor(rule: (typeof RULES)[number]): Sarif.ReportingDescriptor {
@@ -86,14 +103,13 @@ export function renderSarif(a: Assessment, options: ReportOptions = {}): string 
       fullyQualifiedName: refToString(f.subject),
     };
     const location: Sarif.Location = {
-      ...(file === undefined
-        ? {}
-        : {
-            physicalLocation: {
+      physicalLocation:
+        file === undefined
+          ? { artifactLocation: clusterLocation(f) }
+          : {
               artifactLocation: artifactLocation(file.file, options),
               ...(file.line === undefined ? {} : { region: { startLine: file.line } }),
             },
-          }),
       logicalLocations: [logical],
     };
     const ruleIndex = index.get(f.rule);
@@ -131,6 +147,14 @@ export function renderSarif(a: Assessment, options: ReportOptions = {}): string 
           },
         },
         automationDetails: { id: `ktm/${a.cluster.name}/` },
+        originalUriBaseIds: {
+          [ROOTPATH]: { uri: 'file:///' },
+          [CLUSTER]: {
+            description: {
+              text: `The objects of cluster ${a.cluster.name} that were not read from a file, as Kind/namespace/name.`,
+            },
+          },
+        },
         results,
         properties: { cluster: a.cluster.name, schemaVersion: a.schemaVersion },
       },

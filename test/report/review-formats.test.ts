@@ -1,8 +1,10 @@
 // The review formats on the example cluster: golden Markdown, JSON and SARIF (byte for byte), the JSON against
-// schema/assessment.schema.json and the SARIF against the SARIF 2.1.0 schema, SARIF's locations and fingerprints.
+// schema/assessment.schema.json and the SARIF against the SARIF 2.1.0 schema (the OASIS TC's final file, and the rtm.5
+// draft), SARIF's locations and fingerprints, and GitHub code scanning's upload rules on the example and hostile clusters.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import ajvDraft04 from 'ajv-draft-04';
 import ajvFormats from 'ajv-formats';
@@ -12,6 +14,8 @@ import { assess, type Assessment } from '../../src/assess.js';
 import { loadInventory } from '../../src/collect/load.js';
 import { REPORTERS } from '../../src/report/index.js';
 import { RULES } from '../../src/rules/registry.js';
+import { githubUploadProblems, GITHUB_LIMITS } from '../helpers/github-sarif.js';
+import { writeHostileCluster } from '../helpers/hostile-cluster.js';
 
 // Both packages are CommonJS with a default export: under NodeNext it sits on .default.
 const AjvDraft04 = ajvDraft04.default;
@@ -68,19 +72,67 @@ describe('review formats on the example cluster', () => {
     expect(validate(broken)).toBe(false);
   });
 
-  it('SARIF validates against the SARIF 2.1.0 schema', () => {
-    const schema = JSON.parse(
-      readFileSync(path.join(root, 'test/fixtures/sarif/sarif-2.1.0-rtm.5.json'), 'utf8'),
-    ) as object;
-    // unicodeRegExp off: the schema's `language` pattern is not valid with the u flag (the schema predates ajv 8).
-    const ajv = new AjvDraft04({ strict: false, allErrors: true, unicodeRegExp: false });
-    addFormats(ajv);
-    const validate = ajv.compile(schema);
+  it('SARIF validates against the final SARIF 2.1.0 schema (draft-07) and the rtm.5 draft (draft-04)', () => {
+    const schema = (file: string): object =>
+      JSON.parse(readFileSync(path.join(root, 'test/fixtures/sarif', file), 'utf8')) as object;
+    // unicodeRegExp off: both schemas' `language` pattern is not valid with the u flag (they predate ajv 8).
+    const final = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+    const draft = new AjvDraft04({ strict: false, allErrors: true, unicodeRegExp: false });
+    addFormats(final);
+    addFormats(draft);
     const log = JSON.parse(REPORTERS.sarif.render(a, { basePath: root })) as Sarif.Log;
-    expect(validate(log), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
-    const wrong = { ...log, runs: [{ ...log.runs[0], results: [{ message: 'not an object' }] }] };
-    expect(validate(wrong)).toBe(false);
+    for (const validate of [
+      final.compile(schema('sarif-schema-2.1.0.json')),
+      draft.compile(schema('sarif-2.1.0-rtm.5.json')),
+    ]) {
+      expect(validate(log), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+      const wrong = { ...log, runs: [{ ...log.runs[0], results: [{ message: 'not an object' }] }] };
+      expect(validate(wrong)).toBe(false);
+    }
   });
+
+  it('SARIF meets GitHub code scanning upload rules on the example and on a hostile cluster', async () => {
+    const demo = JSON.parse(REPORTERS.sarif.render(a, { basePath: root })) as Sarif.Log;
+    expect(githubUploadProblems(demo)).toEqual([]);
+    const hostile = assess(await loadInventory({ kind: 'paths', paths: [writeHostileCluster()] }));
+    const log = JSON.parse(REPORTERS.sarif.render(hostile, {})) as Sarif.Log;
+    expect(log.runs[0]!.results!.length).toBeGreaterThan(5);
+    expect(githubUploadProblems(log)).toEqual([]);
+    // The checker is not vacuous: a logical-only location, a duplicate rule id, a line 0 and too many results fail.
+    const run = demo.runs[0]!;
+    const result = run.results![0]!;
+    const broken: Sarif.Log = {
+      ...demo,
+      runs: [
+        {
+          ...run,
+          tool: {
+            driver: { ...run.tool.driver, rules: [...run.tool.driver.rules!, run.tool.driver.rules![0]!] },
+          },
+          results: [
+            { ...result, locations: [{ logicalLocations: result.locations![0]!.logicalLocations! }] },
+            {
+              ...result,
+              locations: [
+                {
+                  physicalLocation: {
+                    artifactLocation: { uri: 'a.yaml', uriBaseId: 'X' },
+                    region: { startLine: 0 },
+                  },
+                },
+              ],
+            },
+            ...Array.from({ length: GITHUB_LIMITS.resultsPerRun }, () => result),
+          ],
+        },
+      ],
+    };
+    const problems = githubUploadProblems(broken).join('\n');
+    expect(problems).toContain('without physicalLocation');
+    expect(problems).toContain('id not unique');
+    expect(problems).toContain('region.startLine 0');
+    expect(problems).toContain(`${GITHUB_LIMITS.resultsPerRun + 2} results`);
+  }, 60_000);
 
   it('SARIF: one rule per ktm rule with help, one result per finding, stable unique fingerprints, file and logical locations', () => {
     const log = JSON.parse(REPORTERS.sarif.render(a, { basePath: root })) as Sarif.Log;
@@ -100,10 +152,22 @@ describe('review formats on the example cluster', () => {
       const loc = r.locations![0]!;
       expect(loc.logicalLocations![0]!.fullyQualifiedName).toMatch(/^[A-Za-z]+\//);
     }
-    // Objects read from the snapshot carry file and line; findings on derived subjects carry only a logical location.
-    const withFile = results.filter((r) => r.locations![0]!.physicalLocation !== undefined);
+    // Objects read from the snapshot carry file and line; findings on derived subjects are located in the cluster.
+    const withFile = results.filter(
+      (r) => r.locations![0]!.physicalLocation!.artifactLocation!.uriBaseId === '%SRCROOT%',
+    );
     expect(withFile.length).toBeGreaterThan(0);
     expect(withFile.length).toBeLessThan(results.length);
+    const inCluster = results.find(
+      (r) => r.locations![0]!.physicalLocation!.artifactLocation!.uriBaseId === 'CLUSTER',
+    )!;
+    expect(inCluster.locations![0]!.physicalLocation!.artifactLocation!.uri).toBe(
+      inCluster
+        .locations![0]!.logicalLocations![0]!.fullyQualifiedName!.split('/')
+        .map(encodeURIComponent)
+        .join('/'),
+    );
+    expect(run.originalUriBaseIds?.['CLUSTER']?.description?.text).toContain('Kind/namespace/name');
     const first = withFile[0]!.locations![0]!.physicalLocation!;
     expect(first.artifactLocation!.uri).toMatch(/^examples\/demo-cluster\//);
     expect(first.artifactLocation!.uriBaseId).toBe('%SRCROOT%');
