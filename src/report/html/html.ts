@@ -60,7 +60,24 @@ function refKey(r: { kind: string; namespace?: string; name: string }): string {
 }
 
 /** Everything the page shows, as plain JSON (strings unescaped: the page only ever sets them as text). */
+/** Distinct values in first-seen order, each referred to by its index. */
+class Interned<T> {
+  readonly list: T[] = [];
+  private readonly index = new Map<string, number>();
+  ref(value: T): number {
+    const key = JSON.stringify(value);
+    let i = this.index.get(key);
+    if (i === undefined) {
+      i = this.list.push(value) - 1;
+      this.index.set(key, i);
+    }
+    return i;
+  }
+}
+
 export function htmlReportData(a: Assessment, options: ReportOptions, view: View): unknown {
+  const texts = new Interned<string>();
+  const zonePaths = new Interned<readonly string[]>();
   const d = buildReportData(a);
   const compById = new Map(a.model.components.map((c) => [c.id, c]));
   const compRating = new Map(a.criticality.components.map((r) => [r.id, r]));
@@ -154,27 +171,31 @@ export function htmlReportData(a: Assessment, options: ReportOptions, view: View
       purpose: f.purpose,
     })),
     svgMap,
+    // Rule texts repeat on every finding of a rule (15,000 pods: 14,000 findings): each distinct text is written
+    // once in `texts` and findings refer to it by index; the page script puts them back before drawing.
     findings: d.findings.map((p, index) => ({
       index,
       id: p.finding.id,
       rule: p.finding.rule,
-      title: p.title,
+      title: texts.ref(p.title),
       severity: p.finding.severity,
       status: p.finding.status,
-      zonePath: d.chain(p.zoneId),
-      zoneName: p.zoneName,
+      zonePath: zonePaths.ref(d.chain(p.zoneId)),
+      zoneName: texts.ref(p.zoneName),
       ...(p.owner === undefined ? {} : { owner: p.owner }),
       subject: refToString(p.finding.subject),
-      message: p.finding.message,
+      message: texts.ref(p.finding.message),
       evidence: evidenceJson(p.finding.evidence, options),
-      shortTerm: p.finding.remediation.shortTerm,
-      longTerm: p.finding.remediation.longTerm,
-      references: p.finding.references,
-      ...(p.finding.missing === undefined ? {} : { missing: p.finding.missing }),
+      shortTerm: texts.ref(p.finding.remediation.shortTerm),
+      longTerm: texts.ref(p.finding.remediation.longTerm),
+      references: p.finding.references.map((r) => texts.ref(r)),
+      ...(p.finding.missing === undefined ? {} : { missing: texts.ref(p.finding.missing) }),
       ...('severityRaise' in p.finding && p.finding.severityRaise !== undefined
         ? { raise: (p.finding.severityRaise as { reason: string; from: string }).from }
         : {}),
     })),
+    texts: texts.list,
+    zonePaths: zonePaths.list,
     pathsLine: `${a.attackGraph.totalPaths} paths from entry points to crown jewels${a.attackGraph.totalPaths > d.paths.length ? `; the ${d.paths.length} shortest are listed` : ''}. Choose one to follow it step by step.`,
     paths: d.paths.map((p) => ({
       entry: refToString(p.entry),

@@ -4,6 +4,14 @@ export const PAGE_SCRIPT = String.raw`
 (function () {
   'use strict';
   var data = JSON.parse(document.getElementById('ktm-data').textContent);
+  // Findings refer to their repeated texts and zone paths by index (html.ts writes each once).
+  data.findings.forEach(function (f) {
+    ['title', 'message', 'zoneName', 'shortTerm', 'longTerm', 'missing'].forEach(function (k) {
+      if (f[k] != null) f[k] = data.texts[f[k]];
+    });
+    f.references = f.references.map(function (i) { return data.texts[i]; });
+    f.zonePath = data.zonePaths[f.zonePath];
+  });
   var SEV = ['critical', 'high', 'medium', 'low', 'info'];
   var PAGE = data.pageSize;
 
