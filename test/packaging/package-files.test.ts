@@ -36,6 +36,28 @@ describe('npm package contents', () => {
     );
   });
 
+  it('every relative link in every Markdown file the package ships resolves to a file in the package', () => {
+    const markdown = files.filter((f) => f.endsWith('.md'));
+    expect(markdown.length).toBeGreaterThan(10);
+    const broken = markdown.flatMap((f) =>
+      [...readFileSync(path.join(root, f), 'utf8').matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)]
+        .map((m) => m[1]!)
+        .filter((l) => !/^[a-z]+:/.test(l))
+        .map((l) => path.posix.normalize(path.posix.join(path.posix.dirname(f), l)))
+        .filter((t) => !files.includes(t) && !files.some((x) => x.startsWith(`${t}/`)))
+        .map((t) => `${f} -> ${t}`),
+    );
+    expect(broken).toEqual([]);
+  });
+
+  it('no shipped script points at a source map', () => {
+    const scripts = files.filter((f) => f.endsWith('.js'));
+    expect(scripts.length).toBeGreaterThan(100);
+    expect(
+      scripts.filter((f) => readFileSync(path.join(root, f), 'utf8').includes('sourceMappingURL')),
+    ).toEqual([]);
+  });
+
   it('every file the README links to is in the package', () => {
     const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
     const links = [...readme.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)]
