@@ -1,5 +1,6 @@
 // GitHub code scanning's documented upload rules for SARIF, as a checker: what would make an upload be rejected or a
 // result be dropped. Limits from "SARIF results exceed limit" and "SARIF support for code scanning" (GitHub docs).
+import { gzipSync } from 'node:zlib';
 import type * as Sarif from 'sarif';
 
 export const GITHUB_LIMITS = {
@@ -9,6 +10,8 @@ export const GITHUB_LIMITS = {
   extensionsPerRun: 100,
   locationsPerResult: 1_000,
   tagsPerRule: 20,
+  /** The upload API takes the file gzip-compressed, at most 10 MB. */
+  gzipBytes: 10 * 1024 * 1024,
 } as const;
 
 const LEVELS = new Set(['none', 'note', 'warning', 'error']);
@@ -16,6 +19,8 @@ const LEVELS = new Set(['none', 'note', 'warning', 'error']);
 /** Every reason code scanning would reject the log or drop part of it; empty when it would take it whole. */
 export function githubUploadProblems(log: Sarif.Log): string[] {
   const problems: string[] = [];
+  const gzipped = gzipSync(JSON.stringify(log)).length;
+  if (gzipped > GITHUB_LIMITS.gzipBytes) problems.push(`${gzipped} bytes gzip-compressed`);
   if (log.version !== '2.1.0') problems.push(`version ${String(log.version)}`);
   if (log.runs.length > GITHUB_LIMITS.runsPerFile) problems.push(`${log.runs.length} runs`);
   log.runs.forEach((run, r) => {
