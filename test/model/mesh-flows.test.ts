@@ -194,6 +194,25 @@ describe('Istio', () => {
     expect(d.evidence.find((e) => e.attribute === 'tls')!.note).toContain('the STRICT receiver refuses it');
   });
 
+  it('zone controls count mesh mTLS: the gateway proxy’s flow into namespace shop is mutual TLS with certificates', () => {
+    const boundary = (m: Model) =>
+      m.zones
+        .find((z) => z.id === 'namespace:shop')!
+        .boundaryFlows.find((b) =>
+          b.flow.startsWith('workload:istio-system/Deployment/istio-ingressgateway->'),
+        )!;
+    expect(boundary(model)).toMatchObject({
+      direction: 'inbound',
+      controls: ['tls:mutual', 'authn:certificate'],
+    });
+    const permissive = deriveModel(
+      edited(inv, (o) =>
+        o.kind === 'PeerAuthentication' ? withSpec(o, { mtls: { mode: 'PERMISSIVE' } }) : o,
+      ),
+    );
+    expect(boundary(permissive).controls).toEqual(['tls:mutual', 'authn:none']);
+  });
+
   it('a caller without a sidecar keeps unknown TLS, with a note that STRICT refuses its plaintext', () => {
     const unmeshed = deriveModel(
       edited(inv, (o) =>
