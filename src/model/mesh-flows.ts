@@ -102,7 +102,9 @@ function membershipOf(inv: Inventory, w: WorkloadRecord): Membership | undefined
   const nsAnnotations = ns?.object.metadata.annotations ?? {};
   const istioPod = labels['sidecar.istio.io/inject'] ?? annotations['sidecar.istio.io/inject'];
   const istioPodAt = `${path}.${labels['sidecar.istio.io/inject'] !== undefined ? 'labels' : 'annotations'}["sidecar.istio.io/inject"]`;
-  if (istioPod === 'true') return { mesh: 'istio', evidence: wev(istioPodAt, istioPod) };
+  // A namespace labelled istio-injection=disabled wins over the pod's opt-in (Istio's injection table).
+  if (istioPod === 'true' && nsLabels['istio-injection'] !== 'disabled')
+    return { mesh: 'istio', evidence: wev(istioPodAt, istioPod) };
   if (istioPod !== 'false' && ns !== undefined) {
     const injection = nsLabels['istio-injection'];
     if (injection === 'enabled')

@@ -235,6 +235,32 @@ describe('Istio', () => {
     expect(f.evidence.find((e) => e.attribute === 'authn')!.note).toContain('STRICT');
   });
 
+  it('pods opt in with sidecar.istio.io/inject=true, but not in a namespace labelled istio-injection=disabled', () => {
+    const optIn = (nsInjection: string) =>
+      deriveModel(
+        edited(inv, (o) => {
+          if (o.kind === 'Namespace' && o.metadata.name === 'shop')
+            return { ...o, metadata: { ...o.metadata, labels: { 'istio-injection': nsInjection } } };
+          if (o.kind === 'Deployment' && (o.metadata.name === 'web' || o.metadata.name === 'orders')) {
+            const spec = o['spec'] as { template: { metadata: { labels: Record<string, string> } } };
+            const labels = { ...spec.template.metadata.labels, 'sidecar.istio.io/inject': 'true' };
+            return { ...o, spec: { ...spec, template: { ...spec.template, metadata: { labels } } } };
+          }
+          return o;
+        }),
+      );
+    const call = (m: Model) => flow(m, 'workload:shop/Deployment/web', 'service:shop/orders');
+    const optedIn = call(optIn('unset'));
+    expect(optedIn.tls).toBe('mutual');
+    expect(optedIn.evidence.find((e) => e.attribute === 'tls')!.evidence[0]).toMatchObject({
+      ref: { kind: 'Deployment', name: 'orders' },
+      path: 'spec.template.metadata.labels["sidecar.istio.io/inject"]',
+      value: 'true',
+    });
+    // In a namespace that disables injection neither end has a sidecar: the env URL's plain http stays.
+    expect(call(optIn('disabled')).tls).toBe('none');
+  });
+
   it('what-if follows mesh flows: a stopped web fails its Service and degrades the gateway proxy routing to it', () => {
     const r = computeCascade(model, inv, 'workload:shop/Deployment/web');
     expect(r.fails.map((f) => f.component)).toEqual(['service:shop/web']);
