@@ -6,7 +6,7 @@
 // but nothing can be scheduled, scaled or recovered).
 import type * as k8s from '@kubernetes/client-node';
 import type { Inventory } from '../collect/inventory.js';
-import type { Component, Flow, Model } from '../model/types.js';
+import { DECLARED_INTENT, type Component, type Flow, type Model } from '../model/types.js';
 import { KtmError } from '../errors.js';
 import { resolveModelName, type ModelTarget } from '../model/names.js';
 import { selectorMatches } from '../model/workloads.js';
@@ -290,10 +290,9 @@ export function computeCascade(model: Model, inv: Inventory, target: string): Ca
           else
             degrade(c.id, {
               by: f.to,
-              reason:
-                f.dependency.inferredFrom === 'network-policy'
-                  ? `loses its calls to ${server.name}, which is down (${how})`
-                  : `its calls to ${server.name} fail (${how})`,
+              reason: DECLARED_INTENT.has(f.dependency.inferredFrom)
+                ? `loses its calls to ${server.name}, which is down (${how})`
+                : `its calls to ${server.name} fail (${how})`,
             });
           continue;
         }

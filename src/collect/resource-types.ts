@@ -30,8 +30,29 @@ const CALICO_GROUPS = new Set(['projectcalico.org', 'crd.projectcalico.org']);
 
 /** The kind ktm files an object under: the API's kind, except Calico's NetworkPolicy (see CALICO_NETWORK_POLICY). */
 export function inventoryKind(apiVersion: string, kind: string): string {
-  return kind === 'NetworkPolicy' && CALICO_GROUPS.has(groupOf(apiVersion)) ? CALICO_NETWORK_POLICY : kind;
+  const group = groupOf(apiVersion);
+  if (kind === 'NetworkPolicy' && CALICO_GROUPS.has(group)) return CALICO_NETWORK_POLICY;
+  return MESH_KINDS[`${kind}.${group}`] ?? kind;
 }
+
+/**
+ * Service-mesh kinds that share a name with another API's: Istio's Gateway and AuthorizationPolicy, Linkerd's
+ * AuthorizationPolicy and HTTPRoute. The inventory files them under a mesh-prefixed kind so they never mix with
+ * Gateway API objects (or with each other).
+ */
+export const ISTIO_GATEWAY = 'IstioGateway';
+export const ISTIO_AUTHORIZATION_POLICY = 'IstioAuthorizationPolicy';
+export const LINKERD_AUTHORIZATION_POLICY = 'LinkerdAuthorizationPolicy';
+export const LINKERD_HTTP_ROUTE = 'LinkerdHTTPRoute';
+const MESH_KINDS: Readonly<Record<string, string>> = {
+  'Gateway.networking.istio.io': ISTIO_GATEWAY,
+  'AuthorizationPolicy.security.istio.io': ISTIO_AUTHORIZATION_POLICY,
+  'AuthorizationPolicy.policy.linkerd.io': LINKERD_AUTHORIZATION_POLICY,
+  'HTTPRoute.policy.linkerd.io': LINKERD_HTTP_ROUTE,
+};
+
+const ISTIO_NETWORKING = 'networking.istio.io';
+const ISTIO_NETWORKING_VERSIONS = ['v1', 'v1beta1', 'v1alpha3'] as const;
 
 const t = (
   resource: string,
@@ -102,6 +123,35 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   t('tiers', 'crd.projectcalico.org', ['v1'], 'Tier', false, {
     optional: true,
     fallbackFor: 'tiers.projectcalico.org',
+  }),
+  // Service meshes (application data flow, mTLS between meshed workloads): served only where Istio or Linkerd is.
+  t('virtualservices', ISTIO_NETWORKING, ISTIO_NETWORKING_VERSIONS, 'VirtualService', true, {
+    optional: true,
+  }),
+  t('destinationrules', ISTIO_NETWORKING, ISTIO_NETWORKING_VERSIONS, 'DestinationRule', true, {
+    optional: true,
+  }),
+  t('serviceentries', ISTIO_NETWORKING, ISTIO_NETWORKING_VERSIONS, 'ServiceEntry', true, { optional: true }),
+  t('gateways', ISTIO_NETWORKING, ISTIO_NETWORKING_VERSIONS, ISTIO_GATEWAY, true, { optional: true }),
+  t('peerauthentications', 'security.istio.io', ['v1', 'v1beta1'], 'PeerAuthentication', true, {
+    optional: true,
+  }),
+  t('authorizationpolicies', 'security.istio.io', ['v1', 'v1beta1'], ISTIO_AUTHORIZATION_POLICY, true, {
+    optional: true,
+  }),
+  t('serviceprofiles', 'linkerd.io', ['v1alpha2'], 'ServiceProfile', true, { optional: true }),
+  t('servers', 'policy.linkerd.io', ['v1beta3', 'v1beta2', 'v1beta1'], 'Server', true, { optional: true }),
+  t('serverauthorizations', 'policy.linkerd.io', ['v1beta1'], 'ServerAuthorization', true, {
+    optional: true,
+  }),
+  t('authorizationpolicies', 'policy.linkerd.io', ['v1alpha1'], LINKERD_AUTHORIZATION_POLICY, true, {
+    optional: true,
+  }),
+  t('meshtlsauthentications', 'policy.linkerd.io', ['v1alpha1'], 'MeshTLSAuthentication', true, {
+    optional: true,
+  }),
+  t('httproutes', 'policy.linkerd.io', ['v1beta3', 'v1beta2', 'v1beta1'], LINKERD_HTTP_ROUTE, true, {
+    optional: true,
   }),
   t('podsecuritypolicies', 'policy', ['v1beta1'], 'PodSecurityPolicy', false, { optional: true }),
   t('poddisruptionbudgets', 'policy', ['v1'], 'PodDisruptionBudget', true),

@@ -57,12 +57,12 @@ export function addressesIn(text: string, wholeValueIsHost: boolean): Address[] 
   return out;
 }
 
-interface ServiceIndex {
+export interface ServiceIndex {
   readonly byName: ReadonlyMap<string, InventoryItem<k8s.V1Service>>;
   readonly byIp: ReadonlyMap<string, InventoryItem<k8s.V1Service>>;
 }
 
-function indexServices(inv: Inventory): ServiceIndex {
+export function indexServices(inv: Inventory): ServiceIndex {
   const byName = new Map<string, InventoryItem<k8s.V1Service>>();
   const byIp = new Map<string, InventoryItem<k8s.V1Service>>();
   for (const s of inv.ofKind('Service')) {

@@ -1,5 +1,6 @@
 // Accumulates components and flows while the model is derived; ids are unique and the first definition wins.
-import type { Evidence } from '../types.js';
+import type { KubeObject } from '../collect/inventory.js';
+import type { Evidence, Source } from '../types.js';
 import type { AttributeEvidence, Component, Flow } from './types.js';
 
 export type FlowInit = Omit<Flow, 'id'>;
@@ -15,6 +16,24 @@ export function ev(
   note?: string,
 ): AttributeEvidence {
   return note === undefined ? { attribute, evidence } : { attribute, evidence, note };
+}
+
+/** Evidence naming an object read from the input, with its file and line. */
+export function sourceEvidence(
+  item: { readonly object: KubeObject; readonly source: Source },
+  path?: string,
+  value?: string,
+): Evidence {
+  return {
+    ref: {
+      kind: item.object.kind,
+      ...(item.object.metadata.namespace === undefined ? {} : { namespace: item.object.metadata.namespace }),
+      name: item.object.metadata.name,
+    },
+    ...(path === undefined ? {} : { path }),
+    ...(value === undefined ? {} : { value }),
+    source: item.source,
+  };
 }
 
 export class ModelBuilder {
@@ -41,6 +60,11 @@ export class ModelBuilder {
     const flow: Flow = { id, ...init };
     this.flows.set(id, flow);
     return flow;
+  }
+
+  /** Replaces a flow by a new value of the same id (the mesh pass sets mTLS attributes this way). */
+  replaceFlow(flow: Flow): void {
+    if (this.flows.has(flow.id)) this.flows.set(flow.id, flow);
   }
 
   note(s: string): void {

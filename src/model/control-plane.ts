@@ -14,6 +14,19 @@ export const APISERVER = 'kube-apiserver';
 export const ADMINS = 'external:administrators';
 export const INTERNET = 'external:internet';
 
+/** The Internet, added once when something is exposed to it. */
+export function addInternet(b: ModelBuilder): void {
+  b.addComponent({
+    id: INTERNET,
+    name: 'Internet',
+    kind: { type: 'external', actor: 'internet' },
+    zone: 'internet',
+    nodes: [],
+    refs: [],
+    listens: [],
+  });
+}
+
 interface Instance {
   readonly node?: string;
   readonly ref: Ref;

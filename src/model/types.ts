@@ -85,6 +85,12 @@ export type ComponentKind =
     }
   /** All workloads of a namespace: the endpoint of reachability flows aggregated per namespace pair. */
   | { readonly type: 'namespace-workloads'; readonly namespace: string }
+  /**
+   * Any workload of a service mesh: the caller of a mesh route when the mesh resource does not name one (an Istio
+   * VirtualService bound to `mesh` applies to whichever sidecar sends to its hosts; a ServiceEntry to whichever
+   * sidecar calls the outside host; a Linkerd ServiceProfile describes a Service's routes, not its clients).
+   */
+  | { readonly type: 'mesh'; readonly mesh: ServiceMesh }
   | { readonly type: 'ingress'; readonly namespace: string; readonly name: string }
   | { readonly type: 'gateway'; readonly namespace: string; readonly name: string }
   | {
@@ -146,9 +152,36 @@ export interface WebhookDetail {
   readonly timeoutSeconds: number;
 }
 
+export const SERVICE_MESHES = ['istio', 'linkerd'] as const;
+export type ServiceMesh = (typeof SERVICE_MESHES)[number];
+
+/** Where an application flow was found: the pod spec, NetworkPolicy intent, or a service-mesh resource. */
+export const FLOW_INFERENCES = [
+  'env',
+  'args',
+  'configmap',
+  'readiness-probe',
+  'network-policy',
+  'istio-virtualservice',
+  'istio-serviceentry',
+  'istio-authorization-policy',
+  'linkerd-serviceprofile',
+  'linkerd-authorization',
+] as const;
+export type FlowInference = (typeof FLOW_INFERENCES)[number];
+
+/** Inferences that are declared intent (a policy names the caller), not a call found in the caller's configuration. */
+export const DECLARED_INTENT: ReadonlySet<FlowInference> = new Set([
+  'network-policy',
+  'istio-authorization-policy',
+  'linkerd-authorization',
+]);
+
 /** How an application flow was inferred: where the address was found, and whether the caller fails without it. */
 export interface FlowDependency {
-  readonly inferredFrom: 'env' | 'args' | 'configmap' | 'readiness-probe' | 'network-policy';
+  /** The first source found; a flow found by several keeps the others' evidence (`evidence`) and `alsoFrom`. */
+  readonly inferredFrom: FlowInference;
+  readonly alsoFrom?: readonly FlowInference[];
   /** The caller stops serving when this dependency is down (a readiness probe aimed at it). */
   readonly failClosed: boolean;
 }

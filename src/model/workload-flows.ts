@@ -4,13 +4,15 @@ import type * as k8s from '@kubernetes/client-node';
 import type { Inventory, InventoryItem, KubeObject } from '../collect/inventory.js';
 import type { Evidence, Source } from '../types.js';
 import { addApplicationFlows, addPolicyIntentFlows } from './app-flows.js';
-import { ev, type ModelBuilder } from './builder.js';
-import { APISERVER, INTERNET } from './control-plane.js';
+import { ev, sourceEvidence, type ModelBuilder } from './builder.js';
+import { addMeshFlows } from './mesh-flows.js';
+import { addInternet, APISERVER, INTERNET } from './control-plane.js';
 import { egressVerdict } from './egress-policy.js';
 import { baseRoles, controlPlaneProcessOfPod, isKubeProxy, networkPluginOf } from './roles.js';
 import { isTruthySetting, lookupSetting, settingsFor } from './settings-lookup.js';
 import type { TlsState, WorkloadRole } from './types.js';
 import { groupWorkloads, serviceSelects, type WorkloadRecord } from './workloads.js';
+import { arrayOf, isRecord, num, str } from './untyped.js';
 
 export const METADATA = 'external:cloud-metadata';
 const METADATA_IP = '169.254.169.254';
@@ -26,23 +28,6 @@ export function namespaceZone(namespace: string): string {
 interface ServiceRef {
   readonly namespace: string;
   readonly name: string;
-}
-
-function sourceEvidence(
-  item: { readonly object: KubeObject; readonly source: Source },
-  path?: string,
-  value?: string,
-): Evidence {
-  return {
-    ref: {
-      kind: item.object.kind,
-      ...(item.object.metadata.namespace === undefined ? {} : { namespace: item.object.metadata.namespace }),
-      name: item.object.metadata.name,
-    },
-    ...(path === undefined ? {} : { path }),
-    ...(value === undefined ? {} : { value }),
-    source: item.source,
-  };
 }
 
 function workloadEvidence(w: WorkloadRecord, path?: string, value?: string): Evidence {
@@ -300,6 +285,7 @@ export function addWorkloads(b: ModelBuilder, inv: Inventory, cloud: string | un
 
   addApplicationFlows(b, inv, workloads, serviceId, (id) => selected.get(id) ?? []);
   addPolicyIntentFlows(b, inv, workloads);
+  addMeshFlows(b, inv, workloads, serviceId, (id) => selected.get(id) ?? []);
   addIngresses(b, inv);
   addGateways(b, inv);
   addWebhooks(b, inv, webhookConfigs);
@@ -400,22 +386,6 @@ function addIngresses(b: ModelBuilder, inv: Inventory): void {
       });
     }
   }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function arrayOf(v: unknown): Record<string, unknown>[] {
-  return Array.isArray(v) ? v.filter(isRecord) : [];
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-
-function num(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
 /** Gateway API objects are not in the typed KindMap: read them through narrow guards. */
@@ -763,17 +733,4 @@ function addPodFlows(
       });
     }
   }
-}
-
-/** The Internet as a component: added once, the first time a flow from it is drawn. */
-function addInternet(b: ModelBuilder): void {
-  b.addComponent({
-    id: INTERNET,
-    name: 'Internet',
-    kind: { type: 'external', actor: 'internet' },
-    zone: 'internet',
-    nodes: [],
-    refs: [],
-    listens: [],
-  });
 }

@@ -124,6 +124,7 @@ const PLURAL: Readonly<Record<Component['kind']['type'], string>> = {
   ingress: 'ingresses',
   gateway: 'gateways',
   'namespace-workloads': 'namespace groups',
+  mesh: 'service meshes',
   'control-plane': 'control-plane components',
   external: 'external actors',
 };
@@ -131,7 +132,11 @@ const PLURAL: Readonly<Record<Component['kind']['type'], string>> = {
 const SINGULAR: Readonly<Record<string, string>> = Object.fromEntries(
   Object.values(PLURAL).map((p) => [
     p,
-    p === 'ingresses' ? 'ingress' : p.replace(/s$/, '').replace(/ groups$/, ' group'),
+    p === 'ingresses'
+      ? 'ingress'
+      : p === 'service meshes'
+        ? 'service mesh'
+        : p.replace(/s$/, '').replace(/ groups$/, ' group'),
   ]),
 );
 

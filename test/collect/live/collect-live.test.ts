@@ -56,6 +56,28 @@ afterEach(async () => {
 function coverageOf(result: SourceReadResult, kind: string) {
   return result.coverage.resources.find((r) => r.kind === kind);
 }
+/** An API group serving one version, as /apis lists it. */
+function group(name: string, version: string) {
+  return {
+    name,
+    versions: [{ groupVersion: `${name}/${version}`, version }],
+    preferredVersion: { groupVersion: `${name}/${version}`, version },
+  };
+}
+
+/** Discovery (/apis) lists the recorded groups and these. */
+function serveGroups(groups: readonly unknown[]): FakeApiServer {
+  const apis = JSON.parse(fixture('apis.json')) as { groups: unknown[] };
+  return api.route('/apis', () => ({ status: 200, body: { ...apis, groups: [...apis.groups, ...groups] } }));
+}
+
+/** A List answer of one page. */
+function list(apiVersion: string, kind: string, items: unknown[]) {
+  return {
+    status: 200,
+    body: { apiVersion, kind: `${kind}List`, metadata: { resourceVersion: '7' }, items },
+  };
+}
 function itemsOf(result: SourceReadResult, kind: string) {
   return result.items.filter((i) => i.object.kind === kind).map((i) => i.object);
 }
@@ -172,33 +194,15 @@ describe('collectLive', () => {
   });
 
   it("reads Calico's policies from projectcalico.org/v3, drops the CRD view of the same objects, and a forbidden Cilium type is a gap", async () => {
-    const apis = JSON.parse(fixture('apis.json')) as { groups: unknown[] };
-    const group = (name: string, version: string) => ({
-      name,
-      versions: [{ groupVersion: `${name}/${version}`, version }],
-      preferredVersion: { groupVersion: `${name}/${version}`, version },
-    });
-    const list = (apiVersion: string, kind: string, items: unknown[]) => ({
-      status: 200,
-      body: { apiVersion, kind: `${kind}List`, metadata: { resourceVersion: '7' }, items },
-    });
     const policy = (name: string) => ({
       metadata: { name, namespace: 'shop' },
       spec: { selector: "app == 'web'", ingress: [{ action: 'Allow' }] },
     });
-    api
-      .route('/apis', () => ({
-        status: 200,
-        body: {
-          ...apis,
-          groups: [
-            ...apis.groups,
-            group('projectcalico.org', 'v3'),
-            group('crd.projectcalico.org', 'v1'),
-            group('cilium.io', 'v2'),
-          ],
-        },
-      }))
+    serveGroups([
+      group('projectcalico.org', 'v3'),
+      group('crd.projectcalico.org', 'v1'),
+      group('cilium.io', 'v2'),
+    ])
       .route('/apis/projectcalico.org/v3/networkpolicies', () =>
         list('projectcalico.org/v3', 'NetworkPolicy', [policy('allow-web')]),
       )
@@ -233,6 +237,52 @@ describe('collectLive', () => {
     });
     expect(byId.get('ciliumnetworkpolicies.cilium.io')?.state).toBe('forbidden');
     expect(byId.get('ciliumclusterwidenetworkpolicies.cilium.io')).toMatchObject({ state: 'read', count: 0 });
+  });
+
+  it("reads Istio types where served (an older version too), files Istio's Gateway as IstioGateway, and absent Linkerd types are not-served", async () => {
+    serveGroups([group('networking.istio.io', 'v1beta1'), group('security.istio.io', 'v1')])
+      .route('/apis/networking.istio.io/v1beta1/virtualservices', () =>
+        list('networking.istio.io/v1beta1', 'VirtualService', [
+          { metadata: { name: 'orders', namespace: 'shop' }, spec: { hosts: ['orders'] } },
+        ]),
+      )
+      .route('/apis/networking.istio.io/v1beta1/gateways', () =>
+        list('networking.istio.io/v1beta1', 'Gateway', [
+          {
+            metadata: { name: 'public', namespace: 'istio-system' },
+            spec: { selector: { istio: 'ingressgateway' } },
+          },
+        ]),
+      )
+      .route('/apis/networking.istio.io/v1beta1/destinationrules', () =>
+        list('networking.istio.io/v1beta1', 'DestinationRule', []),
+      )
+      .route('/apis/networking.istio.io/v1beta1/serviceentries', () =>
+        list('networking.istio.io/v1beta1', 'ServiceEntry', []),
+      )
+      .route('/apis/security.istio.io/v1/peerauthentications', () =>
+        list('security.istio.io/v1', 'PeerAuthentication', [
+          { metadata: { name: 'default', namespace: 'istio-system' }, spec: { mtls: { mode: 'STRICT' } } },
+        ]),
+      )
+      .route('/apis/security.istio.io/v1/authorizationpolicies', () =>
+        list('security.istio.io/v1', 'AuthorizationPolicy', []),
+      );
+    const result = await collectLive({ kubeconfig, retry: FAST_RETRY });
+    expect(itemsOf(result, 'VirtualService').map((o) => o.metadata.name)).toEqual(['orders']);
+    expect(itemsOf(result, 'IstioGateway').map((o) => o.metadata.name)).toEqual(['public']);
+    expect(itemsOf(result, 'Gateway')).toEqual([]);
+    expect(itemsOf(result, 'PeerAuthentication')).toHaveLength(1);
+    const byId = new Map(result.coverage.resources.map((r) => [r.resource, r]));
+    expect(byId.get('virtualservices.networking.istio.io')).toMatchObject({ state: 'read', count: 1 });
+    expect(byId.get('gateways.networking.istio.io')).toMatchObject({ state: 'read', count: 1 });
+    expect(byId.get('authorizationpolicies.security.istio.io')).toMatchObject({ state: 'read', count: 0 });
+    for (const id of [
+      'serviceprofiles.linkerd.io',
+      'servers.policy.linkerd.io',
+      'httproutes.policy.linkerd.io',
+    ])
+      expect(byId.get(id)?.state, id).toBe('not-served');
   });
 
   it('retries a 429, waiting as long as Retry-After says, then reads the list', async () => {
