@@ -1,12 +1,12 @@
 // Atomic writes: a process killed mid-write (SIGKILL, in a child process) leaves the old file whole.
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import ts from 'typescript';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../src/atomic-write.js';
 import { KtmError } from '../src/errors.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -24,9 +24,8 @@ async function compile(dir: string, modules: readonly string[]): Promise<void> {
 describe('writeFileAtomic', () => {
   let dir: string;
   beforeEach(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'ktm-atomic-'));
+    dir = await tempDir('ktm-atomic-');
   });
-  afterEach(() => rm(dir, { recursive: true, force: true }));
 
   it('leaves the old file intact when the writer is SIGKILLed mid-write', async () => {
     await compile(dir, ['atomic-write', 'errors']);

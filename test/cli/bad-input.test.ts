@@ -1,9 +1,9 @@
 // Bad input through the whole CLI: every case exits 0, 1 or 2, prints no stack trace, and names the problem and where.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runKtm, type Captured } from '../helpers/capture-io.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const fx = (name: string): string => path.join('test/fixtures/manifests', name);
 
@@ -19,10 +19,7 @@ function expectWellBehaved(r: Captured): void {
 
 let tmp = '';
 beforeAll(async () => {
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'ktm-bad-input-'));
-});
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
+  tmp = await tempDir('ktm-bad-input-');
 });
 
 describe('ktm assess on bad input', () => {

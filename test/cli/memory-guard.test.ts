@@ -1,20 +1,17 @@
 // The memory guard: an input too large for the heap is refused with one line naming its size and --max-memory.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, open, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { runKtm } from '../helpers/capture-io.js';
 import { maxMemoryMiB } from '../../src/cli/input.js';
 import { checkInputSize } from '../../src/collect/memory-guard.js';
 import { KtmError } from '../../src/errors.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 let tmp = '';
 beforeAll(async () => {
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'ktm-memory-'));
-});
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
+  tmp = await tempDir('ktm-memory-');
 });
 
 describe('memory guard', () => {

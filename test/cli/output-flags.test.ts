@@ -1,10 +1,10 @@
 // -o/--output is the output format in every command, as in kubectl; commands that write files take --dir or
 // --model; the old spellings still work, hidden, with one warning line.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runKtm } from '../helpers/capture-io.js';
+import { tempDirSync } from '../helpers/temp-dir.js';
 
 const FIXTURE = path.join('test', 'fixtures', 'names', 'cluster.yaml');
 
@@ -28,12 +28,12 @@ describe('output flags', () => {
   });
 
   it('issues: -o picks the format, --dir the folder; --out and --format still work with a warning', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'ktm-issues-'));
+    const dir = tempDirSync('ktm-issues-');
     const r = await runKtm(['issues', FIXTURE, '-o', 'github', '--dir', dir]);
     expect(r.code).toBe(0);
     expect(readdirSync(dir)).toEqual(['github-issues.json']);
     expect(r.stdout).toMatch(/^wrote \d+ issues? \(github\) covering \d+ discrepanc(y|ies) to .*: 1 file\n$/);
-    const old = mkdtempSync(path.join(tmpdir(), 'ktm-issues-'));
+    const old = tempDirSync('ktm-issues-');
     const o = await runKtm(['issues', FIXTURE, '--complete', '--out', old, '--format', 'jira-csv']);
     expect(o.code).toBe(0);
     expect(readdirSync(old)).toEqual(['jira-issues.csv']);
@@ -46,7 +46,7 @@ describe('output flags', () => {
   });
 
   it('init: --model names the file; --out still works with a warning', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'ktm-init-'));
+    const dir = tempDirSync('ktm-init-');
     const r = await runKtm(['init', FIXTURE, '--complete', '--out', path.join(dir, 'tm.yaml')]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('ktm: warning: --out is deprecated: use --model\n');

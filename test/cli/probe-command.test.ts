@@ -1,24 +1,17 @@
 // `ktm probe` planning and bounds: --dry-run contacts nothing, a probe map is the whole list, timeouts and the rate limit hold.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rateLimiter, runProbes } from '../../src/collect/probe/run-probes.js';
-import type { ProbeTarget } from '../../src/collect/probe/types.js';
+import type { ProbeResult, ProbeTarget } from '../../src/collect/probe/types.js';
 import http from 'node:http';
 import { main } from '../../src/cli/main.js';
 import { captureIo, runKtm } from '../helpers/capture-io.js';
-
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
+import { tempDir } from '../helpers/temp-dir.js';
 
 async function tempFile(name: string, text: string): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'ktm-probe-cmd-'));
-  dirs.push(dir);
-  const file = path.join(dir, name);
+  const file = path.join(await tempDir('ktm-probe-cmd-'), name);
   await writeFile(file, text);
   return file;
 }
@@ -97,21 +90,27 @@ describe('ktm probe --dry-run', () => {
   });
 });
 
-describe('bounds', () => {
-  it('a server that accepts and never answers costs one timeout per attempt, not a hang', async () => {
-    const sockets: net.Socket[] = [];
-    const silent = net.createServer((s) => sockets.push(s));
-    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-    const port = (silent.address() as net.AddressInfo).port;
-    const started = Date.now();
-    const run = await runProbes([{ id: 'silent', kind: 'unknown', host: '127.0.0.1', port }], {
-      timeoutMs: 200,
-      ratePerSecond: 1000,
-    });
-    const elapsed = Date.now() - started;
+/** Probes a server on loopback that accepts connections and never says a word; how long it took. */
+async function probeSilentServer(
+  options: Parameters<typeof runProbes>[1],
+): Promise<{ r: ProbeResult; elapsed: number }> {
+  const sockets: net.Socket[] = [];
+  const silent = net.createServer((s) => sockets.push(s));
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  const port = (silent.address() as net.AddressInfo).port;
+  const started = Date.now();
+  try {
+    const run = await runProbes([{ id: 'silent', kind: 'unknown', host: '127.0.0.1', port }], options);
+    return { r: run.results[0]!, elapsed: Date.now() - started };
+  } finally {
     for (const s of sockets) s.destroy();
     await new Promise((r) => silent.close(r));
-    const r = run.results[0]!;
+  }
+}
+
+describe('bounds', () => {
+  it('a server that accepts and never answers costs one timeout per attempt, not a hang', async () => {
+    const { r, elapsed } = await probeSilentServer({ timeoutMs: 200, ratePerSecond: 1000 });
     expect(r.reachable).toBe(true);
     expect(r.plainHttp).toEqual({ spoken: false, detail: 'no answer to plain HTTP' });
     // Silence is not a refusal: each version is untested, and said so.
@@ -125,20 +124,11 @@ describe('bounds', () => {
   });
 
   it('a target out of time gets no further checks, and its results say so instead of "refused"', async () => {
-    const sockets: net.Socket[] = [];
-    const silent = net.createServer((s) => sockets.push(s));
-    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-    const port = (silent.address() as net.AddressInfo).port;
-    const started = Date.now();
-    const run = await runProbes([{ id: 'silent', kind: 'unknown', host: '127.0.0.1', port }], {
+    const { r, elapsed } = await probeSilentServer({
       timeoutMs: 200,
       targetTimeoutMs: 500,
       ratePerSecond: 1000,
     });
-    const elapsed = Date.now() - started;
-    for (const s of sockets) s.destroy();
-    await new Promise((r) => silent.close(r));
-    const r = run.results[0]!;
     // plain HTTP 200 ms, TLS 1.0 200 ms, TLS 1.1 the last 100 ms; TLS 1.2 and 1.3 are not tried.
     expect(r.tls.versions).toEqual({
       TLSv1: 'untested',

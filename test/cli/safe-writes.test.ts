@@ -1,11 +1,11 @@
 // Files teams edit are never lost: init refuses to replace any of them without --force, what init writes
 // always loads (Kubernetes' longest names), a cut threat model is refused, and YAML errors point at their line.
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { captureIo } from '../helpers/capture-io.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 async function ktm(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const { io, out } = captureIo();
@@ -16,9 +16,8 @@ async function ktm(args: string[], cwd: string): Promise<{ code: number; stdout:
 describe('safe writes of the threat model and its companions', () => {
   let dir: string;
   beforeEach(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'ktm-safe-'));
+    dir = await tempDir('ktm-safe-');
   });
-  afterEach(() => rm(dir, { recursive: true, force: true }));
 
   it('init --model new.yaml does not overwrite an edited RRA document or schema without --force', async () => {
     expect((await ktm(['init', '--demo', '--model', 'threatmodel.yaml'], dir)).code).toBe(0);

@@ -1,14 +1,14 @@
 // The method's second half end to end on the example cluster: ktm init, assess --model (assumptions confirmed and
 // contradicted), drift after a change to a copy of the snapshot, ktm model update, ktm issues to files and to GitHub
 // (a local server implementing the GitHub REST endpoints ktm uses; no real GitHub is reachable here).
-import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { demoPaths } from '../../src/collect/demo.js';
 import { captureIo } from '../helpers/capture-io.js';
 import { startFakeGitHub, type FakeGitHub } from '../issues/fake-github.js';
+import { tempDirSync } from '../helpers/temp-dir.js';
 
 interface Result {
   code: number;
@@ -30,7 +30,7 @@ interface AssessmentJson {
 }
 
 describe('threat model flow on the example cluster', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ktm-flow-'));
+  const dir = tempDirSync('ktm-flow-');
   const tm = path.join(dir, 'threatmodel.yaml');
   let gh: FakeGitHub;
   beforeAll(async () => {

@@ -1,8 +1,8 @@
 // A cluster whose names, labels, images and annotations are attacks on the reports: markup, event handlers,
 // javascript: URLs, Markdown and Mermaid injection, control characters, terminal escapes and a 100 KB name.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { tempDirSync } from './temp-dir.js';
 
 /** Set by any injected script that runs; a browser test asserts it stays undefined. */
 export const PWNED = '__ktmPwned';
@@ -74,7 +74,7 @@ export function writeHostileCluster(): string {
       subjects: [{ kind: 'ServiceAccount', name: 'default', namespace: ns }],
     },
   ];
-  const dir = mkdtempSync(path.join(tmpdir(), 'ktm-hostile-'));
+  const dir = tempDirSync('ktm-hostile-');
   const file = path.join(dir, 'hostile.json');
   writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
   return file;

@@ -46,6 +46,17 @@ export async function startPostgres(): Promise<PostgresServer> {
   const bin = postgresBinDir();
   if (bin === undefined) throw new Error('PostgreSQL is not installed (apt-get install postgresql)');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ktm-pg-'));
+  try {
+    return await startIn(bin, dir);
+  } catch (e) {
+    // A server that did not start leaves nothing behind either.
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** Initialises a cluster in DIR and starts its server; stop() removes DIR. */
+async function startIn(bin: string, dir: string): Promise<PostgresServer> {
   const data = path.join(dir, 'data');
   if (process.getuid?.() === 0)
     chownSync(dir, Number(spawnSync('id', ['-u', 'postgres']).stdout.toString().trim()), 0);

@@ -1,12 +1,12 @@
 // ktm assess --store, history, diff and triage end to end on the example cluster, in both stores.
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runKtm, type Captured } from '../helpers/capture-io.js';
 import { z } from 'zod';
 import { demoPaths } from '../../src/collect/demo.js';
 import { postgresBackend, sqliteBackend, SKIP_POSTGRES, useBackend, type Backend } from './backends.js';
+import { tempDirSync } from '../helpers/temp-dir.js';
 
 const ktm = (args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Captured> =>
   runKtm(args, '', undefined, env);
@@ -27,7 +27,7 @@ interface ListFile {
  */
 function editedDemo(): string {
   const { snapshot } = demoPaths();
-  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'ktm-edited-')), 'snapshot');
+  const dir = path.join(tempDirSync('ktm-edited-'), 'snapshot');
   cpSync(snapshot, dir, { recursive: true });
   const np = path.join(dir, 'networkpolicies.networking.k8s.io.json');
   const policies = JSON.parse(readFileSync(np, 'utf8')) as ListFile;
@@ -179,7 +179,7 @@ describe.skipIf(SKIP_POSTGRES !== undefined)(
 
 describe('when ktm assess saves', () => {
   it('saves by default when $KTM_STORE is set, and not with --no-save or without a store', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ktm-env-store-'));
+    const dir = tempDirSync('ktm-env-store-');
     const env = { KTM_STORE: path.join(dir, 'env.db') };
     expect((await ktm(['assess', '--demo', '--rules', 'weak-tls'], env)).stderr).toMatch(
       /saved as assessment #1/,
@@ -201,7 +201,7 @@ describe('when ktm assess saves', () => {
   });
 
   it('rejects a triage without a reason, an unknown state and a bad date in one line each', async () => {
-    const store = path.join(mkdtempSync(path.join(os.tmpdir(), 'ktm-triage-')), 's.db');
+    const store = path.join(tempDirSync('ktm-triage-'), 's.db');
     await ktm(['assess', '--demo', '--rules', 'weak-tls', '--store', store]);
     const cases: [string[], RegExp][] = [
       [['x', 'accepted'], /a decision needs a reason/],

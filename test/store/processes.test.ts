@@ -1,8 +1,7 @@
 // The store under several processes: concurrent writers, and a writer killed in the middle of a save.
 // These run the built CLI (dist/, rebuilt here when stale) in child processes.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { openPostgres } from '../../src/store/postgres-driver.js';
 import { openSqlite } from '../../src/store/sqlite-driver.js';
 import { ensureBuilt, ROOT } from '../helpers/built-cli.js';
 import { postgresBackend, sqliteBackend, SKIP_POSTGRES, useBackend, type Backend } from './backends.js';
+import { tempDirSync } from '../helpers/temp-dir.js';
 
 let cli: string;
 let assessmentFile: string;
@@ -22,7 +22,7 @@ beforeAll(async () => {
   cli = ensureBuilt();
   const { snapshot, nodeFiles } = demoPaths();
   const a = assess(await loadInventory({ kind: 'paths', paths: [snapshot] }, { nodeFiles }));
-  assessmentFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'ktm-proc-')), 'assessment.json');
+  assessmentFile = path.join(tempDirSync('ktm-proc-'), 'assessment.json');
   writeFileSync(assessmentFile, JSON.stringify(a));
 }, 180_000);
 

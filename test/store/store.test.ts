@@ -11,6 +11,7 @@ import { findingFingerprint } from '../../src/rules/framework/triage.js';
 import type { SqlDriver } from '../../src/store/driver.js';
 import { KtmError } from '../../src/errors.js';
 import { postgresBackend, sqliteBackend, SKIP_POSTGRES, type Backend } from './backends.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 let demo: Assessment;
 
@@ -140,10 +141,9 @@ describe.skipIf(SKIP_POSTGRES !== undefined)(
 
 describe('opening a store', () => {
   it('says in one line when a SQLite file is not a store', async () => {
-    const { writeFileSync, mkdtempSync } = await import('node:fs');
-    const os = await import('node:os');
+    const { writeFileSync } = await import('node:fs');
     const path = await import('node:path');
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'ktm-bad-')), 'not-a-db');
+    const file = path.join(await tempDir('ktm-bad-'), 'not-a-db');
     writeFileSync(file, 'this is not SQLite '.repeat(100));
     await expect(openStore(file)).rejects.toBeInstanceOf(KtmError);
   });

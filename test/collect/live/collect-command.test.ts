@@ -1,6 +1,5 @@
 // `ktm collect` end to end, in-process, against a local server replaying recorded, realistic API responses (no API server can run here).
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { main } from '../../../src/cli/main.js';
 import type { CliIo } from '../../../src/cli/io.js';
 import { runKtm } from '../../helpers/capture-io.js';
 import { FakeApiServer, fixture, ok, status, writeKubeconfig } from './fake-api-server.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 let api: FakeApiServer;
 let kubeconfig: string;
@@ -26,7 +26,7 @@ beforeEach(async () => {
       status(403, 'status-403-certificatesigningrequests.json'),
     );
   kubeconfig = await writeKubeconfig(api.url);
-  dir = path.join(await mkdtemp(path.join(os.tmpdir(), 'ktm-collect-')), 'snap');
+  dir = path.join(await tempDir('ktm-collect-'), 'snap');
 });
 
 afterEach(async () => {

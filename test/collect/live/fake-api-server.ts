@@ -4,12 +4,12 @@ import https from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { RESOURCE_TYPES } from '../../../src/collect/resource-types.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'live');
 
@@ -180,7 +180,7 @@ export class FakeApiServer {
  * port), current-context `current`. http:// needs insecure-skip-tls-verify in client-node.
  */
 export async function writeKubeconfig(server: string, current = 'lab'): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'ktm-live-'));
+  const dir = await tempDir('ktm-live-');
   const file = path.join(dir, 'kubeconfig');
   await writeFile(
     file,

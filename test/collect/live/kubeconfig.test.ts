@@ -1,11 +1,11 @@
 // Kubeconfig defaulting like kubectl: --kubeconfig, $KUBECONFIG (several files), ~/.kube/config; clear errors otherwise.
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveKubeConfig } from '../../../src/collect/live/kubeconfig.js';
 import { KtmError } from '../../../src/errors.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const config = (cluster: string, server: string, current?: string): string => `apiVersion: v1
 kind: Config
@@ -25,7 +25,7 @@ contexts:
 ${current === undefined ? '' : `current-context: ${current}\n`}`;
 
 async function files(entries: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'ktm-kubeconfig-'));
+  const dir = await tempDir('ktm-kubeconfig-');
   for (const [name, text] of Object.entries(entries)) {
     await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
     await writeFile(path.join(dir, name), text);

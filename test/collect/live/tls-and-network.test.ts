@@ -1,6 +1,5 @@
 // TLS, client certificates and broken connections, through client-node's kubeconfig handling, against a local server replaying recorded, realistic API responses (no API server can run here).
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { collectLive } from '../../../src/collect/live/collect-live.js';
 import { retryAfterMs } from '../../../src/collect/live/api-client.js';
 import { mapBounded } from '../../../src/collect/live/bounded-concurrency.js';
 import { FakeApiServer, ok, writeKubeconfig } from './fake-api-server.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const TLS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'live', 'tls');
 
@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 
 async function tlsKubeconfig(server: string, ca: string): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'ktm-tls-'));
+  const dir = await tempDir('ktm-tls-');
   const file = path.join(dir, 'kubeconfig');
   await writeFile(
     file,

@@ -1,6 +1,5 @@
 // writeSnapshot: the folder format of docs/snapshot-format.md, from a collection replaying recorded, realistic API responses (no API server can run here).
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectLive } from '../../../src/collect/live/collect-live.js';
@@ -11,6 +10,7 @@ import type { SourceReadResult } from '../../../src/collect/source.js';
 import { KtmError } from '../../../src/errors.js';
 import { ktmVersion } from '../../../src/version.js';
 import { FakeApiServer, ok, status, writeKubeconfig } from './fake-api-server.js';
+import { tempDir as makeTempDir } from '../../helpers/temp-dir.js';
 
 const SECRET_VALUES = [
   'aHVudGVyMi1QTEFJTlRFWFQ=',
@@ -55,7 +55,7 @@ afterAll(async () => {
   await api.close();
 });
 
-const tempDir = (): Promise<string> => mkdtemp(path.join(os.tmpdir(), 'ktm-snapshot-'));
+const tempDir = (): Promise<string> => makeTempDir('ktm-snapshot-');
 
 describe('writeSnapshot', () => {
   it('writes one List per read type, kubelet-configz.json, and snapshot.json; no file for a forbidden type', async () => {

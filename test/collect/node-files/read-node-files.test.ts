@@ -1,6 +1,5 @@
 // readNodeFiles on kubeadm, minikube, RKE2 and k3s node folders: what is read, what is never kept, bad files.
-import { mkdtemp, mkdir, symlink, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import {
   readNodeFiles,
   STATIC_POD_NODE_ANNOTATION,
 } from '../../../src/collect/node-files/read-node-files.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/node-files');
 const dir = (name: string): string => path.join(fixtures, name);
@@ -208,7 +208,7 @@ describe('readNodeFiles: several nodes and bad input', () => {
   });
 
   it('names the node after the folder when no file states it, skips binary files, never follows links out', async () => {
-    const root = await mkdtemp(path.join(os.tmpdir(), 'ktm-node-'));
+    const root = await tempDir('ktm-node-');
     const node = path.join(root, 'worker-7');
     await mkdir(path.join(node, 'etc/kubernetes/manifests'), { recursive: true });
     await writeFile(path.join(node, 'etc/kubernetes/manifests/junk.yaml'), Buffer.from([0, 1, 2, 255, 0]));
@@ -226,7 +226,7 @@ describe('readNodeFiles: several nodes and bad input', () => {
   });
 
   it('does not repeat the offending line of a malformed file holding a key', async () => {
-    const root = await mkdtemp(path.join(os.tmpdir(), 'ktm-node-'));
+    const root = await tempDir('ktm-node-');
     await mkdir(path.join(root, 'etc/kubernetes'), { recursive: true });
     await writeFile(
       path.join(root, 'etc/kubernetes/admin.conf'),
@@ -238,7 +238,7 @@ describe('readNodeFiles: several nodes and bad input', () => {
   });
 
   it('warns when a flag names a file that was not copied', async () => {
-    const root = await mkdtemp(path.join(os.tmpdir(), 'ktm-node-'));
+    const root = await tempDir('ktm-node-');
     await mkdir(path.join(root, 'etc/kubernetes/manifests'), { recursive: true });
     await writeFile(
       path.join(root, 'etc/kubernetes/manifests/kube-apiserver.yaml'),

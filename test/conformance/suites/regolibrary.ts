@@ -1,5 +1,5 @@
 // Runs ktm's rules on every case of ../shared/corpora/regolibrary and compares with the source's expected verdicts.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -100,6 +100,7 @@ function describe(f: Finding): string {
   return `${f.rule}${f.variant === undefined ? '' : `#${f.variant}`} on ${s.kind}/${s.namespace === undefined ? '' : `${s.namespace}/`}${s.name}`;
 }
 
+/** An empty folder for the cases without input, made on first use and removed when the suite ends. */
 let empty: string | undefined;
 function emptyDir(): string {
   empty ??= mkdtempSync(path.join(tmpdir(), 'ktm-regolibrary-empty-'));
@@ -163,10 +164,15 @@ export const regolibrarySuite: Suite = {
         '(mapping)',
         problems.map((p) => ({ name: p, ok: false })),
       );
-    for (const c of cases) {
-      const list = groups.get(c.rule) ?? [];
-      list.push(await runCase(dir, c, map));
-      groups.set(c.rule, list);
+    try {
+      for (const c of cases) {
+        const list = groups.get(c.rule) ?? [];
+        list.push(await runCase(dir, c, map));
+        groups.set(c.rule, list);
+      }
+    } finally {
+      if (empty !== undefined) rmSync(empty, { recursive: true, force: true });
+      empty = undefined;
     }
     return {
       suite: 'regolibrary',

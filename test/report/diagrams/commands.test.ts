@@ -1,9 +1,9 @@
 // `ktm dataflow` and `ktm zones` end to end on the manifest fixture: formats, options, one-line errors.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runKtm } from '../../helpers/capture-io.js';
+import { tempDirSync } from '../../helpers/temp-dir.js';
 
 const FIXTURE = 'test/fixtures/model/cluster';
 
@@ -49,7 +49,7 @@ describe('ktm dataflow', () => {
     expect(r.stderr).toBe(
       "ktm: --zone: nothing named 'nowhere' (did you mean 'worker'? `ktm zones` lists them)\n",
     );
-    const dir = mkdtempSync(path.join(tmpdir(), 'ktm-zones-'));
+    const dir = tempDirSync('ktm-zones-');
     const bad = path.join(dir, 'zones.yaml');
     writeFileSync(bad, 'merge: [{ into: x }]\n');
     const z = await runKtm(['dataflow', FIXTURE, '--zones-file', bad]);
@@ -71,7 +71,7 @@ describe('ktm zones', () => {
   });
 
   it('applies a zones file and prints JSON and SVG', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'ktm-zones-'));
+    const dir = tempDirSync('ktm-zones-');
     const file = path.join(dir, 'zones.yaml');
     writeFileSync(file, 'rename:\n  - zone: container\n    name: Workloads\n');
     const json = await runKtm(['zones', FIXTURE, '-o', 'json', '--zones-file', file]);

@@ -1,7 +1,6 @@
 // The Rapid Risk Assessment as Markdown: every section of the audit's template, observed settings cited, questions
 // for the team marked, hostile names escaped, deterministic.
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analysesFor, assess } from '../../../src/assess.js';
@@ -15,6 +14,7 @@ import {
   type RraContext,
 } from '../../../src/report/rra/rra-markdown.js';
 import { escapeMarkdown as e } from '../../../src/text/escape.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 let demo: RraContext;
 
@@ -152,7 +152,7 @@ describe('RRA targets', () => {
 
 describe('hostile names', () => {
   it('escapes every cluster-supplied string', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'ktm-rra-'));
+    const dir = await tempDir('ktm-rra-');
     const evil = 'x|<img src=x onerror=alert(1)>`*[a](http://e)';
     const file = path.join(dir, 'hostile.yaml');
     await writeFile(

@@ -1,17 +1,17 @@
 // `ktm rules` and the rule flags of `ktm assess` (--rules, --skip-rules, --exceptions), run in-process.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runKtm } from '../../helpers/capture-io.js';
+import { tempDirSync } from '../../helpers/temp-dir.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const FIXTURE = path.join(ROOT, 'test/fixtures/rules/controller-least-authority/fail.flag-absent.yaml');
 const SUBJECT = 'Pod/kube-system/kube-controller-manager-cp1';
 
 function exceptionsFile(body: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ktm-exceptions-'));
+  const dir = tempDirSync('ktm-exceptions-');
   const file = path.join(dir, 'exceptions.yaml');
   writeFileSync(file, body);
   return file;
