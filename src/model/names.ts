@@ -258,6 +258,7 @@ export function modelNameCandidates(model: Model): NameCandidate<ModelTarget>[] 
 const MODEL_HINT = '`ktm zones` and `ktm dataflow -o json` list the names';
 
 const modelNameIndexes = new WeakMap<Model, NameIndex<ModelTarget>>();
+const modelIdIndexes = new WeakMap<Model, ReadonlyMap<string, readonly ModelTarget[]>>();
 
 /** The model's names indexed once per model: the cascade resolves one target per zone it stops. */
 function modelNameIndex(model: Model): NameIndex<ModelTarget> {
@@ -269,8 +270,30 @@ function modelNameIndex(model: Model): NameIndex<ModelTarget> {
   return index;
 }
 
+/** Zones and components by id (tier 0), in candidate order: zones first, then components. */
+function modelIdIndex(model: Model): ReadonlyMap<string, readonly ModelTarget[]> {
+  let index = modelIdIndexes.get(model);
+  if (index === undefined) {
+    const byId = new Map<string, ModelTarget[]>();
+    const add = (id: string, t: ModelTarget): void => {
+      const list = byId.get(id);
+      if (list === undefined) byId.set(id, [t]);
+      else list.push(t);
+    };
+    for (const zone of model.zones) add(zone.id, { type: 'zone', zone });
+    for (const component of model.components) add(component.id, { type: 'component', component });
+    index = byId;
+    modelIdIndexes.set(model, index);
+  }
+  return index;
+}
+
 /** What a typed name means in the model: zones, components (every instance of a kind), nodes. */
 export function resolveModelName(model: Model, typed: string, where: string): ModelTarget[] {
+  // An id is the lowest tier, so an exact id match is the whole answer: the analyses (cascades of every zone)
+  // resolve ids only and need not index every spelling of a large model.
+  const byId = modelIdIndex(model).get(typed.trim());
+  if (byId !== undefined) return [...byId];
   return resolveName(typed, modelNameIndex(model), where, MODEL_HINT);
 }
 
