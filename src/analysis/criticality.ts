@@ -289,7 +289,8 @@ export function rateCriticality(input: CriticalityInput): Criticality {
   const adminReach = reach.get('cluster-admin');
 
   // Vertices per namespace and per pod, for reach and credentials.
-  const podVertices = new Map<string, number[]>();
+  // Pod and container vertices by namespace and pod name (nested maps: no key string per vertex).
+  const podVertices = new Map<string, Map<string, number[]>>();
   const nsVertices = new Map<string, number[]>();
   const saVertices = new Map<string, number[]>();
   for (const v of g.vertices) {
@@ -300,8 +301,9 @@ export function rateCriticality(input: CriticalityInput): Criticality {
     if (v.kind === 'ServiceAccount')
       (saVertices.get(v.namespace) ?? saVertices.set(v.namespace, []).get(v.namespace)!).push(v.id);
     if (v.kind === 'Pod' || v.kind === 'Container') {
-      const key = `${v.namespace}/${v.kind === 'Container' ? v.name.split('/')[0]! : v.name}`;
-      (podVertices.get(key) ?? podVertices.set(key, []).get(key)!).push(v.id);
+      const pod = v.kind === 'Container' ? v.name.split('/')[0]! : v.name;
+      const inNs = podVertices.get(v.namespace) ?? podVertices.set(v.namespace, new Map()).get(v.namespace)!;
+      (inNs.get(pod) ?? inNs.set(pod, []).get(pod)!).push(v.id);
     }
   }
   const nodeVertex = new Map<string, number>();
@@ -333,12 +335,12 @@ export function rateCriticality(input: CriticalityInput): Criticality {
   }
 
   // Workloads and their pods; placement facts per workload.
-  const workloadPods = new Map<string, string[]>();
+  const workloadPods = new Map<string, { namespace: string; names: string[] }>();
   for (const w of groupWorkloads(inv))
-    workloadPods.set(
-      w.id,
-      w.pods.map((p) => `${w.namespace}/${p.object.metadata?.name ?? ''}`),
-    );
+    workloadPods.set(w.id, {
+      namespace: w.namespace,
+      names: w.pods.map((p) => p.object.metadata?.name ?? ''),
+    });
   const wPlacement = new Map(placement.workloads.map((w) => [w.id, w]));
   const escapeOnCp = new Map<string, string[]>();
   const escapeNeighbours = new Map<string, Set<string>>();
@@ -457,8 +459,10 @@ export function rateCriticality(input: CriticalityInput): Criticality {
         });
     }
     if (c.kind.type === 'workload') {
-      const pods = workloadPods.get(c.id) ?? [];
-      const starts = pods.flatMap((p) => podVertices.get(p) ?? []);
+      const pods = workloadPods.get(c.id);
+      const inNs = pods === undefined ? undefined : podVertices.get(pods.namespace);
+      const starts =
+        pods === undefined || inNs === undefined ? [] : pods.names.flatMap((p) => inNs.get(p) ?? []);
       for (const r of reachReasons(pg, reach, starts, `${c.name}'s pods`)) add(d, r.dims, r.reason);
       const wp = wPlacement.get(c.id);
       if (wp?.singleNode === true)

@@ -85,11 +85,7 @@ interface Collected {
  * re-serialising everything on each report was quadratic (a Deployment of 100 containers sharing one
  * YAML anchor reported 100 times took 75 s for a 1 MB file).
  */
-function merge(
-  a: Finding,
-  b: Finding,
-  gathered: { readonly list: Evidence[]; keys?: Set<string> },
-): Finding {
+function merge(a: Finding, b: Finding, gathered: { readonly list: Evidence[]; keys?: Set<string> }): Finding {
   const keys = (gathered.keys ??= new Set(gathered.list.map((e) => JSON.stringify(e))));
   for (const e of b.evidence) {
     const key = JSON.stringify(e);
