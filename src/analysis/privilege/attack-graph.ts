@@ -153,10 +153,10 @@ export class AttackGraph {
 
   private namesOf(kind: string, namespace: string | undefined): Map<string, number> {
     let byNs = this.byKind.get(kind);
-    if (byNs === undefined) this.byKind.set(kind, (byNs = new Map()));
+    if (byNs === undefined) this.byKind.set(kind, (byNs = new Map<string, Map<string, number>>()));
     const ns = namespace ?? '';
     let names = byNs.get(ns);
-    if (names === undefined) byNs.set(ns, (names = new Map()));
+    if (names === undefined) byNs.set(ns, (names = new Map<string, number>()));
     return names;
   }
 
