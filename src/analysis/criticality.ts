@@ -289,7 +289,8 @@ export function rateCriticality(input: CriticalityInput): Criticality {
   const adminReach = reach.get('cluster-admin');
 
   // Vertices per namespace and per pod, for reach and credentials.
-  const podVertices = new Map<string, number[]>();
+  // Pod and container vertices by namespace and pod name (nested maps: no key string per vertex).
+  const podVertices = new Map<string, Map<string, number[]>>();
   const nsVertices = new Map<string, number[]>();
   const saVertices = new Map<string, number[]>();
   for (const v of g.vertices) {
@@ -300,8 +301,9 @@ export function rateCriticality(input: CriticalityInput): Criticality {
     if (v.kind === 'ServiceAccount')
       (saVertices.get(v.namespace) ?? saVertices.set(v.namespace, []).get(v.namespace)!).push(v.id);
     if (v.kind === 'Pod' || v.kind === 'Container') {
-      const key = `${v.namespace}/${v.kind === 'Container' ? v.name.split('/')[0]! : v.name}`;
-      (podVertices.get(key) ?? podVertices.set(key, []).get(key)!).push(v.id);
+      const pod = v.kind === 'Container' ? v.name.split('/')[0]! : v.name;
+      const inNs = podVertices.get(v.namespace) ?? podVertices.set(v.namespace, new Map()).get(v.namespace)!;
+      (inNs.get(pod) ?? inNs.set(pod, []).get(pod)!).push(v.id);
     }
   }
   const nodeVertex = new Map<string, number>();
@@ -333,12 +335,12 @@ export function rateCriticality(input: CriticalityInput): Criticality {
   }
 
   // Workloads and their pods; placement facts per workload.
-  const workloadPods = new Map<string, string[]>();
+  const workloadPods = new Map<string, { namespace: string; names: string[] }>();
   for (const w of groupWorkloads(inv))
-    workloadPods.set(
-      w.id,
-      w.pods.map((p) => `${w.namespace}/${p.object.metadata?.name ?? ''}`),
-    );
+    workloadPods.set(w.id, {
+      namespace: w.namespace,
+      names: w.pods.map((p) => p.object.metadata?.name ?? ''),
+    });
   const wPlacement = new Map(placement.workloads.map((w) => [w.id, w]));
   const escapeOnCp = new Map<string, string[]>();
   const escapeNeighbours = new Map<string, Set<string>>();
@@ -410,6 +412,8 @@ export function rateCriticality(input: CriticalityInput): Criticality {
   }
   const cascadeOf = (target: string): CascadeResult | undefined => cascades.get(target);
 
+  const controlPlaneNodes = new Set(placement.nodes.filter((n) => n.controlPlane).map((n) => n.name));
+
   // ---- components ----
   const compRatings = new Map<string, CriticalityRating>();
   const componentDrafts = new Map<string, Draft>();
@@ -445,7 +449,7 @@ export function rateCriticality(input: CriticalityInput): Criticality {
     }
     if (c.kind.type === 'node-agent' && c.kind.agent === 'kubelet') {
       const node = c.nodes[0];
-      const cpNode = node !== undefined && placement.nodes.some((n) => n.name === node && n.controlPlane);
+      const cpNode = node !== undefined && controlPlaneNodes.has(node);
       if (cpNode)
         add(d, ['confidentiality', 'integrity'], {
           kind: 'credentials-held',
@@ -455,8 +459,10 @@ export function rateCriticality(input: CriticalityInput): Criticality {
         });
     }
     if (c.kind.type === 'workload') {
-      const pods = workloadPods.get(c.id) ?? [];
-      const starts = pods.flatMap((p) => podVertices.get(p) ?? []);
+      const pods = workloadPods.get(c.id);
+      const inNs = pods === undefined ? undefined : podVertices.get(pods.namespace);
+      const starts =
+        pods === undefined || inNs === undefined ? [] : pods.names.flatMap((p) => inNs.get(p) ?? []);
       for (const r of reachReasons(pg, reach, starts, `${c.name}'s pods`)) add(d, r.dims, r.reason);
       const wp = wPlacement.get(c.id);
       if (wp?.singleNode === true)
@@ -635,11 +641,7 @@ export function rateCriticality(input: CriticalityInput): Criticality {
     }
     if (z.kind === 'node-pool' || z.kind === 'node') {
       const nodes = z.placement;
-      if (
-        nodes.length === 1 &&
-        placement.nodes.some((n) => n.name === nodes[0] && n.controlPlane) &&
-        placement.controlPlaneNodes === 1
-      )
+      if (nodes.length === 1 && controlPlaneNodes.has(nodes[0]!) && placement.controlPlaneNodes === 1)
         add(d, ['availability'], {
           kind: 'single-point-of-failure',
           level: 'Critical',
@@ -717,35 +719,65 @@ export interface SeverityRaise {
 export type RaisedFinding = Finding & { readonly severityRaise?: SeverityRaise };
 
 /** Where a finding's subject lies: the innermost zone of the component it names, its namespace or node. */
-const refZones = new WeakMap<Model, Map<string, string>>();
+interface SubjectZones {
+  /** Component refs to their zone (the first component naming a ref wins). */
+  readonly byRef: ReadonlyMap<string, string>;
+  /** Node and namespace zones by name (the first such zone wins). */
+  readonly nodeZones: ReadonlyMap<string, string>;
+  readonly namespaceZones: ReadonlyMap<string, string>;
+}
+
+const subjectZones = new WeakMap<Model, SubjectZones>();
 
 function refKey(r: Ref): string {
   return `${r.kind}\u0000${r.namespace ?? ''}\u0000${r.name}`;
 }
 
-export function zoneOfSubject(model: Model, subject: Ref): string | undefined {
-  let index = refZones.get(model);
-  if (index === undefined) {
-    index = new Map();
-    for (const c of model.components)
-      for (const r of c.refs) if (!index.has(refKey(r))) index.set(refKey(r), c.zone);
-    refZones.set(model, index);
+function subjectZonesOf(model: Model): SubjectZones {
+  const known = subjectZones.get(model);
+  if (known !== undefined) return known;
+  const byRef = new Map<string, string>();
+  for (const c of model.components)
+    for (const r of c.refs) if (!byRef.has(refKey(r))) byRef.set(refKey(r), c.zone);
+  const nodeZones = new Map<string, string>();
+  const namespaceZones = new Map<string, string>();
+  for (const z of model.zones) {
+    const byName = z.kind === 'node' ? nodeZones : z.kind === 'namespace' ? namespaceZones : undefined;
+    if (byName !== undefined && !byName.has(z.name)) byName.set(z.name, z.id);
   }
-  const direct = index.get(refKey(subject));
+  const index = { byRef, nodeZones, namespaceZones };
+  subjectZones.set(model, index);
+  return index;
+}
+
+export function zoneOfSubject(model: Model, subject: Ref): string | undefined {
+  const { byRef, nodeZones, namespaceZones } = subjectZonesOf(model);
+  const direct = byRef.get(refKey(subject));
   if (direct !== undefined) return direct;
   if (subject.kind === 'Node') {
-    const z = model.zones.find((x) => x.kind === 'node' && x.name === subject.name);
-    if (z !== undefined) return z.id;
+    const z = nodeZones.get(subject.name);
+    if (z !== undefined) return z;
   }
   if (subject.kind === 'Namespace') {
-    const z = model.zones.find((x) => x.kind === 'namespace' && x.name === subject.name);
-    if (z !== undefined) return z.id;
+    const z = namespaceZones.get(subject.name);
+    if (z !== undefined) return z;
   }
-  if (subject.namespace !== undefined) {
-    const z = model.zones.find((x) => x.kind === 'namespace' && x.name === subject.namespace);
-    if (z !== undefined) return z.id;
-  }
+  if (subject.namespace !== undefined) return namespaceZones.get(subject.namespace);
   return undefined;
+}
+
+const zoneRatingIndexes = new WeakMap<Criticality, ReadonlyMap<string, CriticalityRating>>();
+
+/** A zone's rating by id (the first with that id), indexed once per criticality: every finding looks one up. */
+function zoneRating(criticality: Criticality, id: string): CriticalityRating | undefined {
+  let index = zoneRatingIndexes.get(criticality);
+  if (index === undefined) {
+    const byId = new Map<string, CriticalityRating>();
+    for (const z of criticality.zones) if (!byId.has(z.id)) byId.set(z.id, z);
+    index = byId;
+    zoneRatingIndexes.set(criticality, index);
+  }
+  return index.get(id);
 }
 
 /**
@@ -755,7 +787,7 @@ export function zoneOfSubject(model: Model, subject: Ref): string | undefined {
 export function raiseForCriticality(finding: Finding, model: Model, criticality: Criticality): RaisedFinding {
   const zoneId = zoneOfSubject(model, finding.subject);
   if (zoneId === undefined) return finding;
-  const rating = criticality.zones.find((z) => z.id === zoneId);
+  const rating = zoneRating(criticality, zoneId);
   if (rating === undefined) return finding;
   const dim = DIMENSIONS.find((d) => rating[d].level === 'Critical');
   if (dim === undefined) return finding;

@@ -121,6 +121,33 @@ export function closestNames(typed: string, names: readonly string[], limit = 3)
     .map(([name]) => name);
 }
 
+/** Candidates indexed by spelling (exact and case-folded), so resolving a name does not scan every candidate. */
+export interface NameIndex<T> {
+  readonly candidates: readonly NameCandidate<T>[];
+  /** Positions in `candidates` of the candidates with each exact spelling, ascending. */
+  readonly exact: ReadonlyMap<string, readonly number[]>;
+  /** Positions of the candidates with each lower-cased spelling, ascending. */
+  readonly folded: ReadonlyMap<string, readonly number[]>;
+}
+
+/** Index candidates by their spellings (build once, resolve many names against it). */
+export function indexNames<T>(candidates: readonly NameCandidate<T>[]): NameIndex<T> {
+  const exact = new Map<string, number[]>();
+  const folded = new Map<string, number[]>();
+  const add = (m: Map<string, number[]>, key: string, i: number): void => {
+    const list = m.get(key);
+    if (list === undefined) m.set(key, [i]);
+    else if (list[list.length - 1] !== i) list.push(i);
+  };
+  candidates.forEach((c, i) => {
+    for (const n of c.names) {
+      add(exact, n, i);
+      add(folded, n.toLowerCase(), i);
+    }
+  });
+  return { candidates, exact, folded };
+}
+
 /**
  * Resolve a typed name against candidates: exact spellings first, then case-insensitive, then a typed
  * `kind/name` in kubectl's spelling; within the matches, the lowest tier only. A KtmError names the closest
@@ -128,26 +155,27 @@ export function closestNames(typed: string, names: readonly string[], limit = 3)
  */
 export function resolveName<T>(
   typed: string,
-  candidates: readonly NameCandidate<T>[],
+  candidates: readonly NameCandidate<T>[] | NameIndex<T>,
   where: string,
   hint: string,
 ): T[] {
+  const index = 'exact' in candidates ? candidates : indexNames(candidates);
   const input = typed.trim();
   const normalised = normaliseKindName(input);
-  const attempts: ((name: string) => boolean)[] = [
-    (n) => n === input,
-    (n) => n.toLowerCase() === input.toLowerCase(),
-    ...(normalised === undefined ? [] : [(n: string) => n.toLowerCase() === normalised.toLowerCase()]),
+  const attempts: (readonly number[] | undefined)[] = [
+    index.exact.get(input),
+    index.folded.get(input.toLowerCase()),
+    ...(normalised === undefined ? [] : [index.folded.get(normalised.toLowerCase())]),
   ];
-  for (const matches of attempts) {
-    const hits = candidates.filter((c) => c.names.some(matches));
-    if (hits.length === 0) continue;
-    const tier = Math.min(...hits.map((h) => h.tier));
+  for (const positions of attempts) {
+    if (positions === undefined || positions.length === 0) continue;
+    const hits = positions.map((i) => index.candidates[i]!);
+    const tier = hits.reduce((low, h) => Math.min(low, h.tier), Infinity);
     return hits.filter((h) => h.tier === tier).map((h) => h.target);
   }
   const near = closestNames(
     input,
-    candidates.flatMap((c) => c.names),
+    index.candidates.flatMap((c) => c.names),
   );
   throw new KtmError(
     `nothing named '${input}'`,
@@ -229,9 +257,44 @@ export function modelNameCandidates(model: Model): NameCandidate<ModelTarget>[] 
 
 const MODEL_HINT = '`ktm zones` and `ktm dataflow -o json` list the names';
 
+const modelNameIndexes = new WeakMap<Model, NameIndex<ModelTarget>>();
+const modelIdIndexes = new WeakMap<Model, ReadonlyMap<string, readonly ModelTarget[]>>();
+
+/** The model's names indexed once per model: the cascade resolves one target per zone it stops. */
+function modelNameIndex(model: Model): NameIndex<ModelTarget> {
+  let index = modelNameIndexes.get(model);
+  if (index === undefined) {
+    index = indexNames(modelNameCandidates(model));
+    modelNameIndexes.set(model, index);
+  }
+  return index;
+}
+
+/** Zones and components by id (tier 0), in candidate order: zones first, then components. */
+function modelIdIndex(model: Model): ReadonlyMap<string, readonly ModelTarget[]> {
+  let index = modelIdIndexes.get(model);
+  if (index === undefined) {
+    const byId = new Map<string, ModelTarget[]>();
+    const add = (id: string, t: ModelTarget): void => {
+      const list = byId.get(id);
+      if (list === undefined) byId.set(id, [t]);
+      else list.push(t);
+    };
+    for (const zone of model.zones) add(zone.id, { type: 'zone', zone });
+    for (const component of model.components) add(component.id, { type: 'component', component });
+    index = byId;
+    modelIdIndexes.set(model, index);
+  }
+  return index;
+}
+
 /** What a typed name means in the model: zones, components (every instance of a kind), nodes. */
 export function resolveModelName(model: Model, typed: string, where: string): ModelTarget[] {
-  return resolveName(typed, modelNameCandidates(model), where, MODEL_HINT);
+  // An id is the lowest tier, so an exact id match is the whole answer: the analyses (cascades of every zone)
+  // resolve ids only and need not index every spelling of a large model.
+  const byId = modelIdIndex(model).get(typed.trim());
+  if (byId !== undefined) return [...byId];
+  return resolveName(typed, modelNameIndex(model), where, MODEL_HINT);
 }
 
 /** A zone by a typed name (id, name, `Namespace/NAME`, case-insensitive), or a KtmError with the closest zones. */

@@ -40,11 +40,24 @@ function controllerOf(o: KubeObject): { kind: string; name: string } | undefined
   return o.metadata.ownerReferences?.find((r) => r.controller === true) ?? o.metadata.ownerReferences?.[0];
 }
 
+const grouped = new WeakMap<Inventory, readonly WorkloadRecord[]>();
+
 /**
  * Groups every pod under its top-level owner and adds owners without pods (manifests carry templates, not pods).
- * Linear in pods: each pod is resolved through at most two owner lookups in the inventory's index.
+ * Linear in pods: each pod is resolved through at most two owner lookups in the inventory's index. Computed once
+ * per inventory (an inventory never changes) and shared by the model, the analyses and the rules; each caller
+ * gets its own array of the shared records, which no caller changes.
  */
 export function groupWorkloads(inv: Inventory): WorkloadRecord[] {
+  let records = grouped.get(inv);
+  if (records === undefined) {
+    records = computeWorkloads(inv);
+    grouped.set(inv, records);
+  }
+  return [...records];
+}
+
+function computeWorkloads(inv: Inventory): WorkloadRecord[] {
   const byId = new Map<string, WorkloadRecord>();
   const add = (
     owner: WorkloadOwner,

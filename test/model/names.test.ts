@@ -9,6 +9,8 @@ import type { Model } from '../../src/model/types.js';
 import {
   closestNames,
   editDistance,
+  modelNameCandidates,
+  normaliseKindName,
   resolveModelName,
   resolveZone,
   type ModelTarget,
@@ -94,6 +96,41 @@ describe('model names', () => {
       const line = (err as KtmError).line();
       expect(line).toMatch(/^--stop: nothing named 'kubelett' \(did you mean 'kubelet'/);
       expect(line).not.toContain('\n');
+    }
+  });
+
+  it('resolves every spelling, in order, as a scan of every candidate does (the index and the id shortcut change nothing)', () => {
+    const candidates = modelNameCandidates(model);
+    // The resolver's rule written as a scan: exact, then case-insensitive, then kubectl's kind spelling; lowest tier.
+    const scan = (typed: string): ModelTarget[] | undefined => {
+      const input = typed.trim();
+      const kind = normaliseKindName(input)?.toLowerCase();
+      const attempts = [
+        (n: string) => n === input,
+        (n: string) => n.toLowerCase() === input.toLowerCase(),
+        ...(kind === undefined ? [] : [(n: string) => n.toLowerCase() === kind]),
+      ];
+      for (const m of attempts) {
+        const hits = candidates.filter((c) => c.names.some(m));
+        if (hits.length === 0) continue;
+        const tier = Math.min(...hits.map((h) => h.tier));
+        return hits.filter((h) => h.tier === tier).map((h) => h.target);
+      }
+      return undefined;
+    };
+    const spellings = [...new Set(candidates.flatMap((c) => c.names))];
+    const typed = [
+      ...spellings,
+      ...spellings.map((n) => n.toUpperCase()),
+      ...spellings.map((n) => ` ${n} `),
+      'DEPLOY/ci-runner',
+      'po/etcd-cp-1',
+    ];
+    expect(spellings.length).toBeGreaterThan(50);
+    for (const t of typed) {
+      const want = scan(t);
+      if (want === undefined) expect(() => resolveModelName(model, t, 'x')).toThrow(KtmError);
+      else expect(resolveModelName(model, t, 'x'), t).toEqual(want);
     }
   });
 

@@ -111,10 +111,6 @@ export function isCuttable(control: string): boolean {
   return !control.startsWith(NO_CONTROL);
 }
 
-export function vertexKey(v: VertexRef): string {
-  return `${v.kind}\u0000${v.namespace ?? ''}\u0000${v.name}`;
-}
-
 export function vertexLabel(v: VertexRef): string {
   return v.namespace === undefined ? `${v.kind}/${v.name}` : `${v.kind}/${v.namespace}/${v.name}`;
 }
@@ -147,13 +143,26 @@ export class AttackGraph {
   readonly edges: Edge[] = [];
   readonly out: number[][] = [];
   readonly in: number[][] = [];
-  private readonly byKey = new Map<string, number>();
+  /**
+   * Vertex ids by kind, namespace ('' for none) and name: three lookups on strings the inventory already holds
+   * (their hashes cached) instead of one on a key built, flattened and hashed per call.
+   */
+  private readonly byKind = new Map<string, Map<string, Map<string, number>>>();
   /** For high out-degree vertices: `to * 64 + type` → edge id (small integers, so the map stays fast). */
   private readonly wideOut = new Map<number, Map<number, number>>();
 
+  private namesOf(kind: string, namespace: string | undefined): Map<string, number> {
+    let byNs = this.byKind.get(kind);
+    if (byNs === undefined) this.byKind.set(kind, (byNs = new Map<string, Map<string, number>>()));
+    const ns = namespace ?? '';
+    let names = byNs.get(ns);
+    if (names === undefined) byNs.set(ns, (names = new Map<string, number>()));
+    return names;
+  }
+
   vertex(ref: VertexRef, hub = false): number {
-    const key = vertexKey(ref);
-    const found = this.byKey.get(key);
+    const names = this.namesOf(ref.kind, ref.namespace);
+    const found = names.get(ref.name);
     if (found !== undefined) return found;
     const id = this.vertices.length;
     this.vertices.push({
@@ -165,12 +174,15 @@ export class AttackGraph {
     });
     this.out.push([]);
     this.in.push([]);
-    this.byKey.set(key, id);
+    names.set(ref.name, id);
     return id;
   }
 
   find(ref: VertexRef): number | undefined {
-    return this.byKey.get(vertexKey(ref));
+    return this.byKind
+      .get(ref.kind)
+      ?.get(ref.namespace ?? '')
+      ?.get(ref.name);
   }
 
   /** Add an edge; a second edge of the same type between the same vertices adds its evidence to the first. */

@@ -337,9 +337,11 @@ export class GraphContext {
     let p: Placement;
     if (pod.node !== undefined) {
       const node = pod.node;
+      // One evidence object per bound pod, shared by its steps from the node (evidence is never changed).
+      const placed: Evidence = { ref: pod.ref, path: 'spec.nodeName', value: node, source: pod.source };
       p = {
         nodes: [{ vertex: this.v({ kind: 'Node', name: node }), name: node }],
-        evidence: () => ({ ref: pod.ref, path: 'spec.nodeName', value: node, source: pod.source }),
+        evidence: () => placed,
       };
     } else if (this.schedulingNodes.length === 0) {
       const why = 'not bound to a node, and no Node was read: it may run on any node';

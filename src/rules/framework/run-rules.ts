@@ -70,8 +70,11 @@ export interface RunOptions {
 
 interface Collected {
   readonly findings: Map<string, Finding>;
-  /** Per finding id, its evidence so far and the keys of that evidence: merging stays linear in the evidence. */
-  readonly evidence: Map<string, { readonly list: Evidence[]; readonly keys: Set<string> }>;
+  /**
+   * Per finding id, its evidence so far and the keys of that evidence: merging stays linear in the evidence. The
+   * keys are computed on the first merge: most findings are reported once and never need them.
+   */
+  readonly evidence: Map<string, { readonly list: Evidence[]; keys?: Set<string> }>;
   readonly examined: Set<string>;
   error?: string;
 }
@@ -82,15 +85,12 @@ interface Collected {
  * re-serialising everything on each report was quadratic (a Deployment of 100 containers sharing one
  * YAML anchor reported 100 times took 75 s for a 1 MB file).
  */
-function merge(
-  a: Finding,
-  b: Finding,
-  gathered: { readonly list: Evidence[]; readonly keys: Set<string> },
-): Finding {
+function merge(a: Finding, b: Finding, gathered: { readonly list: Evidence[]; keys?: Set<string> }): Finding {
+  const keys = (gathered.keys ??= new Set(gathered.list.map((e) => JSON.stringify(e))));
   for (const e of b.evidence) {
     const key = JSON.stringify(e);
-    if (gathered.keys.has(key)) continue;
-    gathered.keys.add(key);
+    if (keys.has(key)) continue;
+    keys.add(key);
     gathered.list.push(e);
   }
   const status = a.status === 'fail' || b.status === 'fail' ? 'fail' : 'unverifiable';
@@ -163,7 +163,7 @@ export function runRules(inv: Inventory, rules: readonly AnyRule[], options: Run
         const prev = collected.findings.get(f.id);
         if (prev === undefined) {
           const list = [...f.evidence];
-          collected.evidence.set(f.id, { list, keys: new Set(list.map((e) => JSON.stringify(e))) });
+          collected.evidence.set(f.id, { list });
           collected.findings.set(f.id, { ...f, evidence: list });
           return;
         }

@@ -125,11 +125,17 @@ export default defineRule({
       });
     }
     const reported = new Set<string>();
+    const colocationsOf = new Map<string, (typeof pl.colocations)[number][]>();
+    for (const c of pl.colocations) {
+      const list = colocationsOf.get(c.workload);
+      if (list === undefined) colocationsOf.set(c.workload, [c]);
+      else list.push(c);
+    }
     for (const c of pl.colocations) {
       const w = byId.get(c.workload);
       if (w === undefined || reported.has(w.id) || isControlPlanePod(ctx.inventory, w.ref)) continue;
       reported.add(w.id);
-      const others = pl.colocations.filter((x) => x.workload === c.workload);
+      const others = colocationsOf.get(c.workload)!;
       const names = [...new Set(others.flatMap((x) => x.neighbours))].map(
         (id) => byId.get(id)?.ref.name ?? id,
       );
