@@ -103,6 +103,9 @@ class JsonSplitter {
   /** A newline and the indentation of the last item read whole, and the line that closed it (the same and `}`). */
   private opening = '';
   private closing = '';
+  /** Chunks fed so far, and the chunk whose rest holds no closing line for the current indentation. */
+  private chunks = 0;
+  private closingAbsent = -1;
   /** Values completed: top-level documents and List items. */
   values = 0;
   /** The text of a value JSON.parse refused, and its first line, to locate the error. */
@@ -118,6 +121,7 @@ class JsonSplitter {
   /** Scans one chunk of text. */
   feed(chunk: string): void {
     const n = chunk.length;
+    this.chunks++;
     let i = 0;
     while (i < n) {
       const c = chunk.charCodeAt(i);
@@ -179,9 +183,15 @@ class JsonSplitter {
     if (this.opening.length !== i - j || !chunk.startsWith(this.opening, j)) {
       this.opening = chunk.slice(j, i);
       this.closing = `${this.opening}}`;
+      this.closingAbsent = -1;
     }
+    // Compact items (one per line) have no closing line: the rest of the chunk is searched once, not per item.
+    if (this.closingAbsent === this.chunks) return -1;
     const at = chunk.indexOf(this.closing, i);
-    if (at < 0) return -1;
+    if (at < 0) {
+      this.closingAbsent = this.chunks;
+      return -1;
+    }
     const end = at + this.closing.length;
     // Nesting depth is at most the number of opening brackets: only an item with more is scanned for its depth.
     let opens = 0;
