@@ -25,12 +25,6 @@ function sameValue(a: unknown, b: unknown): boolean {
   return a === b && (a !== 0 || 1 / (a as number) === 1 / (b as number));
 }
 
-/** A pooled value about to be shared: frozen, so no holder can change it for the others. */
-function shared(v: object): object {
-  if (!Object.isFrozen(v)) Object.freeze(v);
-  return v;
-}
-
 /**
  * One copy of each repeated value across the objects read. JSON.parse makes a new string for every
  * value and a new object for every object, so 150,000 pods hold 150,000 copies of each namespace,
@@ -45,16 +39,15 @@ function shared(v: object): object {
  * replacing a value with an equal one changes no value. The pool itself is dropped with the reader.
  */
 export class ValuePool {
-  private readonly strings = new Map<string, number>();
-  private readonly stringValues: string[] = [];
+  private readonly strings = new Map<string, string>();
   private readonly values = new Map<number, object>();
   private readonly collisions = new Map<number, object[]>();
   /** The hash of the value the last `share` call returned. */
   private hash = 0;
   /**
    * The value the last `share` call returned holds a string the pool had never seen: no pooled value
-   * can equal it, so it is neither looked up nor pooled (an object's uid, a pod's IP, and what holds
-   * them). A later equal value is pooled, and the ones after it share it.
+   * can equal it, so it is not pooled and what holds it is not looked up (an object's uid, a pod's
+   * IP, and what holds them). A later equal value is pooled, and the ones after it share it.
    */
   private fresh = false;
 
@@ -69,90 +62,101 @@ export class ValuePool {
       if (!Object.hasOwn(o, k) || k === '__proto__') continue;
       const x = o[k];
       if (typeof x === 'string') o[k] = this.string(x);
-      else if (typeof x === 'object' && x !== null) this.children(x, 1, k === 'metadata');
+      else if (typeof x === 'object' && x !== null) {
+        const metadata = k === 'metadata';
+        this.children(x, 1, metadata);
+        this.settle(x, metadata);
+      }
     }
     return object;
   }
 
-  /** The pooled copy of one string; sets `hash` and `fresh`. */
+  /** The pooled copy of one string; sets `fresh` when the pool had not seen it. */
   private string(s: string): string {
-    if (s.length > POOLED_STRING_MAX) {
-      this.hash = mix(s.length, s.charCodeAt(0) | (s.charCodeAt(s.length >> 1) << 16));
-      this.fresh = false;
-      return s;
-    }
+    if (s.length > POOLED_STRING_MAX) return s;
     const known = this.strings.get(s);
-    if (known !== undefined) {
-      this.hash = known;
-      this.fresh = false;
-      return this.stringValues[known]!;
-    }
-    const id = this.stringValues.length;
-    this.strings.set(s, id);
-    this.stringValues.push(s);
-    this.hash = id;
+    if (known !== undefined) return known;
+    this.strings.set(s, s);
     this.fresh = true;
     return s;
   }
 
-  /** The pooled copy of any value; sets `hash` and `fresh`. */
+  /**
+   * The pooled copy of any value; sets `hash`, and `fresh` for an object or array that cannot be
+   * pooled. Strings are only hashed here: a value found in the pool brings its own, and only the
+   * strings of a value that is kept (`settle`) are looked up, so the strings of every pod's copy of
+   * its template are never searched for.
+   */
   private share(x: unknown, depth: number): unknown {
     switch (typeof x) {
       case 'string':
-        return this.string(x);
+        this.hash = stringHash(x);
+        return x;
       case 'number':
         this.hash = numberHash(x);
-        this.fresh = false;
         return x;
       case 'boolean':
         this.hash = x ? 1 : 2;
-        this.fresh = false;
         return x;
       case 'object': {
         if (x === null) {
           this.hash = 3;
-          this.fresh = false;
           return x;
         }
         const h = this.children(x, depth + 1, false);
-        if (this.fresh) return x;
-        this.hash = h;
-        const first = this.values.get(h);
-        if (first === undefined) {
-          this.values.set(h, x);
-          return x;
+        let fresh = this.fresh;
+        if (!fresh) {
+          const first = this.values.get(h);
+          if (first !== undefined && sameChildren(first, x)) return this.found(first, h);
+          for (const other of this.collisions.get(h) ?? [])
+            if (sameChildren(other, x)) return this.found(other, h);
         }
-        if (sameChildren(first, x)) return shared(first);
-        // Another value with the same hash: the rare collisions are kept in a list of their own.
-        const more = this.collisions.get(h);
-        for (const other of more ?? []) if (sameChildren(other, x)) return shared(other);
-        if (more === undefined) this.collisions.set(h, [x]);
-        else more.push(x);
+        fresh = this.settle(x, false) || fresh;
+        if (!fresh) {
+          const first = this.values.get(h);
+          if (first === undefined) this.values.set(h, x);
+          else {
+            // Another value with the same hash: the rare collisions are kept in a list of their own.
+            const more = this.collisions.get(h);
+            if (more === undefined) this.collisions.set(h, [x]);
+            else more.push(x);
+          }
+        }
+        this.hash = h;
+        this.fresh = fresh;
         return x;
       }
       default:
         this.hash = 4;
-        this.fresh = false;
         return x;
     }
   }
 
+  /** A pooled value equal to the one being read: shared, and frozen so that no holder can change it for the others. */
+  private found(v: object, h: number): object {
+    if (!Object.isFrozen(v)) Object.freeze(v);
+    this.hash = h;
+    this.fresh = false;
+    return v;
+  }
+
   /**
-   * Pools the children of an object or array in place and returns its hash; sets `fresh` when it
-   * cannot be pooled itself: a child is fresh, or it is too deep, frozen by someone else, or has a
-   * `__proto__` key. In an object's metadata (`metadata`), the name and uid are left alone.
+   * Pools the objects and arrays an object or array holds, in place, and returns its hash; sets
+   * `fresh` when one of them could not be pooled, or when it is too deep or has a `__proto__` key.
+   * In an object's metadata (`metadata`), the name and uid are left out.
    */
   private children(v: object, depth: number, metadata: boolean): number {
-    let fresh = depth > MAX_DEPTH || Object.isFrozen(v);
-    if (fresh) {
+    if (depth > MAX_DEPTH) {
       this.fresh = true;
       return 0;
     }
+    let fresh = false;
     let h: number;
     if (Array.isArray(v)) {
       h = ARRAY_SEED;
       for (let i = 0; i < v.length; i++) {
         const x: unknown = v[i];
+        this.fresh = false;
         const c = this.share(x, depth);
         if (c !== x) v[i] = c;
         h = mix(h, this.hash);
@@ -164,6 +168,7 @@ export class ValuePool {
       for (const k in o) {
         if (!Object.hasOwn(o, k) || (metadata && (k === 'name' || k === 'uid'))) continue;
         const x = o[k];
+        this.fresh = false;
         const c = this.share(x, depth);
         // A `__proto__` key (hostile input) stays an own property, as JSON.parse made it: assigning would set the prototype.
         if (k === '__proto__') fresh = true;
@@ -176,6 +181,43 @@ export class ValuePool {
     this.fresh = fresh;
     return h;
   }
+
+  /** Replaces the strings an object or array holds with their pooled copies; true when one was new to the pool. */
+  private settle(v: object, metadata: boolean): boolean {
+    this.fresh = false;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
+        if (typeof x === 'string') {
+          const c = this.string(x);
+          if (c !== x) v[i] = c;
+        }
+      }
+    } else {
+      const o = v as Record<string, unknown>;
+      for (const k in o) {
+        if (!Object.hasOwn(o, k) || k === '__proto__' || (metadata && (k === 'name' || k === 'uid')))
+          continue;
+        const x = o[k];
+        if (typeof x === 'string') {
+          const c = this.string(x);
+          if (c !== x) o[k] = c;
+        }
+      }
+    }
+    return this.fresh;
+  }
+}
+
+/**
+ * FNV-1a over the length and the first POOLED_STRING_MAX UTF-16 code units: strings are hashed
+ * without looking them up (two long strings alike at the start only collide, and are compared).
+ */
+function stringHash(s: string): number {
+  let h = Math.imul(0x811c9dc5 ^ s.length, 0x01000193);
+  const n = Math.min(s.length, POOLED_STRING_MAX);
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
 }
 
 /** Two objects (or two arrays) with the same keys in the same order and identical values (children are pooled first). */
