@@ -122,10 +122,14 @@ class JsonSplitter {
   feed(chunk: string): void {
     const n = chunk.length;
     this.chunks++;
+    let lastNewline = -1;
     let i = 0;
     while (i < n) {
       const c = chunk.charCodeAt(i);
-      if (c === NEWLINE) this.line++;
+      if (c === NEWLINE) {
+        this.line++;
+        lastNewline = i;
+      }
       if (this.cut !== 'none') {
         if (this.inString) {
           // A NUL byte after a backslash escapes nothing (it is not JSON): the character after it is
@@ -156,13 +160,14 @@ class JsonSplitter {
       else {
         this.chunkNewline = lastNewline;
         i = this.between(c, chunk, i);
+        // An item read whole (quickItem) moves past its own lines.
+        lastNewline = this.chunkNewline;
       }
     }
     if (this.cut !== 'none' && this.cut !== 'envelope-value') this.pieces.push(chunk.slice(this.cutFrom));
     this.cutFrom = 0;
     if (this.envelopeOpen) this.envelope.push(chunk.slice(this.envelopeFrom));
     this.envelopeFrom = 0;
-    const lastNewline = chunk.lastIndexOf('\n');
     this.column = lastNewline < 0 ? this.column + n : n - lastNewline;
   }
 
@@ -217,6 +222,8 @@ class JsonSplitter {
     }
     const line = this.line;
     for (let k = chunk.indexOf('\n', i); k >= 0 && k < end; k = chunk.indexOf('\n', k + 1)) this.line++;
+    // The item's last line is its closing line.
+    this.chunkNewline = at;
     this.justOpened = false;
     this.afterValue = true;
     this.item(value, line);
