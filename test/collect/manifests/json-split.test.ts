@@ -195,6 +195,15 @@ describe('JSON List items cut out for JSON.parse', () => {
     ]);
   });
 
+  it('places a NUL byte after a pretty-printed item read whole at its exact line and column', async () => {
+    const ns = (name: string): string =>
+      `        {\n            "apiVersion": "v1",\n            "kind": "Namespace",\n            "metadata": {"name": "${name}"}\n        }`;
+    const text = `{\n    "items": [\n${ns('a')},\n  \u0000\n${ns('b')}\n    ],\n    "kind": "List"\n}\n`;
+    const r = await readPaths(['-'], { stdin: Readable.from([text]) });
+    expect(r.items.map((i) => `${i.object.metadata.name}@${i.source.line}`)).toEqual(['a@3', 'b@9']);
+    expect(r.diagnostics.map((d) => d.where)).toEqual(['<stdin>:8:3']);
+  });
+
   it('reads concatenated top-level values, bare values reported as not objects', async () => {
     const text =
       '{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "a"}} 42 "text"\n[{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "b"}}]';
