@@ -5,18 +5,19 @@
 //   npm run bench -- --sizes 1500          some sizes only (CI runs the smallest as a smoke test)
 //   npm run bench -- --data DIR            keep the generated files in DIR and reuse them next time
 //   npm run bench -- reachability ...      the other scripts in bench/ by name (privilege-graph, read-large-list)
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AssessFigures, Figures } from './scale/child.js';
+import type { AssessFigures, Figures, LiveFigures } from './scale/child.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-function child(args: readonly string[]): unknown {
-  const r = spawnSync(process.execPath, [path.join(here, 'scale', 'child.js'), ...args], {
+function child(args: readonly string[], nodeFlags: readonly string[] = []): unknown {
+  const r = spawnSync(process.execPath, [...nodeFlags, path.join(here, 'scale', 'child.js'), ...args], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 1 << 24,
@@ -30,6 +31,27 @@ function child(args: readonly string[]): unknown {
 const s1 = (n: number): string => n.toFixed(1);
 const s2 = (n: number): string => n.toFixed(2);
 
+/**
+ * Live collection of a cluster of `pods` pods from the stand-in API server (another process, so the
+ * collector's peak memory is its own): every type listed 500 objects a page, slimmed and pooled page by page.
+ */
+async function live(pods: number): Promise<LiveFigures> {
+  const server = spawn(process.execPath, [path.join(here, 'scale', 'child.js'), 'serve', String(pods)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  try {
+    const first = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: server.stdout }).once('line', resolve);
+      server.once('exit', (code) => reject(new Error(`bench API server exited (${code})`)));
+    });
+    const { url } = JSON.parse(first) as { url: string };
+    return child(['live', url], ['--expose-gc']) as LiveFigures;
+  } finally {
+    server.stdin.end();
+    server.kill();
+  }
+}
+
 async function scale(sizes: readonly number[], keep: string | undefined): Promise<void> {
   const cpus = os.cpus();
   console.log(
@@ -40,6 +62,7 @@ async function scale(sizes: readonly number[], keep: string | undefined): Promis
         .join(' ')} (other work shares the CPUs: compare CPU seconds)`,
   );
   const rows: string[] = [];
+  const liveRows: string[] = [];
   for (const pods of sizes) {
     const root = keep ?? (await mkdtemp(path.join(os.tmpdir(), 'ktm-bench-')));
     const dir = path.join(root, `pods-${pods}`);
@@ -72,6 +95,14 @@ async function scale(sizes: readonly number[], keep: string | undefined): Promis
         `  total: ${s1(a.wallSeconds)} s wall, ${s1(a.cpuSeconds)} s CPU, peak RSS ${a.peakRssMiB.toFixed(0)} MiB; ` +
           `${s1(a.wallSeconds / base.wallSeconds)}× the bare parse wall (${s1(a.cpuSeconds / base.cpuSeconds)}× its CPU)`,
       );
+      const l = await live(pods);
+      console.log(
+        `  live collection (stand-in API server on 127.0.0.1, 500 objects a page): ${l.objects} objects in ${s1(l.wallSeconds)} s wall, ` +
+          `${s1(l.cpuSeconds)} s CPU, peak RSS ${l.peakRssMiB.toFixed(0)} MiB (the collected inventory holds ${l.retainedHeapMiB.toFixed(0)} MiB of heap)`,
+      );
+      liveRows.push(
+        `| ${pods.toLocaleString('en-US')} | ${s1(l.wallSeconds)} (${s1(l.cpuSeconds)}) | ${l.peakRssMiB.toFixed(0)} | ${l.retainedHeapMiB.toFixed(0)} |`,
+      );
       rows.push(
         `| ${pods.toLocaleString('en-US')} | ${stage(st.read)} | ${stage(st.model)} | ${stage(st.reachability)} | ${stage(st.privilege)} | ` +
           `${stage(st.rules)} | ${stage(st.criticality)} | ${stage(st.render)} | ${s1(a.wallSeconds)} (${s1(a.cpuSeconds)}) | ` +
@@ -88,6 +119,12 @@ async function scale(sizes: readonly number[], keep: string | undefined): Promis
   );
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) console.log(r);
+  console.log(
+    '\nlive collection from the stand-in API server, seconds of wall clock (CPU seconds of the process)\n\n' +
+      '| pods | collect | peak RSS MiB | inventory heap MiB |',
+  );
+  console.log('|---:|---:|---:|---:|');
+  for (const r of liveRows) console.log(r);
 }
 
 function others(names: readonly string[]): number {

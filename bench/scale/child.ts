@@ -2,10 +2,14 @@
 //   child generate DIR PODS   writes the cluster's List files
 //   child parse DIR           the baseline: a bare JSON.parse of every file (each read whole), results kept
 //   child assess DIR          what `ktm assess DIR` does: read, assess (per stage), render the default table
+//   child serve PODS          the stand-in API server for a cluster of that size (prints its URL, runs until stdin closes)
+//   child live URL            what `ktm assess --live` reads: every type, 500 objects a page, from the stand-in server
 // Prints one JSON line with its figures.
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { generateCluster, shapeFor } from './generate.js';
+import { serveCluster } from './api-server.js';
 import { loadInventory } from '../../src/collect/load.js';
 import { assess, type AssessStage, type StageTime } from '../../src/assess.js';
 import { REPORTERS } from '../../src/report/index.js';
@@ -20,6 +24,12 @@ export interface Figures {
 export interface Seconds {
   readonly wall: number;
   readonly cpu: number;
+}
+
+export interface LiveFigures extends Figures {
+  readonly objects: number;
+  /** Heap the collected inventory holds once garbage is collected: what the peak is to be compared with. */
+  readonly retainedHeapMiB: number;
 }
 
 export interface AssessFigures extends Figures {
@@ -54,7 +64,8 @@ async function jsonFiles(dir: string): Promise<string[]> {
 
 async function main(): Promise<void> {
   const [mode, dir, pods] = process.argv.slice(2);
-  if (dir === undefined) throw new Error('usage: child generate|parse|assess DIR [PODS]');
+  if (dir === undefined)
+    throw new Error('usage: child generate|parse|assess DIR [PODS] | serve PODS | live URL');
   const start = performance.now();
   const cpu0 = process.cpuUsage();
   switch (mode) {
@@ -100,6 +111,32 @@ async function main(): Promise<void> {
         reportBytes: text.length,
       };
       console.log(JSON.stringify(figures));
+      return;
+    }
+    case 'serve': {
+      const server = await serveCluster(shapeFor(Number(dir)));
+      console.log(JSON.stringify({ url: server.url }));
+      process.stdin.resume();
+      process.stdin.on('end', () => void server.close());
+      return;
+    }
+    case 'live': {
+      const kubeconfig = path.join(await mkdtemp(path.join(os.tmpdir(), 'ktm-bench-live-')), 'kubeconfig');
+      await writeFile(
+        kubeconfig,
+        `apiVersion: v1\nkind: Config\nclusters:\n- name: bench\n  cluster:\n    server: ${dir}\n    insecure-skip-tls-verify: true\n` +
+          'users:\n- name: bench\n  user:\n    token: bench\ncontexts:\n- name: bench\n  context:\n    cluster: bench\n    user: bench\n' +
+          'current-context: bench\n',
+      );
+      const inv = await loadInventory({ kind: 'live', kubeconfig, timeoutMs: 3_600_000 });
+      const figures = finish(start, cpu0);
+      globalThis.gc?.();
+      const live: LiveFigures = {
+        ...figures,
+        objects: inv.items.length,
+        retainedHeapMiB: process.memoryUsage().heapUsed / 2 ** 20,
+      };
+      console.log(JSON.stringify(live));
       return;
     }
     default:

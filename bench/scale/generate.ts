@@ -680,6 +680,48 @@ async function writeList(
   return bytes;
 }
 
+/** One kind of the generated cluster as the API serves it: its list path, how many objects, object `i`. */
+export interface GeneratedList {
+  readonly path: string;
+  readonly count: number;
+  readonly item: (i: number) => unknown;
+}
+
+/**
+ * The generated cluster's objects by API list path, made on demand (the bench's stand-in API server
+ * pages through them without holding them). The same objects the List files hold.
+ */
+export function clusterLists(shape: ClusterShape): GeneratedList[] {
+  const n = new Names(shape);
+  return [
+    { path: '/api/v1/nodes', count: shape.nodes, item: node },
+    { path: '/api/v1/namespaces', count: shape.namespaces, item: (i) => namespace(n, i) },
+    {
+      path: '/apis/networking.k8s.io/v1/networkpolicies',
+      count: shape.networkPolicies,
+      item: (i) => networkPolicy(n, i),
+    },
+    { path: '/apis/apps/v1/deployments', count: shape.deployments, item: (d) => deployment(n, d) },
+    { path: '/apis/apps/v1/replicasets', count: shape.deployments, item: (d) => replicaSet(n, d) },
+    { path: '/api/v1/services', count: shape.deployments, item: (d) => service(n, d) },
+    { path: '/apis/apps/v1/daemonsets', count: 1, item: calicoNode },
+    { path: '/api/v1/serviceaccounts', count: shape.serviceAccounts, item: (i) => serviceAccount(n, i) },
+    { path: '/apis/rbac.authorization.k8s.io/v1/roles', count: shape.roles, item: (i) => role(n, i) },
+    {
+      path: '/apis/rbac.authorization.k8s.io/v1/rolebindings',
+      count: shape.roleBindings,
+      item: (i) => roleBinding(n, i),
+    },
+    { path: '/apis/rbac.authorization.k8s.io/v1/clusterroles', count: shape.clusterRoles, item: clusterRole },
+    {
+      path: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+      count: shape.clusterRoleBindings,
+      item: (i) => clusterRoleBinding(n, i),
+    },
+    { path: '/api/v1/pods', count: shape.pods, item: (p) => pod(n, p) },
+  ];
+}
+
 export interface Generated {
   readonly files: readonly string[];
   readonly bytes: number;

@@ -33,7 +33,7 @@ const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 /** Adds the input options to a command that reads a cluster. */
 export function addInputOptions(cmd: Command): Command {
-  return cmd
+  cmd
     .option('--demo', 'read the bundled example cluster (a snapshot and its control-plane node files)')
     .option(
       '--live',
@@ -65,31 +65,31 @@ export function addInputOptions(cmd: Command): Command {
     .addOption(
       new Option('--timeout <duration>', 'stop live collection after this long (e.g. 90s, 5m)').default('5m'),
     )
-    .option('-q, --quiet', 'no progress on stderr')
-    .option(
-      `${LIMIT_FLAGS.maxFileBytes} <size>`,
-      `stop when one input file (or stdin) is larger (default ${bytesText(DEFAULT_LIMITS.maxFileBytes)}; e.g. 512Mi, 8Gi)`,
-    )
-    .option(
-      `${LIMIT_FLAGS.maxInputBytes} <size>`,
-      `stop when all inputs together are larger (default ${bytesText(DEFAULT_LIMITS.maxInputBytes)})`,
-    )
-    .option(
-      `${LIMIT_FLAGS.maxDocuments} <n>`,
-      `stop after this many YAML documents and JSON values (default ${DEFAULT_LIMITS.maxDocuments})`,
-    )
-    .option(
-      `${LIMIT_FLAGS.maxObjects} <n>`,
-      `stop after this many Kubernetes objects (default ${DEFAULT_LIMITS.maxObjects})`,
-    )
-    .option(
-      `${LIMIT_FLAGS.maxYamlAliases} <n>`,
-      `skip a YAML document whose aliases expand to more nodes (default ${DEFAULT_LIMITS.maxYamlAliases})`,
-    )
-    .option(
-      '--max-memory <MiB>',
-      "Node's heap size for a large input (ktm restarts itself with it; e.g. 8192 for a 150,000-pod dump on a small heap)",
+    .option('-q, --quiet', 'no progress on stderr');
+  addLimitOptions(cmd, ['maxFileBytes', 'maxInputBytes', 'maxDocuments', 'maxObjects', 'maxYamlAliases']);
+  return cmd.option(
+    '--max-memory <MiB>',
+    "Node's heap size for a large input (ktm restarts itself with it; e.g. 8192 for a 150,000-pod dump on a small heap)",
+  );
+}
+
+/** What each input limit bounds; a live cluster's responses count as inputs (collect-live.ts). */
+const LIMIT_HELP: Readonly<Record<keyof InputLimits, string>> = {
+  maxFileBytes: `stop when one input file, stdin or one API response is larger (default ${bytesText(DEFAULT_LIMITS.maxFileBytes)}; e.g. 512Mi, 8Gi)`,
+  maxInputBytes: `stop when all inputs (or all API responses) together are larger (default ${bytesText(DEFAULT_LIMITS.maxInputBytes)})`,
+  maxDocuments: `stop after this many YAML documents and JSON values (default ${DEFAULT_LIMITS.maxDocuments})`,
+  maxObjects: `stop after this many Kubernetes objects, from files or a live cluster (default ${DEFAULT_LIMITS.maxObjects})`,
+  maxYamlAliases: `skip a YAML document whose aliases expand to more nodes (default ${DEFAULT_LIMITS.maxYamlAliases})`,
+};
+
+/** Adds the input limit flags named (`ktm collect` takes the three a live read honours). */
+export function addLimitOptions(cmd: Command, limits: readonly (keyof InputLimits)[]): Command {
+  for (const key of limits)
+    cmd.option(
+      `${LIMIT_FLAGS[key]} <${key === 'maxFileBytes' || key === 'maxInputBytes' ? 'size' : 'n'}>`,
+      LIMIT_HELP[key],
     );
+  return cmd;
 }
 
 /** The `--max-memory` value in raw arguments (bin/ktm.ts restarts Node with it before commander runs). */
@@ -136,7 +136,7 @@ function parseLimit(value: string, flag: string, sizes: boolean): number {
 }
 
 /** The input limits the flags ask for, each defaulting to DEFAULT_LIMITS. */
-export function inputLimits(flags: InputFlags): InputLimits {
+export function inputLimits(flags: Pick<InputFlags, keyof InputLimits>): InputLimits {
   const pick = (key: keyof InputLimits, sizes: boolean): number => {
     const v = flags[key];
     return v === undefined ? DEFAULT_LIMITS[key] : parseLimit(v, LIMIT_FLAGS[key], sizes);

@@ -1,4 +1,4 @@
-// Bounds on what ktm reads: bytes per file and in all, documents, objects and YAML alias expansion.
+// Bounds on what ktm reads: bytes per file (or API response) and in all, documents, objects and YAML alias expansion.
 //
 // Input can be hostile or broken (/dev/zero piped in, ten million tiny documents, an alias bomb):
 // every limit stops the read with one line naming the limit and the flag that raises it, instead of
@@ -65,6 +65,13 @@ export class InputBudget {
       throw new LimitExceeded('maxFileBytes', this.limits.maxFileBytes, 'bytes in one file', where);
     if (this.inputBytes > this.limits.maxInputBytes)
       throw new LimitExceeded('maxInputBytes', this.limits.maxInputBytes, 'bytes of input', where);
+  }
+
+  /** One API response of a live read: counted as one input of that size. */
+  response(n: number, where: string): void {
+    if (n > this.limits.maxFileBytes)
+      throw new LimitExceeded('maxFileBytes', this.limits.maxFileBytes, 'bytes in one API response', where);
+    this.bytes(n, n, where);
   }
 
   document(where: string): void {

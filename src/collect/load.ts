@@ -32,7 +32,7 @@ export interface LoadOptions {
   readonly nodeFiles?: readonly string[];
   readonly stdin?: NodeJS.ReadableStream;
   readonly onProgress?: (p: Progress) => void;
-  /** Bounds on bytes, documents, objects and YAML aliases read from files and stdin (./limits.ts). */
+  /** Bounds on bytes, documents, objects and YAML aliases read from files and stdin, and on objects and response bytes read from a live cluster (./limits.ts). */
   readonly limits?: InputLimits;
 }
 
@@ -51,6 +51,7 @@ export async function loadInventory(spec: InputSpec, options: LoadOptions = {}):
       result = await collectLive({
         ...spec,
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.limits ? { limits: options.limits } : {}),
       });
       break;
     case 'paths':

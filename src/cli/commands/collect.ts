@@ -4,7 +4,7 @@ import { collectLive } from '../../collect/live/collect-live.js';
 import { writeSnapshot } from '../../collect/snapshot/write-snapshot.js';
 import { diagnosticLine, KtmError } from '../../errors.js';
 import { escapeTerminal } from '../../text/escape.js';
-import { parseDuration } from '../input.js';
+import { addLimitOptions, inputLimits, parseDuration } from '../input.js';
 import { EXIT, type CliIo } from '../io.js';
 import { deprecatedValue } from '../deprecated.js';
 import { plural } from '../../text/plural.js';
@@ -19,12 +19,15 @@ interface CollectFlags {
   configmap?: string[];
   timeout: string;
   quiet?: boolean;
+  maxFileBytes?: string;
+  maxInputBytes?: string;
+  maxObjects?: string;
 }
 
 const collectValues = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 export function register(program: Command, io: CliIo, result: CommandResult): void {
-  program
+  const command = program
     .command('collect')
     .description('read a live cluster (read-only, see deploy/rbac.yaml) and write a snapshot folder')
     .option('--dir <dir>', 'snapshot folder to write (created; a previous snapshot there is replaced)')
@@ -42,8 +45,9 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       new Option('--timeout <duration>', 'stop collecting after this long (e.g. 90s, 5m)').default('5m'),
     )
     .option('-q, --quiet', 'no progress on stderr')
-    .addOption(new Option('-o, --output <dir>', 'deprecated: use --dir').hideHelp())
-    .action(async (flags: CollectFlags) => {
+    .addOption(new Option('-o, --output <dir>', 'deprecated: use --dir').hideHelp());
+  addLimitOptions(command, ['maxFileBytes', 'maxInputBytes', 'maxObjects']).action(
+    async (flags: CollectFlags) => {
       // -o means the output format in every other command (as in kubectl); here it used to name the folder.
       const dir = deprecatedValue(io, flags.output, '-o/--output DIR', '--dir DIR') ?? flags.dir;
       if (dir === undefined)
@@ -59,6 +63,7 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
         timeoutMs: parseDuration(flags.timeout),
         kubeletConfig: flags.kubeletConfig === true,
         configmaps: flags.configmap ?? [],
+        limits: inputLimits(flags),
         ...(showProgress
           ? {
               onProgress: (p) => {
@@ -96,7 +101,8 @@ export function register(program: Command, io: CliIo, result: CommandResult): vo
       if (notServed.length > 0)
         io.stdout(`not served by this cluster: ${escapeTerminal(notServed.join(', '), 1000)}\n`);
       result.code = EXIT.ok;
-    });
+    },
+  );
 }
 
 /** One line per fact and state: 5,000 nodes whose configz is forbidden are one line, not 5,000. */

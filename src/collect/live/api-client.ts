@@ -22,6 +22,8 @@ export interface ApiResponse {
   readonly headers: http.IncomingHttpHeaders;
   /** The body as text: parsed by the caller, so timestamps stay strings (never revived to Dates). */
   readonly body: string;
+  /** Bytes of the body as received (after gzip), counted against the run's input limits. */
+  readonly bytes: number;
 }
 
 /** The deadline passed (collection stops and reports the unfinished work). */
@@ -168,6 +170,7 @@ export class ApiClient {
               status: res.statusCode ?? 0,
               headers: res.headers,
               body: Buffer.concat(chunks).toString('utf8'),
+              bytes: size,
             });
           });
           stream.on('error', reject);

@@ -5,7 +5,9 @@ import { escapeTerminal } from '../../text/escape.js';
 import { ktmVersion } from '../../version.js';
 import type { FactCoverage } from '../coverage.js';
 import type { InventoryItem, ServerVersion } from '../inventory.js';
+import { InputBudget, type InputLimits } from '../limits.js';
 import { RESOURCE_TYPES, type ResourceType } from '../resource-types.js';
+import { ValuePool } from '../value-pool.js';
 import type { Progress, SourceReadResult } from '../source.js';
 import {
   ApiClient,
@@ -38,6 +40,8 @@ export interface LiveOptions {
   readonly pageSize?: number;
   /** Resource types listed at once. */
   readonly concurrency?: number;
+  /** --max-objects, --max-input-bytes and --max-file-bytes (one response); the file-only limits do not apply. */
+  readonly limits?: InputLimits;
 }
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
@@ -96,6 +100,8 @@ export async function collectLive(options: LiveOptions): Promise<SourceReadResul
         objects += n;
         report();
       },
+      budget: new InputBudget(options.limits),
+      pool: new ValuePool(),
     };
     const typeOutcomes = await mapBounded(
       RESOURCE_TYPES,
@@ -181,6 +187,8 @@ export async function collectLive(options: LiveOptions): Promise<SourceReadResul
     throw err;
   } finally {
     clearTimeout(timer);
+    // A limit stops the run while other types are still being listed: their requests end here too.
+    deadline.abort();
     client.close();
   }
 }

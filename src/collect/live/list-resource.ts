@@ -4,9 +4,10 @@ import { z } from 'zod';
 import type { Diagnostic } from '../../errors.js';
 import type { ResourceCoverage } from '../coverage.js';
 import type { InventoryItem, KubeObject, ObjectMeta } from '../inventory.js';
-import { DEFAULT_LIMITS } from '../limits.js';
+import { DEFAULT_LIMITS, type InputBudget } from '../limits.js';
 import { resourceId, type ResourceType } from '../resource-types.js';
 import { sanitizeObject, slimObject } from '../sanitize.js';
+import type { ValuePool } from '../value-pool.js';
 import {
   NetworkError,
   TimedOutError,
@@ -34,6 +35,25 @@ export interface ListContext {
   readonly pageSize: number;
   /** Objects read so far (for progress). */
   readonly onObjects: (n: number) => void;
+  /**
+   * The run's input limits: every response counts against --max-input-bytes (all responses) and
+   * --max-file-bytes (one response), every object kept against --max-objects.
+   */
+  readonly budget: InputBudget;
+  /** Repeated values across the objects kept, held once: each page is slimmed and pooled as it arrives. */
+  readonly pool: ValuePool;
+}
+
+/** What ktm keeps of an object read from the API: sanitised, slimmed, its repeated values pooled, counted. */
+export function keep(object: KubeObject, ctx: ListContext, where: string): KubeObject {
+  ctx.budget.object(where);
+  return ctx.pool.intern(slimObject(sanitizeObject(object)));
+}
+
+/** One response's bytes, counted against the run's limits before its body is parsed. */
+export function counted(res: ApiResponse, ctx: ListContext, where: string): ApiResponse {
+  ctx.budget.response(res.bytes, where);
+  return res;
 }
 
 export interface TypeOutcome {
@@ -103,7 +123,7 @@ async function listVersion(
   const followed = new Set<string>();
   for (;;) {
     const path = `${base}?limit=${ctx.pageSize}${token === undefined ? '' : `&continue=${encodeURIComponent(token)}`}`;
-    const res = await ctx.client.get(path, { accept });
+    const res = counted(await ctx.client.get(path, { accept }), ctx, source.file);
     if (res.status === 404 && token === undefined) {
       // The API server says NotFound with a Status object; an HTML page (a proxy, a load balancer) is
       // not the API server's answer, so the type is a gap in coverage, not a type this cluster lacks.
@@ -144,7 +164,7 @@ async function listVersion(
     for (const entry of raw) {
       const object = toObject(entry, rt, apiVersion);
       if (object === undefined) skipped++;
-      else items.push({ object, source });
+      else items.push({ object: keep(object, ctx, source.file), source });
     }
     if (skipped > 0)
       diagnostics.push({
@@ -174,7 +194,7 @@ async function listVersion(
   };
 }
 
-/** List items lack apiVersion and kind (the API sets them on the list only): ktm sets them, then keeps only what it may keep. */
+/** List items lack apiVersion and kind (the API sets them on the list only): ktm sets them (`keep` then keeps only what it may). */
 function toObject(entry: unknown, rt: ResourceType, apiVersion: string): KubeObject | undefined {
   if (!isRecord(entry) || !isRecord(entry['metadata']) || typeof entry['metadata']['name'] !== 'string')
     return undefined;
@@ -182,16 +202,14 @@ function toObject(entry: unknown, rt: ResourceType, apiVersion: string): KubeObj
   if (rt.metadataOnly === true) {
     // Built field by field: nothing else of the entry (data, stringData, if the server ignored Accept) is ever copied.
     const type = typeof entry['type'] === 'string' ? entry['type'] : inferSecretType(metadata);
-    return slimObject(
-      sanitizeObject({
-        apiVersion,
-        kind: rt.kind,
-        metadata,
-        ...(rt.kind === 'Secret' && type !== undefined ? { type } : {}),
-      }),
-    );
+    return {
+      apiVersion,
+      kind: rt.kind,
+      metadata,
+      ...(rt.kind === 'Secret' && type !== undefined ? { type } : {}),
+    };
   }
-  return slimObject(sanitizeObject({ ...entry, apiVersion, kind: rt.kind, metadata }));
+  return { ...entry, apiVersion, kind: rt.kind, metadata };
 }
 
 /**

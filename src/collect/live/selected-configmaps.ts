@@ -3,9 +3,16 @@ import { KtmError, type Diagnostic } from '../../errors.js';
 import { escapeTerminal } from '../../text/escape.js';
 import type { InventoryItem } from '../inventory.js';
 import { resourceId, WANTED_CONFIGMAPS, type ResourceType } from '../resource-types.js';
-import { sanitizeObject, slimObject } from '../sanitize.js';
 import { NetworkError, TimedOutError, statusMessage } from './api-client.js';
-import { failed, isRecord, parseJson, type ListContext, type TypeOutcome } from './list-resource.js';
+import {
+  counted,
+  failed,
+  isRecord,
+  keep,
+  parseJson,
+  type ListContext,
+  type TypeOutcome,
+} from './list-resource.js';
 
 /** WANTED_CONFIGMAPS plus the --configmap NS/NAME entries, validated and deduplicated. */
 export function wantedConfigMaps(extra: readonly string[]): { namespace: string; name: string }[] {
@@ -38,7 +45,8 @@ export async function readConfigMaps(
   try {
     for (const { namespace, name } of wanted) {
       const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps/${encodeURIComponent(name)}`;
-      const res = await ctx.client.get(path);
+      const source = { file: `${ctx.client.server}${path}` };
+      const res = counted(await ctx.client.get(path), ctx, source.file);
       const id = `${namespace}/${name}`;
       if (res.status === 404) continue; // absent: not every distribution has every one of them
       if (res.status === 403) forbidden.push(`${id}: ${statusMessage(res)}`);
@@ -49,15 +57,17 @@ export async function readConfigMaps(
           failures.push(`${id}: the response is not a ConfigMap`);
           continue;
         }
-        const object = slimObject(
-          sanitizeObject({
+        const object = keep(
+          {
             ...body,
             apiVersion: 'v1',
             kind: 'ConfigMap',
             metadata: body['metadata'] as unknown as InventoryItem['object']['metadata'],
-          }),
+          },
+          ctx,
+          source.file,
         );
-        items.push({ object, source: { file: `${ctx.client.server}${path}` } });
+        items.push({ object, source });
         ctx.onObjects(1);
       }
     }

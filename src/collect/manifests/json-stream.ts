@@ -100,6 +100,12 @@ class JsonSplitter {
   line = 1;
   /** The column after the last character read, for the position of a cut-off input. */
   column = 1;
+  /** A newline and the indentation of the last item read whole, and the line that closed it (the same and `}`). */
+  private opening = '';
+  private closing = '';
+  /** Chunks fed so far, and the chunk whose rest holds no closing line for the current indentation. */
+  private chunks = 0;
+  private closingAbsent = -1;
   /** Values completed: top-level documents and List items. */
   values = 0;
   /** The text of a value JSON.parse refused, and its first line, to locate the error. */
@@ -115,6 +121,7 @@ class JsonSplitter {
   /** Scans one chunk of text. */
   feed(chunk: string): void {
     const n = chunk.length;
+    this.chunks++;
     let lastNewline = -1;
     let i = 0;
     while (i < n) {
@@ -153,6 +160,8 @@ class JsonSplitter {
       else {
         this.chunkNewline = lastNewline;
         i = this.between(c, chunk, i);
+        // An item read whole (quickItem) moves past its own lines.
+        lastNewline = this.chunkNewline;
       }
     }
     if (this.cut !== 'none' && this.cut !== 'envelope-value') this.pieces.push(chunk.slice(this.cutFrom));
@@ -160,6 +169,65 @@ class JsonSplitter {
     if (this.envelopeOpen) this.envelope.push(chunk.slice(this.envelopeFrom));
     this.envelopeFrom = 0;
     this.column = lastNewline < 0 ? this.column + n : n - lastNewline;
+  }
+
+  /**
+   * Pretty-printed JSON (kubectl's, a snapshot's) closes an item on a line of its own, indented as
+   * its opening line: the first such line after the item's first character is where it ends if the
+   * text between parses. A raw newline cannot occur inside a JSON string, so that line is outside
+   * every string; and a text starting with `{` that JSON.parse accepts ends at the brace matching
+   * the first, so an accepted guess is exactly the item the bracket count would have found. Native
+   * searches find the guess, count its lines and bound its depth, and the character-by-character
+   * scan runs only when the guess fails (compact JSON, an item cut by the chunk's end, bad input).
+   * Returns the index after the item, or -1 to scan it instead.
+   */
+  private quickItem(chunk: string, i: number): number {
+    let j = i - 1;
+    while (j >= 0 && (chunk.charCodeAt(j) === 0x20 || chunk.charCodeAt(j) === 0x09)) j--;
+    if (j < 0 || chunk.charCodeAt(j) !== NEWLINE) return -1;
+    if (this.opening.length !== i - j || !chunk.startsWith(this.opening, j)) {
+      this.opening = chunk.slice(j, i);
+      this.closing = `${this.opening}}`;
+      this.closingAbsent = -1;
+    }
+    // Compact items (one per line) have no closing line: the rest of the chunk is searched once, not per item.
+    if (this.closingAbsent === this.chunks) return -1;
+    const at = chunk.indexOf(this.closing, i);
+    if (at < 0) {
+      this.closingAbsent = this.chunks;
+      return -1;
+    }
+    const end = at + this.closing.length;
+    // Nesting depth is at most the number of opening brackets: only an item with more is scanned for its depth.
+    let opens = 0;
+    for (
+      let k = chunk.indexOf('{', i);
+      k >= 0 && k < end && opens <= MAX_DEPTH;
+      k = chunk.indexOf('{', k + 1)
+    )
+      opens++;
+    for (
+      let k = chunk.indexOf('[', i);
+      k >= 0 && k < end && opens <= MAX_DEPTH;
+      k = chunk.indexOf('[', k + 1)
+    )
+      opens++;
+    if (opens > MAX_DEPTH) return -1;
+    let value: unknown;
+    try {
+      value = JSON.parse(chunk.slice(i, end));
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err;
+      return -1;
+    }
+    const line = this.line;
+    for (let k = chunk.indexOf('\n', i); k >= 0 && k < end; k = chunk.indexOf('\n', k + 1)) this.line++;
+    // The item's last line is its closing line.
+    this.chunkNewline = at;
+    this.justOpened = false;
+    this.afterValue = true;
+    this.item(value, line);
+    return end;
   }
 
   /** A non-blank character outside any value: a separator, a bracket of the structure, or a value's start. */
@@ -176,12 +244,17 @@ class JsonSplitter {
     switch (this.place) {
       case 'envelope':
         return this.inEnvelope(c, chunk, i);
-      case 'items':
+      case 'items': {
         if (c === CLOSE_BRACKET && (this.afterValue || this.justOpened)) {
           this.endItems(i);
           return i + 1;
         }
+        if (c === OPEN_BRACE && !this.afterValue) {
+          const end = this.quickItem(chunk, i);
+          if (end >= 0) return end;
+        }
         return this.separatorOrValue(c, i, 'value');
+      }
       case 'top':
         if (c === OPEN_BRACE) {
           this.place = 'envelope';

@@ -4,7 +4,8 @@ import type { Diagnostic } from '../../errors.js';
 import type { Source } from '../../types.js';
 import { objectKey, type InventoryItem, type KubeObject } from '../inventory.js';
 import { InputBudget } from '../limits.js';
-import { sanitizeObject, slimObject, StringPool } from '../sanitize.js';
+import { sanitizeObject, slimObject } from '../sanitize.js';
+import { ValuePool } from '../value-pool.js';
 import { checkHeap } from '../memory-guard.js';
 
 /**
@@ -67,7 +68,7 @@ export class ObjectSink {
   readonly diagnostics: Diagnostic[] = [];
   private readonly seen = new Map<string, Source>();
   private readonly counts = new Map<string, number>();
-  private readonly strings = new StringPool();
+  private readonly pool = new ValuePool();
 
   /** `budget` is shared by every input of a run: documents and objects are counted against its limits. */
   constructor(readonly budget: InputBudget = new InputBudget()) {}
@@ -99,7 +100,7 @@ export class ObjectSink {
       this.problem('error', where(source), `${envelopeProblem(parsed.error, input)}; document skipped`);
       return;
     }
-    const object = this.strings.intern(slimObject(sanitizeObject(parsed.data as KubeObject)));
+    const object = this.pool.intern(slimObject(sanitizeObject(parsed.data as KubeObject)));
     const key = objectKey(object);
     const first = this.seen.get(key);
     if (first !== undefined) {

@@ -20,7 +20,7 @@ import { readYaml } from './yaml-stream.js';
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 /** The name objects read from stdin carry as their source file. */
 export const STDIN_NAME = '<stdin>';
-/** Files up to this size are read in one piece; larger ones are streamed in 64 KiB chunks. */
+/** Files up to this size are read in one piece; larger ones are streamed in 1 MiB chunks. */
 const SMALL_FILE = 1 << 20;
 /** How many files are opened ahead of the one being parsed. */
 const PREFETCH = 32;

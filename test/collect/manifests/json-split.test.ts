@@ -84,6 +84,47 @@ describe('JSON List items cut out for JSON.parse', () => {
     );
   });
 
+  it('reads an item right when a line inside it looks like its closing line (hand-edited indentation)', async () => {
+    const ns = (name: string): string =>
+      `"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "${name}"}`;
+    const text = [
+      '{',
+      '    "items": [',
+      '        {',
+      `            ${ns('a')},`,
+      '            "data": {',
+      '        },',
+      '            "x": 1',
+      '        },',
+      `        {${ns('b')}},`,
+      '        {',
+      `            ${ns('c')}`,
+      '        }',
+      '    ],',
+      '    "kind": "List"',
+      '}',
+    ].join('\n');
+    for (const cuts of [[], [40], [100, 101, 180]]) {
+      const r = await readPaths(['-'], { stdin: chunked(text, cuts) });
+      expect(r.diagnostics).toEqual([]);
+      expect(r.items.map((i) => `${i.object.metadata.name}@${i.source.line}`)).toEqual([
+        'a@3',
+        'b@9',
+        'c@10',
+      ]);
+      expect(r.items[0]!.object['x']).toBe(1);
+    }
+  });
+
+  it('bounds the depth of a pretty-printed item as it does any other', async () => {
+    const text = `{\n    "items": [\n        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "a"}},\n        {\n            "a": ${'['.repeat(3000)}${']'.repeat(3000)}\n        }\n    ]\n}\n`;
+    const r = await readPaths(['-'], { stdin: Readable.from([text]) });
+    expect(r.items.map((i) => i.object.metadata.name)).toEqual(['a']);
+    expect(r.diagnostics.map((d) => d.message)).toEqual([
+      expect.stringContaining('nested deeper than 1000 levels'),
+    ]);
+  });
+
   it('gives items without kind the kind of a typed List written after them, in input order', async () => {
     const text =
       '{"items": [\n{"metadata": {"name": "a"}},\n{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "b"}}\n],\n"kind": "PodList", "apiVersion": "v1"}';
@@ -152,6 +193,15 @@ describe('JSON List items cut out for JSON.parse', () => {
       // Without the List's kind the item that relied on it is not an object.
       '<stdin>:3 not a Kubernetes object: missing apiVersion, kind; document skipped',
     ]);
+  });
+
+  it('places a NUL byte after a pretty-printed item read whole at its exact line and column', async () => {
+    const ns = (name: string): string =>
+      `        {\n            "apiVersion": "v1",\n            "kind": "Namespace",\n            "metadata": {"name": "${name}"}\n        }`;
+    const text = `{\n    "items": [\n${ns('a')},\n  \u0000\n${ns('b')}\n    ],\n    "kind": "List"\n}\n`;
+    const r = await readPaths(['-'], { stdin: Readable.from([text]) });
+    expect(r.items.map((i) => `${i.object.metadata.name}@${i.source.line}`)).toEqual(['a@3', 'b@9']);
+    expect(r.diagnostics.map((d) => d.where)).toEqual(['<stdin>:8:3']);
   });
 
   it('reads concatenated top-level values, bare values reported as not objects', async () => {
