@@ -1470,7 +1470,7 @@ function render(objects: readonly J[]): Map<string, string> {
 
 function notServedReason(group: string, versions: readonly string[]): string {
   if (group === 'policy') return 'policy/v1beta1 is not served (PodSecurityPolicy was removed in 1.25)';
-  return `${group}/${versions.join(', ')} is not served (its CRDs are not installed)`;
+  return `${group}/${versions.join(', ')} ${versions.length > 1 ? 'are' : 'is'} not served (its CRDs are not installed)`;
 }
 
 /**
