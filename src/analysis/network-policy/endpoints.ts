@@ -67,7 +67,31 @@ function stringRecord(v: unknown): Record<string, string> {
 /** Identical port lists are shared, so the engine keys each distinct list once. */
 const interned = new Map<string, ContainerPort[]>();
 
+/**
+ * The inventory shares identical values between objects (pods of one template hold one frozen containers list,
+ * one labels object): what is derived from such a value is derived once. Only frozen values are keys, since
+ * only they cannot change after the first look.
+ */
+const portsByContainers = new WeakMap<object, ContainerPort[]>();
+const labelsByObject = new WeakMap<object, Labels>();
+
+function labelsOf(v: unknown): Labels {
+  if (!isRecord(v) || !Object.isFrozen(v)) return stringRecord(v);
+  let labels = labelsByObject.get(v);
+  if (labels === undefined) labelsByObject.set(v, (labels = stringRecord(v)));
+  return labels;
+}
+
 function portsOf(spec: unknown): ContainerPort[] {
+  const containers = isRecord(spec) ? spec['containers'] : undefined;
+  if (typeof containers !== 'object' || containers === null || !Object.isFrozen(containers))
+    return internedPorts(spec);
+  let ports = portsByContainers.get(containers);
+  if (ports === undefined) portsByContainers.set(containers, (ports = internedPorts(spec)));
+  return ports;
+}
+
+function internedPorts(spec: unknown): ContainerPort[] {
   const ports = readPorts(spec);
   const key = ports.map((p) => `${p.port}/${p.protocol}/${p.name ?? ''}`).join(',');
   const hit = interned.get(key);
@@ -163,29 +187,38 @@ function endpointsOf(inv: Inventory): EndpointSet {
 
   const endpoints: Endpoint[] = [];
   const represented = new Set<string>();
+  // Pods of one ReplicaSet (Job, StatefulSet...) share their owner: its workload and ownership path are
+  // resolved once, not once per pod.
+  const byOwner = new Map<string, WorkloadRef>();
+  const workloadOf = (ns: string, owner: { kind: string; name: string }): WorkloadRef => {
+    const first = `${owner.kind}\u0000${ns}\u0000${owner.name}`;
+    const known = byOwner.get(first);
+    if (known !== undefined) return known;
+    const workload = resolveOwner(ns, owner);
+    byOwner.set(first, workload);
+    // Every workload on the ownership path is represented by this pod.
+    let cur: { kind: string; name: string } | undefined = owner;
+    const seen = new Set<string>();
+    while (cur !== undefined) {
+      const key = `${cur.kind}\u0000${ns}\u0000${cur.name}`;
+      if (seen.has(key)) break;
+      seen.add(key);
+      represented.add(key);
+      const obj = owners.get(key);
+      cur = obj === undefined ? undefined : controllerOwner(obj);
+    }
+    return workload;
+  };
   for (const it of inv.ofKind('Pod')) {
     const o = it.object as unknown as KubeObject;
     const ns = o.metadata.namespace ?? 'default';
     const owner = controllerOwner(o);
     const workload =
-      owner === undefined ? { namespace: ns, name: o.metadata.name, kind: 'Pod' } : resolveOwner(ns, owner);
-    // Every workload on the ownership path is represented by this pod.
-    if (owner !== undefined) {
-      let cur: { kind: string; name: string } | undefined = owner;
-      const seen = new Set<string>();
-      while (cur !== undefined) {
-        const key = `${cur.kind}\u0000${ns}\u0000${cur.name}`;
-        if (seen.has(key)) break;
-        seen.add(key);
-        represented.add(key);
-        const obj = owners.get(key);
-        cur = obj === undefined ? undefined : controllerOwner(obj);
-      }
-    }
+      owner === undefined ? { namespace: ns, name: o.metadata.name, kind: 'Pod' } : workloadOf(ns, owner);
     endpoints.push({
       workload,
       namespace: ns,
-      labels: stringRecord(o.metadata.labels),
+      labels: labelsOf(o.metadata.labels),
       ports: portsOf(o['spec']),
       name: o.metadata.name,
       fromTemplate: false,
