@@ -106,3 +106,46 @@ export function slimObject(o: KubeObject): KubeObject {
   if (metadata === o.metadata && status === o['status']) return o;
   return status === undefined ? { ...o, metadata } : { ...o, metadata, status };
 }
+
+/** Metadata keys the slim record leaves out: bookkeeping and managed fields. */
+const METADATA_LEFT_OUT: ReadonlySet<string> = new Set([...METADATA_DROPPED, 'managedFields']);
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function nonEmptyString(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0;
+}
+
+/**
+ * The slim record of a parsed object in one copy, for the common case: what validating the envelope
+ * (apiVersion, kind and metadata first, then metadata's name and namespace, then the other keys in
+ * their order), `sanitizeObject` and `slimObject` make of it, without the three copies they take.
+ * Undefined when the object needs the general path: an envelope that is not valid (its problem is
+ * named there), a kind the inventory renames, a Secret or CustomResourceDefinition, a
+ * last-applied-configuration annotation, or a `__proto__` key.
+ */
+export function slimRecord(input: Record<string, unknown>): KubeObject | undefined {
+  const { apiVersion, kind } = input;
+  const meta = input['metadata'];
+  if (!nonEmptyString(apiVersion) || !nonEmptyString(kind) || !isRecord(meta)) return undefined;
+  if (!nonEmptyString(meta['name'])) return undefined;
+  if ('namespace' in meta && typeof meta['namespace'] !== 'string') return undefined;
+  if (kind === 'Secret' || kind === 'CustomResourceDefinition' || inventoryKind(apiVersion, kind) !== kind)
+    return undefined;
+  if (Object.hasOwn(input, '__proto__') || Object.hasOwn(meta, '__proto__')) return undefined;
+  const annotations = meta['annotations'];
+  if (isRecord(annotations) && LAST_APPLIED in annotations) return undefined;
+  const metadata: Record<string, unknown> = { name: meta['name'] };
+  if ('namespace' in meta) metadata['namespace'] = meta['namespace'];
+  for (const k in meta)
+    if (k !== 'name' && k !== 'namespace' && !METADATA_LEFT_OUT.has(k) && Object.hasOwn(meta, k))
+      metadata[k] = meta[k];
+  const out: Record<string, unknown> = { apiVersion, kind, metadata };
+  for (const k in input) {
+    if (k === 'apiVersion' || k === 'kind' || k === 'metadata' || !Object.hasOwn(input, k)) continue;
+    out[k] = k === 'status' ? slimStatus(kind, input[k]) : input[k];
+  }
+  return out as unknown as KubeObject;
+}

@@ -4,7 +4,7 @@ import type { Diagnostic } from '../../errors.js';
 import type { Source } from '../../types.js';
 import { objectKey, type InventoryItem, type KubeObject } from '../inventory.js';
 import { InputBudget } from '../limits.js';
-import { sanitizeObject, slimObject } from '../sanitize.js';
+import { sanitizeObject, slimObject, slimRecord } from '../sanitize.js';
 import { ValuePool } from '../value-pool.js';
 import { checkHeap } from '../memory-guard.js';
 
@@ -95,12 +95,9 @@ export class ObjectSink {
       return;
     }
     const input = withListDefaults(value, list);
-    const parsed = envelope.safeParse(input);
-    if (!parsed.success) {
-      this.problem('error', where(source), `${envelopeProblem(parsed.error, input)}; document skipped`);
-      return;
-    }
-    const object = this.pool.intern(slimObject(sanitizeObject(parsed.data as KubeObject)));
+    const slim = slimRecord(input) ?? this.validated(input, source);
+    if (slim === undefined) return;
+    const object = this.pool.intern(slim);
     const key = objectKey(object);
     const first = this.seen.get(key);
     if (first !== undefined) {
@@ -119,6 +116,14 @@ export class ObjectSink {
     // Every few thousand objects: stop with advice before V8 would abort on a full heap.
     if (this.items.length % 4096 === 0)
       checkHeap(where(source), `after reading ${this.items.length.toLocaleString('en-US')} objects`);
+  }
+
+  /** The general path: the envelope validated (a one-line problem when it is not), then sanitised and slimmed. */
+  private validated(input: Record<string, unknown>, source: Source): KubeObject | undefined {
+    const parsed = envelope.safeParse(input);
+    if (parsed.success) return slimObject(sanitizeObject(parsed.data as KubeObject));
+    this.problem('error', where(source), `${envelopeProblem(parsed.error, input)}; document skipped`);
+    return undefined;
   }
 
   /** Problems past MAX_DIAGNOSTICS, by severity: counted, not kept (ten million bad documents must not mean ten million lines). */
