@@ -192,7 +192,18 @@ class JsonSplitter {
     }
     // Compact items (one per line) have no closing line: the rest of the chunk is searched once, not per item.
     if (this.closingAbsent === this.chunks) return -1;
-    const at = chunk.indexOf(this.closing, i);
+    // The closing line is found line by line, counting the item's lines on the way: a search for the
+    // closing text itself (a newline, spaces, a brace) is slow in text that is mostly indentation.
+    const brace = this.closing.length - 1;
+    let lines = 0;
+    let at = -1;
+    for (let k = chunk.indexOf('\n', i); k >= 0; k = chunk.indexOf('\n', k + 1)) {
+      lines++;
+      if (chunk.charCodeAt(k + brace) === CLOSE_BRACE && chunk.startsWith(this.closing, k)) {
+        at = k;
+        break;
+      }
+    }
     if (at < 0) {
       this.closingAbsent = this.chunks;
       return -1;
@@ -221,7 +232,7 @@ class JsonSplitter {
       return -1;
     }
     const line = this.line;
-    for (let k = chunk.indexOf('\n', i); k >= 0 && k < end; k = chunk.indexOf('\n', k + 1)) this.line++;
+    this.line += lines;
     // The item's last line is its closing line.
     this.chunkNewline = at;
     this.justOpened = false;
