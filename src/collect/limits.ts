@@ -74,14 +74,16 @@ export class InputBudget {
     this.bytes(n, n, where);
   }
 
-  document(where: string): void {
+  /** `where` may be a function: the location is then built only when the limit is passed. */
+  document(where: string | (() => string)): void {
     if (++this.documents > this.limits.maxDocuments)
-      throw new LimitExceeded('maxDocuments', this.limits.maxDocuments, 'documents', where);
+      throw new LimitExceeded('maxDocuments', this.limits.maxDocuments, 'documents', located(where));
   }
 
-  object(where: string): void {
+  /** Called once per object kept: pass `where` as a function so no location is built per object. */
+  object(where: string | (() => string)): void {
     if (++this.objects > this.limits.maxObjects)
-      throw new LimitExceeded('maxObjects', this.limits.maxObjects, 'objects', where);
+      throw new LimitExceeded('maxObjects', this.limits.maxObjects, 'objects', located(where));
   }
 
   /** Wraps an input's byte chunks so every chunk is counted before it is parsed. */
@@ -93,4 +95,8 @@ export class InputBudget {
       yield chunk;
     }
   }
+}
+
+function located(where: string | (() => string)): string {
+  return typeof where === 'string' ? where : where();
 }

@@ -75,7 +75,7 @@ export class ObjectSink {
 
   /** One YAML document or top-level JSON value begins at `source` (counted against --max-documents). */
   document(source: Source): void {
-    this.budget.document(where(source));
+    this.budget.document(() => where(source));
   }
 
   /**
@@ -109,7 +109,7 @@ export class ObjectSink {
       );
       return;
     }
-    this.budget.object(where(source));
+    this.budget.object(() => where(source));
     this.seen.set(key, source);
     this.counts.set(object.kind, (this.counts.get(object.kind) ?? 0) + 1);
     this.items.push({ object, source });
