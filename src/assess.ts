@@ -312,7 +312,7 @@ export function assess(
 }
 
 function attackGraphJson(pg: PrivilegeGraph, paths: PathResult): AttackGraphJson {
-  const edgesIncluded = pg.graph.edges.length <= ATTACK_GRAPH_EDGE_LIMIT ? 'all' : 'paths';
+  const edgesIncluded = pg.graph.edgeCount <= ATTACK_GRAPH_EDGE_LIMIT ? 'all' : 'paths';
   const json = pathsToJson(pg, paths, edgesIncluded) as {
     attackGraph: {
       vertices: number;
@@ -326,7 +326,7 @@ function attackGraphJson(pg: PrivilegeGraph, paths: PathResult): AttackGraphJson
   };
   return {
     vertices: json.attackGraph.vertices,
-    totalEdges: pg.graph.edges.length,
+    totalEdges: pg.graph.edgeCount,
     edgesIncluded,
     edges: json.attackGraph.edges,
     entryPoints: json.attackGraph.entryPoints,

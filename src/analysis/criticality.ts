@@ -168,7 +168,7 @@ function chainText(pg: PrivilegeGraph, start: number, next: Int32Array): string 
   const parts: string[] = [vertexLabel(g.vertices[start]!)];
   let v = start;
   for (let guard = 0; guard < 64 && next[v] !== -1; guard++) {
-    const e = g.edges[next[v]!]!;
+    const e = g.edgeAt(next[v]!);
     v = e.to;
     if (e.type !== EXPAND) parts.push(`—${e.type}→ ${vertexLabel(g.vertices[v]!)}`);
   }
@@ -180,7 +180,7 @@ function chainEvidence(pg: PrivilegeGraph, start: number, next: Int32Array): Evi
   const out: Evidence[] = [];
   let v = start;
   for (let guard = 0; guard < 64 && next[v] !== -1 && out.length < 6; guard++) {
-    const e = g.edges[next[v]!]!;
+    const e = g.edgeAt(next[v]!);
     v = e.to;
     if (e.type !== EXPAND && e.evidence[0] !== undefined) out.push(e.evidence[0]);
   }
@@ -314,7 +314,7 @@ export function rateCriticality(input: CriticalityInput): Criticality {
   if (adminReach !== undefined) {
     for (const [ns, ids] of saVertices) {
       for (const id of ids) {
-        const e = adminReach.next[id]! >= 0 ? g.edges[adminReach.next[id]!] : undefined;
+        const e = adminReach.next[id]! >= 0 ? g.edgeAt(adminReach.next[id]!) : undefined;
         if (adminReach.dist[id] === 1 && e?.type === 'PERMISSION_DISCOVER')
           (adminIdentities.get(ns) ?? adminIdentities.set(ns, []).get(ns)!).push({
             name: g.vertices[id]!.name,

@@ -113,15 +113,12 @@ function escapeCapableWorkloads(
   const out = new Set<string>();
   if (graph === undefined) return out;
   const g = graph.graph;
-  for (const e of g.edges) {
-    if (!(
-      e.type.startsWith('CE_') ||
-      e.type.startsWith('EXPLOIT_HOST') ||
-      e.type === 'EXPLOIT_CONTAINERD_SOCK'
-    ))
+  for (let id = 0; id < g.edgeCount; id++) {
+    const type = g.edgeType(id);
+    if (!(type.startsWith('CE_') || type.startsWith('EXPLOIT_HOST') || type === 'EXPLOIT_CONTAINERD_SOCK'))
       continue;
-    const from = g.vertices[e.from]!;
-    if (g.vertices[e.to]!.kind !== 'Node' || (from.kind !== 'Pod' && from.kind !== 'Container')) continue;
+    const from = g.vertices[g.edgeFrom(id)]!;
+    if (g.vertices[g.edgeTo(id)]!.kind !== 'Node' || (from.kind !== 'Pod' && from.kind !== 'Container')) continue;
     const podName = from.kind === 'Container' ? from.name.split('/')[0]! : from.name;
     const w = podToWorkload.get(`${from.namespace ?? ''}/${podName}`);
     if (w !== undefined) out.add(w);

@@ -137,12 +137,29 @@ const TYPE_INDEX = new Map<EdgeType, number>(EDGE_TYPES.map((t, i) => [t, i]));
 /** Above this out-degree a vertex keeps a map of its edges; below it, a scan is faster than hashing. */
 const SCAN_LIMIT = 16;
 
-/** Vertices and edges with out- and in-adjacency, built once and then searched. */
+/** An Int32Array that doubles when full (typed arrays cannot grow in place). */
+function grown(a: Int32Array<ArrayBuffer>, need: number, fill: number): Int32Array<ArrayBuffer> {
+  if (need <= a.length) return a;
+  const b = new Int32Array(Math.max(need, a.length * 2));
+  b.set(a);
+  if (fill !== 0) b.fill(fill, a.length);
+  return b;
+}
+
+/**
+ * Vertices and edges with out- and in-adjacency, built once and then searched.
+ *
+ * Edges are stored as columns (struct of arrays) rather than one object each: at 150,000 pods the graph holds
+ * about 1.3 million edges, and an object, an adjacency slot in two growable arrays per vertex and a copied
+ * control string per edge cost more than the rest of the analysis. Type, ends and next-edge links are typed
+ * arrays; control and assumption strings are interned ids; the evidence lists are references to arrays the
+ * builder shares between edges (a pod's placement evidence, for one). Adjacency is an intrusive linked list
+ * per vertex (head, tail and next-edge arrays), kept in insertion order so searches visit edges as before.
+ * `edgeAt(id)` gives one edge as an `Edge` object; `edges`, `out` and `in` build the whole lists on each call
+ * (kept for library users; the analyses use the accessors).
+ */
 export class AttackGraph {
   readonly vertices: Vertex[] = [];
-  readonly edges: Edge[] = [];
-  readonly out: number[][] = [];
-  readonly in: number[][] = [];
   /**
    * Vertex ids by kind, namespace ('' for none) and name: three lookups on strings the inventory already holds
    * (their hashes cached) instead of one on a key built, flattened and hashed per call.
@@ -150,6 +167,26 @@ export class AttackGraph {
   private readonly byKind = new Map<string, Map<string, Map<string, number>>>();
   /** For high out-degree vertices: `to * 64 + type` → edge id (small integers, so the map stays fast). */
   private readonly wideOut = new Map<number, Map<number, number>>();
+
+  private count = 0;
+  private types = new Uint8Array(1024);
+  private froms = new Int32Array(1024);
+  private tos = new Int32Array(1024);
+  private controls = new Int32Array(1024);
+  /** Interned assumption id, -1 for none. */
+  private assumptions = new Int32Array(1024);
+  private nextOuts = new Int32Array(1024);
+  private nextIns = new Int32Array(1024);
+  private readonly evidences: (readonly Evidence[])[] = [];
+  /** Per vertex: first and last out- and in-edge (-1 for none) and out-degree. */
+  private headOut = new Int32Array(1024).fill(-1);
+  private tailOut = new Int32Array(1024).fill(-1);
+  private headIn = new Int32Array(1024).fill(-1);
+  private tailIn = new Int32Array(1024).fill(-1);
+  private outDegrees = new Int32Array(1024);
+  /** Controls and assumptions: a few hundred distinct strings across a million edges. */
+  private readonly strings: string[] = [];
+  private readonly stringIds = new Map<string, number>();
 
   private namesOf(kind: string, namespace: string | undefined): Map<string, number> {
     let byNs = this.byKind.get(kind);
@@ -172,8 +209,14 @@ export class AttackGraph {
       name: ref.name,
       hub,
     });
-    this.out.push([]);
-    this.in.push([]);
+    const need = id + 1;
+    if (need > this.headOut.length) {
+      this.headOut = grown(this.headOut, need, -1);
+      this.tailOut = grown(this.tailOut, need, -1);
+      this.headIn = grown(this.headIn, need, -1);
+      this.tailIn = grown(this.tailIn, need, -1);
+      this.outDegrees = grown(this.outDegrees, need, 0);
+    }
     names.set(ref.name, id);
     return id;
   }
@@ -183,6 +226,16 @@ export class AttackGraph {
       .get(ref.kind)
       ?.get(ref.namespace ?? '')
       ?.get(ref.name);
+  }
+
+  private intern(s: string): number {
+    let id = this.stringIds.get(s);
+    if (id === undefined) {
+      id = this.strings.length;
+      this.strings.push(s);
+      this.stringIds.set(s, id);
+    }
+    return id;
   }
 
   /** Add an edge; a second edge of the same type between the same vertices adds its evidence to the first. */
@@ -197,33 +250,46 @@ export class AttackGraph {
     if (from === to) return -1;
     const found = this.findEdge(type, from, to);
     if (found !== undefined) {
-      const e = this.edges[found]!;
-      if (e.evidence.length < MAX_EVIDENCE)
-        this.edges[found] = { ...e, evidence: dedupeEvidence([...e.evidence, ...evidence]) };
+      const ev = this.evidences[found]!;
+      if (ev.length < MAX_EVIDENCE) this.evidences[found] = dedupeEvidence([...ev, ...evidence]);
       return found;
     }
-    const id = this.edges.length;
-    this.edges.push({
-      id,
-      type,
-      from,
-      to,
-      evidence: dedupeEvidence(evidence),
-      control,
-      ...(assumption !== undefined ? { assumption } : {}),
-    });
-    const out = this.out[from]!;
-    out.push(id);
-    this.in[to]!.push(id);
-    const tkey = to * 64 + TYPE_INDEX.get(type)!;
+    const id = this.count++;
+    if (id >= this.froms.length) {
+      const n = this.froms.length * 2;
+      const types = new Uint8Array(n);
+      types.set(this.types);
+      this.types = types;
+      this.froms = grown(this.froms, n, 0);
+      this.tos = grown(this.tos, n, 0);
+      this.controls = grown(this.controls, n, 0);
+      this.assumptions = grown(this.assumptions, n, 0);
+      this.nextOuts = grown(this.nextOuts, n, 0);
+      this.nextIns = grown(this.nextIns, n, 0);
+    }
+    const t = TYPE_INDEX.get(type)!;
+    this.types[id] = t;
+    this.froms[id] = from;
+    this.tos[id] = to;
+    this.controls[id] = this.intern(control);
+    this.assumptions[id] = assumption === undefined ? -1 : this.intern(assumption);
+    this.evidences.push(dedupeEvidence(evidence));
+    this.nextOuts[id] = -1;
+    this.nextIns[id] = -1;
+    if (this.tailOut[from] === -1) this.headOut[from] = id;
+    else this.nextOuts[this.tailOut[from]!] = id;
+    this.tailOut[from] = id;
+    if (this.tailIn[to] === -1) this.headIn[to] = id;
+    else this.nextIns[this.tailIn[to]!] = id;
+    this.tailIn[to] = id;
+    const degree = ++this.outDegrees[from]!;
+    const tkey = to * 64 + t;
     const wide = this.wideOut.get(from);
     if (wide !== undefined) wide.set(tkey, id);
-    else if (out.length > SCAN_LIMIT) {
+    else if (degree > SCAN_LIMIT) {
       const m = new Map<number, number>();
-      for (const eid of out) {
-        const e = this.edges[eid]!;
-        m.set(e.to * 64 + TYPE_INDEX.get(e.type)!, eid);
-      }
+      for (let e = this.headOut[from]!; e !== -1; e = this.nextOuts[e]!)
+        m.set(this.tos[e]! * 64 + this.types[e]!, e);
       this.wideOut.set(from, m);
     }
     return id;
@@ -234,12 +300,108 @@ export class AttackGraph {
   }
 
   private findEdge(type: EdgeType, from: number, to: number): number | undefined {
+    const t = TYPE_INDEX.get(type)!;
     const wide = this.wideOut.get(from);
-    if (wide !== undefined) return wide.get(to * 64 + TYPE_INDEX.get(type)!);
-    for (const eid of this.out[from]!) {
-      const e = this.edges[eid]!;
-      if (e.to === to && e.type === type) return eid;
-    }
+    if (wide !== undefined) return wide.get(to * 64 + t);
+    for (let e = this.headOut[from]!; e !== -1; e = this.nextOuts[e]!)
+      if (this.tos[e] === to && this.types[e] === t) return e;
     return undefined;
+  }
+
+  /** Number of edges; ids run from 0 to edgeCount - 1. */
+  get edgeCount(): number {
+    return this.count;
+  }
+
+  edgeType(id: number): EdgeType {
+    return EDGE_TYPES[this.types[id]!]!;
+  }
+
+  edgeFrom(id: number): number {
+    return this.froms[id]!;
+  }
+
+  edgeTo(id: number): number {
+    return this.tos[id]!;
+  }
+
+  edgeEvidence(id: number): readonly Evidence[] {
+    return this.evidences[id]!;
+  }
+
+  edgeControl(id: number): string {
+    return this.strings[this.controls[id]!]!;
+  }
+
+  edgeAssumption(id: number): string | undefined {
+    const a = this.assumptions[id]!;
+    return a === -1 ? undefined : this.strings[a];
+  }
+
+  /** One edge as an object (built on each call). */
+  edgeAt(id: number): Edge {
+    const assumption = this.edgeAssumption(id);
+    return {
+      id,
+      type: this.edgeType(id),
+      from: this.froms[id]!,
+      to: this.tos[id]!,
+      evidence: this.evidences[id]!,
+      control: this.edgeControl(id),
+      ...(assumption !== undefined ? { assumption } : {}),
+    };
+  }
+
+  /** First out-edge of a vertex, -1 for none; then `nextOut(edge)` until -1 (insertion order). */
+  firstOut(v: number): number {
+    return this.headOut[v]!;
+  }
+
+  nextOut(edge: number): number {
+    return this.nextOuts[edge]!;
+  }
+
+  /** First in-edge of a vertex, -1 for none; then `nextIn(edge)` until -1 (insertion order). */
+  firstIn(v: number): number {
+    return this.headIn[v]!;
+  }
+
+  nextIn(edge: number): number {
+    return this.nextIns[edge]!;
+  }
+
+  outDegree(v: number): number {
+    return this.outDegrees[v]!;
+  }
+
+  /** Out-edge ids of one vertex. */
+  outEdges(v: number): number[] {
+    const ids: number[] = [];
+    for (let e = this.headOut[v]!; e !== -1; e = this.nextOuts[e]!) ids.push(e);
+    return ids;
+  }
+
+  /** In-edge ids of one vertex. */
+  inEdges(v: number): number[] {
+    const ids: number[] = [];
+    for (let e = this.headIn[v]!; e !== -1; e = this.nextIns[e]!) ids.push(e);
+    return ids;
+  }
+
+  /** Every edge as an object, built on each call: for small graphs and library users; analyses use edgeAt. */
+  get edges(): readonly Edge[] {
+    const out: Edge[] = [];
+    for (let id = 0; id < this.count; id++) out.push(this.edgeAt(id));
+    return out;
+  }
+
+  /** Out-edge ids per vertex, built on each call (see outEdges). */
+  get out(): readonly (readonly number[])[] {
+    return this.vertices.map((v) => this.outEdges(v.id));
+  }
+
+  /** In-edge ids per vertex, built on each call (see inEdges). */
+  get in(): readonly (readonly number[])[] {
+    return this.vertices.map((v) => this.inEdges(v.id));
   }
 }

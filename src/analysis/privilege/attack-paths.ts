@@ -72,10 +72,9 @@ export function distancesTo(
     for (let i = 0; i < frontier.length; i++) {
       const v = frontier[i]!;
       if (dist[v] !== level) continue;
-      for (const eid of g.in[v]!) {
-        const e = g.edges[eid]!;
-        const u = e.from;
-        const w = e.type === EXPAND ? 0 : 1;
+      for (let eid = g.firstIn(v); eid !== -1; eid = g.nextIn(eid)) {
+        const u = g.edgeFrom(eid);
+        const w = g.edgeType(eid) === EXPAND ? 0 : 1;
         const d = level + w;
         if (dist[u] !== -1 && dist[u]! <= d) continue;
         dist[u] = d;
@@ -94,7 +93,7 @@ function edgesOf(pg: PrivilegeGraph, start: number, next: Int32Array): number[] 
   let v = start;
   for (let guard = 0; guard < 10_000 && next[v] !== -1; guard++) {
     ids.push(next[v]!);
-    v = pg.graph.edges[next[v]!]!.to;
+    v = pg.graph.edgeTo(next[v]!);
   }
   return ids;
 }
@@ -129,7 +128,7 @@ function walk(pg: PrivilegeGraph, start: number, next: Int32Array): PathStep[] {
   for (let guard = 0; guard < 10_000; guard++) {
     const eid = next[v]!;
     if (eid === -1) break;
-    const e = g.edges[eid]!;
+    const e = g.edgeAt(eid);
     if (e.type === EXPAND) {
       if (pending !== undefined) {
         pending.via.push(refOfVertex(pg, v));
@@ -191,7 +190,7 @@ export function findAttackPaths(pg: PrivilegeGraph, q: PathQuery = {}): PathResu
       )
         continue;
       const edgeIds = edgesOf(pg, entry.vertex, next);
-      const end = edgeIds.length === 0 ? entry.vertex : g.edges[edgeIds[edgeIds.length - 1]!]!.to;
+      const end = edgeIds.length === 0 ? entry.vertex : g.edgeTo(edgeIds[edgeIds.length - 1]!);
       found.push({
         entry: refOfVertex(pg, entry.vertex),
         entryKind: entry.kind,

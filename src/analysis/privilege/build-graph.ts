@@ -226,7 +226,7 @@ export function buildPrivilegeGraph(inventory: Inventory, options: BuildOptions 
   // Entry points.
   const entries: EntryPoint[] = [];
   const internet = g.find({ kind: 'Zone', name: 'Internet' });
-  if (internet !== undefined && g.out[internet]!.length > 0)
+  if (internet !== undefined && g.outDegree(internet) > 0)
     entries.push({ vertex: internet, kind: 'internet' });
   const owners = new Set<string>();
   for (const pod of ctx.pods) {
@@ -337,7 +337,8 @@ function expandDeferredHubs(ctx: GraphContext): void {
           'POD_EXEC',
           k,
           g.vertex({ kind: 'Pod', namespace: p.namespace, name: p.name }),
-          [{ ref: p.ref, path: 'spec.nodeName', value: node, source: p.source }],
+          // p is bound to node: its placement evidence is its spec.nodeName, shared with its node's other steps.
+          ctx.placementOf(p).evidenceLists[0]!,
           'restrict nodes/proxy; the kubelet API runs commands in any pod of its node without admission or audit',
         );
     }

@@ -47,6 +47,8 @@ export interface PodInfo {
 export interface Placement {
   readonly nodes: readonly { readonly vertex: number; readonly name?: string }[];
   readonly evidence: (node: string | undefined) => Evidence;
+  /** `[evidence(node)]` for each of `nodes`, built once: every step from those nodes shares the list. */
+  readonly evidenceLists: readonly (readonly [Evidence])[];
   readonly assumption?: (node: string | undefined) => string;
 }
 
@@ -161,6 +163,9 @@ export class GraphContext {
   tokenVolumesOf(p: PodInfo): readonly { readonly name: string }[] {
     return this.tokenVols.get(p) ?? [];
   }
+
+  /** One `spec.serviceAccountName` evidence per pod, shared by its token steps. */
+  readonly serviceAccountEvidence = new Map<PodInfo, Evidence>();
 
   private reach: Reachability | undefined;
   private workloadOfPod: Map<string, WorkloadRef> | undefined;
@@ -342,26 +347,31 @@ export class GraphContext {
       p = {
         nodes: [{ vertex: this.v({ kind: 'Node', name: node }), name: node }],
         evidence: () => placed,
+        evidenceLists: [[placed]],
       };
     } else if (this.schedulingNodes.length === 0) {
       const why = 'not bound to a node, and no Node was read: it may run on any node';
+      const evidence = (): Evidence => ({ ref: pod.ref, value: why, source: pod.source });
       p = {
         nodes: [{ vertex: this.anyNodeHub() }],
-        evidence: () => ({ ref: pod.ref, value: why, source: pod.source }),
+        evidence,
+        evidenceLists: [[evidence()]],
         assumption: () => why,
       };
     } else {
       const owner = pod.template?.owner ?? 'Pod';
       const names = schedulableNodes(pod.spec, owner, this.schedulingNodes);
       const prefix = pod.template === undefined ? 'spec' : `${pod.template.path}.spec`;
+      const evidence = (node: string | undefined): Evidence => ({
+        ref: pod.ref,
+        path: `${prefix}.nodeSelector, affinity, tolerations`,
+        value: `not bound to a node; the scheduler may place it on ${node ?? 'a node'}`,
+        source: pod.source,
+      });
       p = {
         nodes: names.map((name) => ({ vertex: this.v({ kind: 'Node', name }), name })),
-        evidence: (node) => ({
-          ref: pod.ref,
-          path: `${prefix}.nodeSelector, affinity, tolerations`,
-          value: `not bound to a node; the scheduler may place it on ${node ?? 'a node'}`,
-          source: pod.source,
-        }),
+        evidence,
+        evidenceLists: names.map((name) => [evidence(name)] as const),
         assumption: (node) => `the scheduler places it on ${node ?? 'this node'}`,
       };
     }

@@ -64,7 +64,8 @@ export function renderPathsTable(pg: PrivilegeGraph, r: PathResult): string {
     lines.push('Limits of this analysis:');
     for (const l of pg.limits) lines.push(`  - ${t(l)}`);
   }
-  const edgeCount = pg.graph.edges.filter((e) => e.type !== 'EXPAND').length;
+  let edgeCount = 0;
+  for (let id = 0; id < pg.graph.edgeCount; id++) if (pg.graph.edgeType(id) !== 'EXPAND') edgeCount++;
   lines.push('');
   lines.push(
     `Graph: ${plural(pg.graph.vertices.length, 'vertex', 'vertices')}, ${plural(edgeCount, 'attack edge')}, ${plural(pg.entries.length, 'entry point')}.`,
@@ -72,20 +73,27 @@ export function renderPathsTable(pg: PrivilegeGraph, r: PathResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** One edge as the JSON documents show it. */
+function edgeJson(pg: PrivilegeGraph, id: number): unknown {
+  const g = pg.graph;
+  const assumption = g.edgeAssumption(id);
+  return {
+    type: g.edgeType(id),
+    from: refOfVertex(pg, g.edgeFrom(id)),
+    to: refOfVertex(pg, g.edgeTo(id)),
+    evidence: g.edgeEvidence(id),
+    control: g.edgeControl(id),
+    ...(assumption !== undefined ? { assumption } : {}),
+  };
+}
+
 /** JSON: the attack graph's edges (hub membership edges included, type EXPAND) and the paths. */
 export function pathsToJson(pg: PrivilegeGraph, r: PathResult, edges: 'all' | 'paths' = 'all'): unknown {
   const onPaths = new Set<number>();
   if (edges === 'paths') for (const p of r.paths) for (const id of p.edgeIds) onPaths.add(id);
-  const list = pg.graph.edges
-    .filter((e) => edges === 'all' || onPaths.has(e.id))
-    .map((e) => ({
-      type: e.type,
-      from: refOfVertex(pg, e.from),
-      to: refOfVertex(pg, e.to),
-      evidence: e.evidence,
-      control: e.control,
-      ...(e.assumption !== undefined ? { assumption: e.assumption } : {}),
-    }));
+  const list: unknown[] = [];
+  for (let id = 0; id < pg.graph.edgeCount; id++)
+    if (edges === 'all' || onPaths.has(id)) list.push(edgeJson(pg, id));
   return {
     schemaVersion: 1,
     attackGraph: {
@@ -121,18 +129,9 @@ export function* renderPathsJsonChunks(
   yield `{\n  "schemaVersion": 1,\n  "attackGraph": {\n    "vertices": ${pg.graph.vertices.length},\n    "edges": [`;
   let first = true;
   let batch: string[] = [];
-  for (const e of pg.graph.edges) {
-    if (edges === 'paths' && !onPaths.has(e.id)) continue;
-    batch.push(
-      `${first ? '' : ','}\n      ${JSON.stringify({
-        type: e.type,
-        from: refOfVertex(pg, e.from),
-        to: refOfVertex(pg, e.to),
-        evidence: e.evidence,
-        control: e.control,
-        ...(e.assumption !== undefined ? { assumption: e.assumption } : {}),
-      })}`,
-    );
+  for (let id = 0; id < pg.graph.edgeCount; id++) {
+    if (edges === 'paths' && !onPaths.has(id)) continue;
+    batch.push(`${first ? '' : ','}\n      ${JSON.stringify(edgeJson(pg, id))}`);
     first = false;
     if (batch.length >= 1000) {
       yield batch.join('');

@@ -54,7 +54,26 @@ function podEv(pod: PodInfo, path: string, value?: string): Evidence {
     pod.template !== undefined && (path.startsWith('spec') || path.startsWith('metadata'))
       ? `${pod.template.path}.${path}`
       : path;
-  return { ref: pod.ref, path: at, ...(value !== undefined ? { value } : {}), source: pod.source };
+  return value !== undefined
+    ? { ref: pod.ref, path: at, value, source: pod.source }
+    : { ref: pod.ref, path: at, source: pod.source };
+}
+
+function serviceAccountEv(ctx: GraphContext, pod: PodInfo): Evidence {
+  let ev = ctx.serviceAccountEvidence.get(pod);
+  if (ev === undefined)
+    ctx.serviceAccountEvidence.set(pod, (ev = podEv(pod, 'spec.serviceAccountName', pod.serviceAccount)));
+  return ev;
+}
+
+/** `spec.containers[i]`, built once per index: every pod's edges share the same path strings. */
+const containerPaths: string[] = [];
+function containerPath(i: number): string {
+  return (containerPaths[i] ??= `spec.containers[${i}]`);
+}
+const mountsPaths: string[] = [];
+function volumeMountsPath(i: number): string {
+  return (mountsPaths[i] ??= `spec.containers[${i}].volumeMounts`);
 }
 
 /** Token volumes of every pod: needed before EXPLOIT_HOST_TRAVERSE links hostPath mounts to them. */
@@ -122,10 +141,18 @@ export function addPodEdges(ctx: GraphContext, pod: PodInfo, tokens: readonly Vo
   // The node it runs on, or every node it may be scheduled on (a template, a pending pod).
   const placement = ctx.placementOf(pod);
   const onNodes = (
-    draw: (N: number, placed: Evidence, assumption: string | undefined, node: string | undefined) => void,
+    draw: (
+      N: number,
+      placed: Evidence,
+      assumption: string | undefined,
+      node: string | undefined,
+      placedList: readonly Evidence[],
+    ) => void,
   ): void => {
-    for (const n of placement.nodes)
-      draw(n.vertex, placement.evidence(n.name), placement.assumption?.(n.name), n.name);
+    placement.nodes.forEach((n, i) => {
+      const list = placement.evidenceLists[i]!;
+      draw(n.vertex, list[0], placement.assumption?.(n.name), n.name, list);
+    });
   };
   const podSc = recordOf(pod.spec['securityContext']);
   const hostPID = pod.spec['hostPID'] === true;
@@ -152,26 +179,26 @@ export function addPodEdges(ctx: GraphContext, pod: PodInfo, tokens: readonly Vo
         'TOKEN_STEAL',
         V,
         ctx.sa(pod.namespace, t.tokenFor.sa),
-        [t.tokenFor.evidence, podEv(pod, 'spec.serviceAccountName', pod.serviceAccount)],
+        [t.tokenFor.evidence, serviceAccountEv(ctx, pod)],
         'automountServiceAccountToken: false on the pod or its ServiceAccount (mount a token only where the workload calls the API)',
       );
-    onNodes((N, placed, assumption) =>
+    onNodes((N, _placed, assumption, _node, placedList) =>
       g.edge(
         'VOLUME_ACCESS',
         N,
         V,
-        [placed],
+        placedList,
         'none once the node is compromised: keep token-bearing pods off nodes that run escape-capable pods',
         assumption,
       ),
     );
   }
-  onNodes((N, placed, assumption) =>
+  onNodes((N, _placed, assumption, _node, placedList) =>
     g.edge(
       'POD_ATTACH',
       N,
       P,
-      [placed],
+      placedList,
       'none once the node is compromised: isolate sensitive pods on dedicated nodes (taints, nodeSelector)',
       assumption,
     ),
@@ -180,7 +207,7 @@ export function addPodEdges(ctx: GraphContext, pod: PodInfo, tokens: readonly Vo
   containers.forEach((c, ci) => {
     const cname = names[ci]!;
     const C = containerVertex(ctx, pod, cname);
-    const cpath = `spec.containers[${ci}]`;
+    const cpath = containerPath(ci);
     g.edge(
       'CONTAINER_ATTACH',
       P,
@@ -199,7 +226,7 @@ export function addPodEdges(ctx: GraphContext, pod: PodInfo, tokens: readonly Vo
           'VOLUME_DISCOVER',
           C,
           volumeVertex(ctx, pod, t.name),
-          [podEv(pod, `${cpath}.volumeMounts`, t.name)],
+          [podEv(pod, volumeMountsPath(ci), t.name)],
           'do not mount a service account token into this container',
         );
     }
@@ -275,8 +302,8 @@ export function addPodEdges(ctx: GraphContext, pod: PodInfo, tokens: readonly Vo
         ...(pvEv ? [pvEv] : []),
       ];
       g.edge('VOLUME_DISCOVER', C, V, ev, 'do not mount host paths into containers');
-      onNodes((N, placed, assumption) =>
-        g.edge('VOLUME_ACCESS', N, V, [placed], 'none once the node is compromised', assumption),
+      onNodes((N, _placed, assumption, _node, placedList) =>
+        g.edge('VOLUME_ACCESS', N, V, placedList, 'none once the node is compromised', assumption),
       );
       const hostCut = pvEv
         ? 'do not offer hostPath PersistentVolumes (Pod Security does not check them, TOB-K8S-038); restrict who may create PersistentVolumes'
@@ -459,11 +486,8 @@ export function addNodeEdges(ctx: GraphContext): void {
           'TOKEN_CREATE',
           K,
           ctx.sa(p.namespace, p.serviceAccount),
-          [
-            podEv(p, 'spec.nodeName', node),
-            podEv(p, 'spec.serviceAccountName', p.serviceAccount),
-            ...f.nodeAuthorizer.evidence,
-          ],
+          // The pod is bound to the node: its placement evidence is its spec.nodeName.
+          [ctx.placementOf(p).evidence(node), serviceAccountEv(ctx, p), ...f.nodeAuthorizer.evidence],
           'none: a node holds the credentials of the pods it runs; keep privileged workloads on dedicated nodes',
           f.nodeAuthorizer.known ? undefined : `Node authorizer assumed (${f.nodeAuthorizer.note})`,
         );

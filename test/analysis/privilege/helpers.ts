@@ -48,8 +48,8 @@ export function reaches(pg: PrivilegeGraph, from: string, to: string): boolean {
   while (queue.length > 0) {
     const v = queue.shift()!;
     if (v === goal.id) return true;
-    for (const eid of g.out[v]!) {
-      const u = g.edges[eid]!.to;
+    for (let eid = g.firstOut(v); eid !== -1; eid = g.nextOut(eid)) {
+      const u = g.edgeTo(eid);
       if (seen[u] === 0) {
         seen[u] = 1;
         queue.push(u);
