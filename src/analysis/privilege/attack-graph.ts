@@ -129,7 +129,8 @@ export function dedupeEvidence(evidence: readonly Evidence[]): readonly Evidence
     out.push(e);
     if (out.length >= MAX_EVIDENCE) break;
   }
-  return out;
+  // Nothing dropped: keep the caller's list (builders share one list between edges and never change it).
+  return out.length === evidence.length ? evidence : out.slice();
 }
 
 const TYPE_INDEX = new Map<EdgeType, number>(EDGE_TYPES.map((t, i) => [t, i]));
@@ -202,13 +203,11 @@ export class AttackGraph {
     const found = names.get(ref.name);
     if (found !== undefined) return found;
     const id = this.vertices.length;
-    this.vertices.push({
-      id,
-      kind: ref.kind,
-      ...(ref.namespace !== undefined ? { namespace: ref.namespace } : {}),
-      name: ref.name,
-      hub,
-    });
+    this.vertices.push(
+      ref.namespace !== undefined
+        ? { id, kind: ref.kind, namespace: ref.namespace, name: ref.name, hub }
+        : { id, kind: ref.kind, name: ref.name, hub },
+    );
     const need = id + 1;
     if (need > this.headOut.length) {
       this.headOut = grown(this.headOut, need, -1);
@@ -256,7 +255,7 @@ export class AttackGraph {
     }
     const id = this.count++;
     if (id >= this.froms.length) {
-      const n = this.froms.length * 2;
+      const n = Math.max(1024, this.froms.length * 2);
       const types = new Uint8Array(n);
       types.set(this.types);
       this.types = types;
@@ -293,6 +292,28 @@ export class AttackGraph {
       this.wideOut.set(from, m);
     }
     return id;
+  }
+
+  /**
+   * Building is done: drop the duplicate-edge index and the spare capacity of the columns (up to half of them).
+   * Edges may still be added afterwards; the index is rebuilt as vertices grow.
+   */
+  seal(): void {
+    this.wideOut.clear();
+    const n = this.count;
+    this.types = this.types.slice(0, n);
+    this.froms = this.froms.slice(0, n);
+    this.tos = this.tos.slice(0, n);
+    this.controls = this.controls.slice(0, n);
+    this.assumptions = this.assumptions.slice(0, n);
+    this.nextOuts = this.nextOuts.slice(0, n);
+    this.nextIns = this.nextIns.slice(0, n);
+    const v = this.vertices.length;
+    this.headOut = this.headOut.slice(0, v);
+    this.tailOut = this.tailOut.slice(0, v);
+    this.headIn = this.headIn.slice(0, v);
+    this.tailIn = this.tailIn.slice(0, v);
+    this.outDegrees = this.outDegrees.slice(0, v);
   }
 
   hasEdge(type: EdgeType, from: number, to: number): boolean {

@@ -273,6 +273,7 @@ export function buildPrivilegeGraph(inventory: Inventory, options: BuildOptions 
     limits.push(
       `${plural(rbac.diagnostics.length, 'RBAC problem')}, e.g. bindings to roles that do not exist: see diagnostics`,
     );
+  g.seal();
   return { graph: g, rbac, facts: ctx.facts, jewels, entries, limits };
 }
 
