@@ -138,6 +138,14 @@ const TYPE_INDEX = new Map<EdgeType, number>(EDGE_TYPES.map((t, i) => [t, i]));
 /** Above this out-degree a vertex keeps a map of its edges; below it, a scan is faster than hashing. */
 const SCAN_LIMIT = 16;
 
+function isEvidenceList(ev: Evidence | readonly Evidence[]): ev is readonly Evidence[] {
+  return Array.isArray(ev);
+}
+
+function compactEvidence(ev: readonly Evidence[]): Evidence | readonly Evidence[] {
+  return ev.length === 1 ? ev[0]! : ev;
+}
+
 /** An Int32Array that doubles when full (typed arrays cannot grow in place). */
 function grown(a: Int32Array<ArrayBuffer>, need: number, fill: number): Int32Array<ArrayBuffer> {
   if (need <= a.length) return a;
@@ -178,7 +186,8 @@ export class AttackGraph {
   private assumptions = new Int32Array(1024);
   private nextOuts = new Int32Array(1024);
   private nextIns = new Int32Array(1024);
-  private readonly evidences: (readonly Evidence[])[] = [];
+  /** Per edge its evidence list, or the one item of a single-item list (most edges: no array kept for it). */
+  private readonly evidences: (Evidence | readonly Evidence[])[] = [];
   /** Per vertex: first and last out- and in-edge (-1 for none) and out-degree. */
   private headOut = new Int32Array(1024).fill(-1);
   private tailOut = new Int32Array(1024).fill(-1);
@@ -249,8 +258,8 @@ export class AttackGraph {
     if (from === to) return -1;
     const found = this.findEdge(type, from, to);
     if (found !== undefined) {
-      const ev = this.evidences[found]!;
-      if (ev.length < MAX_EVIDENCE) this.evidences[found] = dedupeEvidence([...ev, ...evidence]);
+      const ev = this.edgeEvidence(found);
+      if (ev.length < MAX_EVIDENCE) this.evidences[found] = compactEvidence(dedupeEvidence([...ev, ...evidence]));
       return found;
     }
     const id = this.count++;
@@ -272,7 +281,7 @@ export class AttackGraph {
     this.tos[id] = to;
     this.controls[id] = this.intern(control);
     this.assumptions[id] = assumption === undefined ? -1 : this.intern(assumption);
-    this.evidences.push(dedupeEvidence(evidence));
+    this.evidences.push(compactEvidence(dedupeEvidence(evidence)));
     this.nextOuts[id] = -1;
     this.nextIns[id] = -1;
     if (this.tailOut[from] === -1) this.headOut[from] = id;
@@ -346,8 +355,10 @@ export class AttackGraph {
     return this.tos[id]!;
   }
 
+  /** The edge's evidence (a single item is stored without its list: the list is built on each call). */
   edgeEvidence(id: number): readonly Evidence[] {
-    return this.evidences[id]!;
+    const ev = this.evidences[id]!;
+    return isEvidenceList(ev) ? ev : [ev];
   }
 
   edgeControl(id: number): string {
@@ -367,7 +378,7 @@ export class AttackGraph {
       type: this.edgeType(id),
       from: this.froms[id]!,
       to: this.tos[id]!,
-      evidence: this.evidences[id]!,
+      evidence: this.edgeEvidence(id),
       control: this.edgeControl(id),
       ...(assumption !== undefined ? { assumption } : {}),
     };
