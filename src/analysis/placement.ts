@@ -118,7 +118,8 @@ function escapeCapableWorkloads(
     if (!(type.startsWith('CE_') || type.startsWith('EXPLOIT_HOST') || type === 'EXPLOIT_CONTAINERD_SOCK'))
       continue;
     const from = g.vertices[g.edgeFrom(id)]!;
-    if (g.vertices[g.edgeTo(id)]!.kind !== 'Node' || (from.kind !== 'Pod' && from.kind !== 'Container')) continue;
+    if (g.vertices[g.edgeTo(id)]!.kind !== 'Node' || (from.kind !== 'Pod' && from.kind !== 'Container'))
+      continue;
     const podName = from.kind === 'Container' ? from.name.split('/')[0]! : from.name;
     const w = podToWorkload.get(`${from.namespace ?? ''}/${podName}`);
     if (w !== undefined) out.add(w);

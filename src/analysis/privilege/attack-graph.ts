@@ -259,7 +259,8 @@ export class AttackGraph {
     const found = this.findEdge(type, from, to);
     if (found !== undefined) {
       const ev = this.edgeEvidence(found);
-      if (ev.length < MAX_EVIDENCE) this.evidences[found] = compactEvidence(dedupeEvidence([...ev, ...evidence]));
+      if (ev.length < MAX_EVIDENCE)
+        this.evidences[found] = compactEvidence(dedupeEvidence([...ev, ...evidence]));
       return found;
     }
     const id = this.count++;
