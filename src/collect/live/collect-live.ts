@@ -140,10 +140,15 @@ export async function collectLive(options: LiveOptions): Promise<SourceReadResul
         });
       } else {
         const names = nodes.items.map((i) => i.object.metadata.name).sort();
-        const configz = await readKubeletConfigz(client, names, () => {
-          objects++;
-          report();
-        });
+        const configz = await readKubeletConfigz(
+          client,
+          names,
+          () => {
+            objects++;
+            report();
+          },
+          ctx.budget,
+        );
         items.push(...configz.items);
         facts.push(...configz.facts);
       }

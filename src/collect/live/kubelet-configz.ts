@@ -1,6 +1,7 @@
 // --kubelet-config: each node's effective kubelet configuration via the API server's node proxy (/configz).
 import type { FactCoverage } from '../coverage.js';
 import type { InventoryItem } from '../inventory.js';
+import type { InputBudget } from '../limits.js';
 import { NetworkError, TimedOutError, statusMessage, type ApiClient } from './api-client.js';
 import { mapBounded } from './bounded-concurrency.js';
 import { isRecord, parseJson } from './list-resource.js';
@@ -21,23 +22,27 @@ export interface ConfigzResult {
  * GET /api/v1/nodes/NAME/proxy/configz for each node. Needs `get` on `nodes/proxy`, which also
  * lets its holder run commands in every pod through the kubelet API
  * (https://kubernetes.io/docs/concepts/security/rbac-good-practices/#nodes-proxy): off by default.
- * Two attempts only: an unreachable kubelet answers 503 every time, and there may be 5,000 nodes.
+ * Each answer counts against the run's input limits as a list response does. Two attempts only: an unreachable kubelet answers 503 every time, and there may be 5,000 nodes.
  */
 export async function readKubeletConfigz(
   client: ApiClient,
   nodes: readonly string[],
   onRead: () => void,
+  budget: InputBudget,
 ): Promise<ConfigzResult> {
   const results = await mapBounded(nodes, NODE_CONCURRENCY, async (node) => {
     const path = `/api/v1/nodes/${encodeURIComponent(node)}/proxy/configz`;
     try {
       const res = await client.get(path, { attempts: 2 });
+      // Counted like every list response: --max-file-bytes for this one, --max-input-bytes for the run.
+      budget.response(res.bytes, `${client.server}${path}`);
       if (res.status === 403) return { fact: fact(node, 'forbidden', statusMessage(res)) };
       if (res.status !== 200)
         return { fact: fact(node, 'failed', `HTTP ${res.status}: ${statusMessage(res)}`) };
       const body = parseJson(res.body);
       if (!isRecord(body) || !isRecord(body['kubeletconfig']))
         return { fact: fact(node, 'failed', 'the answer holds no kubeletconfig') };
+      budget.object(() => `${client.server}${path}`);
       onRead();
       const item: InventoryItem = {
         object: {

@@ -4,6 +4,7 @@ import { collectLive } from '../../../src/collect/live/collect-live.js';
 import { PARTIAL_METADATA_ACCEPT } from '../../../src/collect/live/list-resource.js';
 import { RESOURCE_TYPES, resourceId } from '../../../src/collect/resource-types.js';
 import { KtmError } from '../../../src/errors.js';
+import { DEFAULT_LIMITS } from '../../../src/collect/limits.js';
 import type { SourceReadResult } from '../../../src/collect/source.js';
 import type { Progress } from '../../../src/collect/source.js';
 import { FakeApiServer, fixture, ok, status, writeKubeconfig } from './fake-api-server.js';
@@ -472,6 +473,26 @@ describe('collectLive', () => {
       ['lab-worker-2', 'forbidden'],
     ]);
     expect(facts[2]!.reason).toContain('nodes/proxy');
+  });
+
+  it('counts each configz answer against the input limits like a list response', async () => {
+    // A kubelet (or whatever answers on the node proxy) returning a huge body: every list response of this
+    // fake cluster is under 10 kB, one configz answer is about 200 kB.
+    const huge = JSON.stringify({ kubeletconfig: { readOnlyPort: 0, padding: 'x'.repeat(200_000) } });
+    api
+      .route('/api/v1/nodes/lab-worker-1/proxy/configz', () => ok('configz-lab-worker-1.json'))
+      .route('/api/v1/nodes/lab-cp-1/proxy/configz', () => ({ status: 200, body: huge }))
+      .route('/api/v1/nodes/lab-worker-2/proxy/configz', () => ok('configz-lab-worker-1.json'));
+    const limits = { ...DEFAULT_LIMITS, maxFileBytes: 100_000 };
+    const err = await collectLive({ kubeconfig, retry: FAST_RETRY, kubeletConfig: true, limits }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(KtmError);
+    expect((err as KtmError).line()).toMatch(
+      /lab-cp-1\/proxy\/configz.*more than 100,000 bytes in one API response \(the --max-file-bytes limit\)/,
+    );
+    // The same run without the configz answers stays within that limit.
+    await expect(collectLive({ kubeconfig, retry: FAST_RETRY, limits })).resolves.toBeDefined();
   });
 
   it('without kubeletConfig asks no node proxy and records one not-collected fact', async () => {
