@@ -108,10 +108,28 @@ export interface Reporter<D = never> {
 }
 
 /** Ties an entry's render input to the commands it serves: a command's data must be what the renderer reads. */
+/** Each kind of output: its IANA media type and the file extension that goes with it. */
+const MEDIA = {
+  text: { mediaType: 'text/plain', extension: 'txt' },
+  json: { mediaType: 'application/json', extension: 'json' },
+  markdown: { mediaType: 'text/markdown', extension: 'md' },
+  html: { mediaType: 'text/html', extension: 'html' },
+  sarif: { mediaType: 'application/sarif+json', extension: 'sarif' },
+  svg: { mediaType: 'image/svg+xml', extension: 'svg' },
+  dot: { mediaType: 'text/vnd.graphviz', extension: 'dot' },
+  mermaid: { mediaType: 'text/vnd.mermaid', extension: 'mmd' },
+  csv: { mediaType: 'text/csv', extension: 'csv' },
+} as const;
+type Media = keyof typeof MEDIA;
+
 function reporter<D>(
-  entry: Omit<Reporter<D>, 'serves'> & { readonly serves: Readonly<Partial<Record<CommandsOf<D>, string>>> },
+  entry: Omit<Reporter<D>, 'serves' | 'mediaType' | 'extension'> & {
+    readonly serves: Readonly<Partial<Record<CommandsOf<D>, string>>>;
+    readonly media: Media;
+  },
 ): Reporter<D> {
-  return entry;
+  const { media, ...rest } = entry;
+  return { ...rest, ...MEDIA[media] };
 }
 
 function svgOf(options: ReportOptions, dot: string): string {
@@ -124,17 +142,16 @@ function svgOf(options: ReportOptions, dot: string): string {
   return options.svg(dot);
 }
 
-const issueFormat = (format: IssueFormat, description: string, mediaType: string, extension: string) =>
+const issueFormat = (format: IssueFormat, description: string, media: Media) =>
   reporter<ReportViews['issues']>({
     description,
     serves: { issues: format },
-    mediaType,
-    extension,
+    media,
     files: (d) => renderIssues(d.drafts, format),
     // One stream of the format's own files (the Markdown format's issues.json index aside).
     render: (d) =>
       renderIssues(d.drafts, format)
-        .filter((f) => f.path.endsWith(`.${extension}`))
+        .filter((f) => f.path.endsWith(`.${MEDIA[media].extension}`))
         .map((f) => f.content)
         .join(format === 'markdown' ? '\n---\n\n' : ''),
   });
@@ -143,31 +160,27 @@ const ENTRIES = {
   table: reporter<Assessment>({
     description: 'terminal summary',
     serves: { assess: 'table' },
-    mediaType: 'text/plain',
-    extension: 'txt',
+    media: 'text',
     render: (a, o) => renderTable(a, o),
   }),
   json: reporter<Assessment>({
     description: 'the Assessment (schema/assessment.schema.json)',
     serves: { assess: 'json' },
-    mediaType: 'application/json',
-    extension: 'json',
+    media: 'json',
     file: 'assessment.json',
     render: (a) => renderJson(a),
   }),
   md: reporter<Assessment>({
     description: 'Markdown review for GitHub and GitLab',
     serves: { assess: 'md' },
-    mediaType: 'text/markdown',
-    extension: 'md',
+    media: 'markdown',
     file: 'report.md',
     render: renderMarkdown,
   }),
   html: reporter<Assessment>({
     description: 'self-contained HTML review page',
     serves: { assess: 'html' },
-    mediaType: 'text/html',
-    extension: 'html',
+    media: 'html',
     file: 'report.html',
     layout: true,
     render: renderHtml,
@@ -175,23 +188,20 @@ const ENTRIES = {
   sarif: reporter<Assessment>({
     description: 'SARIF 2.1.0 for code scanning',
     serves: { assess: 'sarif' },
-    mediaType: 'application/sarif+json',
-    extension: 'sarif',
+    media: 'sarif',
     file: 'results.sarif',
     render: renderSarif,
   }),
   'dataflow-dot': reporter<ModelView>({
     description: 'data-flow diagram (Graphviz DOT)',
     serves: { dataflow: 'dot' },
-    mediaType: 'text/vnd.graphviz',
-    extension: 'dot',
+    media: 'dot',
     render: (d) => renderDataflowDot(d.model, d.view),
   }),
   'dataflow-svg': reporter<ModelView>({
     description: 'data-flow diagram (SVG)',
     serves: { dataflow: 'svg', assess: 'svg' },
-    mediaType: 'image/svg+xml',
-    extension: 'svg',
+    media: 'svg',
     file: 'dataflow.svg',
     layout: true,
     render: (d, o) => svgOf(o, renderDataflowDot(d.model, d.view)),
@@ -199,22 +209,19 @@ const ENTRIES = {
   'dataflow-mermaid': reporter<ModelView>({
     description: 'data-flow diagram (Mermaid)',
     serves: { dataflow: 'mermaid' },
-    mediaType: 'text/vnd.mermaid',
-    extension: 'mmd',
+    media: 'mermaid',
     render: (d) => renderDataflowMermaid(d.model, d.view),
   }),
   'dataflow-json': reporter<ModelView>({
     description: 'the Model: components, flows and zones (JSON)',
     serves: { dataflow: 'json' },
-    mediaType: 'application/json',
-    extension: 'json',
+    media: 'json',
     render: (d) => `${JSON.stringify(d.model, null, 2)}\n`,
   }),
   'zones-table': reporter<ZonesView>({
     description: 'trust-zone tree with C/I/A',
     serves: { zones: 'table' },
-    mediaType: 'text/plain',
-    extension: 'txt',
+    media: 'text',
     render: (d, o) =>
       renderZonesTable(d.model, {
         ...(d.view?.zone === undefined ? {} : { zone: d.view.zone }),
@@ -225,16 +232,14 @@ const ENTRIES = {
   'zones-json': reporter<ZonesView>({
     description: 'trust zones, their criticality and notes (JSON)',
     serves: { zones: 'json' },
-    mediaType: 'application/json',
-    extension: 'json',
+    media: 'json',
     render: (d) =>
       `${JSON.stringify({ zones: d.model.zones, criticality: d.criticality, notes: d.model.notes }, null, 2)}\n`,
   }),
   'zones-svg': reporter<ZonesView>({
     description: 'trust-zone diagram (SVG)',
     serves: { zones: 'svg', assess: 'zones-svg' },
-    mediaType: 'image/svg+xml',
-    extension: 'svg',
+    media: 'svg',
     file: 'zones.svg',
     layout: true,
     render: (d, o) => svgOf(o, renderZonesDot(d.model, d.view)),
@@ -242,144 +247,120 @@ const ENTRIES = {
   rra: reporter<ReportViews['rra']>({
     description: "the audit's Rapid Risk Assessment (Markdown)",
     serves: { rra: 'md' },
-    mediaType: 'text/markdown',
-    extension: 'md',
+    media: 'markdown',
     render: (d) => renderRraMarkdown(d.context, d.subjects),
   }),
-  'issues-markdown': issueFormat(
-    'markdown',
-    'one Markdown file per issue, and issues.json',
-    'text/markdown',
-    'md',
-  ),
-  'issues-github': issueFormat('github', "GitHub's issue import JSON", 'application/json', 'json'),
-  'issues-gitlab': issueFormat('gitlab', "GitLab's issue import CSV", 'text/csv', 'csv'),
-  'issues-jira-csv': issueFormat('jira-csv', "Jira's CSV import", 'text/csv', 'csv'),
+  'issues-markdown': issueFormat('markdown', 'one Markdown file per issue, and issues.json', 'markdown'),
+  'issues-github': issueFormat('github', "GitHub's issue import JSON", 'json'),
+  'issues-gitlab': issueFormat('gitlab', "GitLab's issue import CSV", 'csv'),
+  'issues-jira-csv': issueFormat('jira-csv', "Jira's CSV import", 'csv'),
   connlist: reporter<ReachReport>({
     description: "allowed connections (netpol-analyzer's text)",
     serves: { reach: 'connlist' },
-    mediaType: 'text/plain',
-    extension: 'txt',
+    media: 'text',
     render: renderConnlist,
   }),
   'reach-json': reporter<ReachReport>({
     description: 'allowed connections (JSON)',
     serves: { reach: 'json' },
-    mediaType: 'application/json',
-    extension: 'json',
+    media: 'json',
     render: renderReachJson,
   }),
   'reach-md': reporter<ReachReport>({
     description: 'allowed connections (Markdown)',
     serves: { reach: 'md' },
-    mediaType: 'text/markdown',
-    extension: 'md',
+    media: 'markdown',
     render: renderReachMarkdown,
   }),
   'reach-dot': reporter<ReachReport>({
     description: 'allowed connections (Graphviz DOT)',
     serves: { reach: 'dot' },
-    mediaType: 'text/vnd.graphviz',
-    extension: 'dot',
+    media: 'dot',
     render: renderReachDot,
   }),
   'what-if': reporter<ReportViews['what-if']>({
     description: 'what fails, degrades and keeps running (text)',
     serves: { 'what-if': 'text' },
-    mediaType: 'text/plain',
-    extension: 'txt',
+    media: 'text',
     render: (d) => renderWhatIfText(d.target, d.cascade),
   }),
   'what-if-json': reporter<ReportViews['what-if']>({
     description: 'what fails, degrades and keeps running (JSON)',
     serves: { 'what-if': 'json' },
-    mediaType: 'application/json',
-    extension: 'json',
+    media: 'json',
     render: (d) => renderWhatIfJson(d.target, d.cascade),
   }),
   'paths-table': reporter<ReportViews['paths']>({
     description: 'attack paths step by step (text)',
     serves: { paths: 'table' },
-    mediaType: 'text/plain',
-    extension: 'txt',
+    media: 'text',
     render: (d) => renderPathsTable(d.graph, d.result),
   }),
   'paths-json': reporter<ReportViews['paths']>({
     description: 'the attack graph and the paths (JSON)',
     serves: { paths: 'json' },
-    mediaType: 'application/json',
-    extension: 'json',
+    media: 'json',
     render: (d) => [...renderPathsJsonChunks(d.graph, d.result, d.edges)].join(''),
     chunks: (d) => renderPathsJsonChunks(d.graph, d.result, d.edges),
   }),
   'paths-dot': reporter<ReportViews['paths']>({
     description: 'attack paths (Graphviz DOT)',
     serves: { paths: 'dot' },
-    mediaType: 'text/vnd.graphviz',
-    extension: 'dot',
+    media: 'dot',
     render: (d) => renderPathsDot(d.result),
   }),
   'rules-table': reporter<RulesView>({
     description: 'the rule catalogue, or one rule explained (text)',
     serves: { rules: 'table' },
-    mediaType: 'text/plain',
-    extension: 'txt',
+    media: 'text',
     render: (d, o) => renderRulesTable(d, o),
   }),
   'rules-json': reporter<RulesView>({
     description: 'the rule catalogue, or one rule (JSON)',
     serves: { rules: 'json' },
-    mediaType: 'application/json',
-    extension: 'json',
+    media: 'json',
     render: renderRulesJson,
   }),
   'history-table': reporter<ReportViews['history']>({
     description: 'saved assessments, newest first (text)',
     serves: { history: 'table' },
-    mediaType: 'text/plain',
-    extension: 'txt',
+    media: 'text',
     render: (d) => renderHistory(d.list, 'table'),
   }),
   'history-json': reporter<ReportViews['history']>({
     description: 'saved assessments (JSON)',
     serves: { history: 'json' },
-    mediaType: 'application/json',
-    extension: 'json',
+    media: 'json',
     render: (d) => renderHistory(d.list, 'json'),
   }),
   'diff-table': reporter<ReportViews['diff']>({
     description: 'what changed between two assessments (text)',
     serves: { diff: 'table' },
-    mediaType: 'text/plain',
-    extension: 'txt',
+    media: 'text',
     render: (d) => renderDiff(d.diff, d.header, 'table'),
   }),
   'diff-json': reporter<ReportViews['diff']>({
     description: 'what changed between two assessments (JSON)',
     serves: { diff: 'json' },
-    mediaType: 'application/json',
-    extension: 'json',
+    media: 'json',
     render: (d) => renderDiff(d.diff, d.header, 'json'),
   }),
   'diff-md': reporter<ReportViews['diff']>({
     description: 'what changed between two assessments (Markdown)',
     serves: { diff: 'md' },
-    mediaType: 'text/markdown',
-    extension: 'md',
+    media: 'markdown',
     render: (d) => renderDiff(d.diff, d.header, 'md'),
   }),
   'probe-table': reporter<ReportViews['probe']>({
     description: 'what each endpoint answered, or with --dry-run what would be probed (text)',
     serves: { probe: 'table' },
-    mediaType: 'text/plain',
-    extension: 'txt',
+    media: 'text',
     render: (d) => ('run' in d ? renderProbeTable(d.run) : renderProbePlanTable(d.plan)),
   }),
   'probe-json': reporter<ReportViews['probe']>({
     description: 'what each endpoint answered, or with --dry-run what would be probed (JSON)',
     serves: { probe: 'json' },
-    mediaType: 'application/json',
-    extension: 'json',
+    media: 'json',
     render: (d) => ('run' in d ? renderProbeJson(d.run) : renderProbePlanJson(d.plan)),
   }),
 };
