@@ -152,6 +152,8 @@ interface MeshContext {
   readonly byId: ReadonlyMap<string, WorkloadRecord>;
   /** Flow ids of application calls by receiver (indexFlow). */
   readonly flowsTo: Map<string, string[]>;
+  /** PeerAuthentications by namespace, in input order: a workload's mode reads its own and the root's only. */
+  readonly peerAuthentications: ReadonlyMap<string, readonly InventoryItem[]>;
 }
 
 function ensureMeshComponent(b: ModelBuilder, mesh: ServiceMesh): string {
@@ -843,7 +845,12 @@ function peerMode(
   w: WorkloadRecord,
   port: number | undefined,
 ): { mode: PeerMode; evidence: Evidence[] } {
-  const policies = ctx.inv.ofKind('PeerAuthentication');
+  const policies = [
+    ...(ctx.peerAuthentications.get(w.namespace) ?? []),
+    ...(w.namespace === ISTIO_ROOT_NAMESPACE
+      ? []
+      : (ctx.peerAuthentications.get(ISTIO_ROOT_NAMESPACE) ?? [])),
+  ];
   const levels: InventoryItem[][] = [[], [], []];
   for (const pa of policies) {
     const ns = pa.object.metadata.namespace ?? 'default';
@@ -869,6 +876,15 @@ function peerMode(
         return { mode: mode as PeerMode, evidence: [sourceEvidence(pa, 'spec.mtls.mode', mode)] };
     }
   return { mode: 'PERMISSIVE', evidence: [] };
+}
+
+function byNamespace(items: readonly InventoryItem[]): Map<string, InventoryItem[]> {
+  const out = new Map<string, InventoryItem[]>();
+  for (const it of items) {
+    const ns = it.object.metadata.namespace ?? 'default';
+    (out.get(ns) ?? out.set(ns, []).get(ns)!).push(it);
+  }
+  return out;
 }
 
 /** The workloads behind a flow's receiver: the Service's selected workloads, or the workload itself. */
@@ -1074,6 +1090,7 @@ export function addMeshFlows(
     members,
     byId: new Map(workloads.map((w) => [w.id, w])),
     flowsTo: new Map(),
+    peerAuthentications: byNamespace(inv.ofKind('PeerAuthentication')),
   };
   for (const f of b.flows.values()) indexFlow(ctx.flowsTo, f);
   // Gateway proxies are Istio proxies themselves (they originate mTLS to the mesh).
